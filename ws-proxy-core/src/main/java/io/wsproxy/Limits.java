@@ -1,0 +1,260 @@
+package io.wsproxy;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Every size limit and timeout of a proxy or gateway, each with a finite, named default.
+ * Immutable; build with {@link #builder()} or {@link #toBuilder()}.
+ *
+ * <p>Java-WebSocket's own frame limit is unbounded (one forged frame header could exhaust the heap);
+ * the adapters always apply {@link #maxFrameSize()}.
+ */
+public final class Limits {
+
+  public static final int KIB = 1024;
+  public static final int MIB = 1024 * KIB;
+
+  /** Largest frame payload accepted from a client or upstream: 4 MiB. */
+  public static final int DEFAULT_MAX_FRAME_SIZE = 4 * MIB;
+  /** Largest message (fragments joined) accepted, each direction: 4 MiB. */
+  public static final int DEFAULT_MAX_MESSAGE_SIZE = 4 * MIB;
+  /** Outbound bytes queued toward one side before the bridge pushes back: 16 MiB. */
+  public static final long DEFAULT_MAX_QUEUED_BYTES = 16L * MIB;
+  /** Client frames held while the upstream connects: 1,024 frames. */
+  public static final int DEFAULT_EARLY_FRAMES = 1024;
+  /** Client bytes held while the upstream connects: 4 MiB. */
+  public static final long DEFAULT_EARLY_BYTES = 4L * MIB;
+  /** Total size of the upgrade request's header fields: 16 KiB. */
+  public static final int DEFAULT_MAX_HANDSHAKE_HEADER_BYTES = 16 * KIB;
+  /** Number of header fields in the upgrade request: 100. */
+  public static final int DEFAULT_MAX_HANDSHAKE_HEADERS = 100;
+  /** Time for the whole handshake pipeline, auth included: 10 s. */
+  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+  /** Time to connect to and upgrade with the upstream: 10 s. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /** A connection with no message either way for this long is closed with 1001: 10 min. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+  /** Time a peer has to answer our close frame before its TCP connection is cut: 5 s. */
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  /** Open client connections per proxy: 10,000. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+  /** Open client connections per client address: 256. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
+
+  /** The defaults. */
+  public static final Limits DEFAULTS = builder().build();
+
+  private final int maxFrameSize;
+  private final int maxMessageSize;
+  private final long maxQueuedBytes;
+  private final int earlyFrames;
+  private final long earlyBytes;
+  private final int maxHandshakeHeaderBytes;
+  private final int maxHandshakeHeaders;
+  private final Duration handshakeTimeout;
+  private final Duration connectTimeout;
+  private final Duration idleTimeout;
+  private final Duration closeTimeout;
+  private final int maxConnections;
+  private final int maxConnectionsPerAddress;
+
+  private Limits(Builder b) {
+    this.maxFrameSize = b.maxFrameSize;
+    this.maxMessageSize = b.maxMessageSize;
+    this.maxQueuedBytes = b.maxQueuedBytes;
+    this.earlyFrames = b.earlyFrames;
+    this.earlyBytes = b.earlyBytes;
+    this.maxHandshakeHeaderBytes = b.maxHandshakeHeaderBytes;
+    this.maxHandshakeHeaders = b.maxHandshakeHeaders;
+    this.handshakeTimeout = b.handshakeTimeout;
+    this.connectTimeout = b.connectTimeout;
+    this.idleTimeout = b.idleTimeout;
+    this.closeTimeout = b.closeTimeout;
+    this.maxConnections = b.maxConnections;
+    this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder()
+        .maxFrameSize(maxFrameSize).maxMessageSize(maxMessageSize).maxQueuedBytes(maxQueuedBytes)
+        .earlyFrames(earlyFrames).earlyBytes(earlyBytes)
+        .maxHandshakeHeaderBytes(maxHandshakeHeaderBytes).maxHandshakeHeaders(maxHandshakeHeaders)
+        .handshakeTimeout(handshakeTimeout).connectTimeout(connectTimeout)
+        .idleTimeout(idleTimeout).closeTimeout(closeTimeout)
+        .maxConnections(maxConnections).maxConnectionsPerAddress(maxConnectionsPerAddress);
+  }
+
+  /** Largest frame payload, in bytes; larger frames close the sender with 1009. */
+  public int maxFrameSize() { return maxFrameSize; }
+
+  /** Largest whole message, in bytes; larger messages close the sender with 1009. */
+  public int maxMessageSize() { return maxMessageSize; }
+
+  /** High-water mark of bytes queued toward one side; the bridge resumes reading below half of it. */
+  public long maxQueuedBytes() { return maxQueuedBytes; }
+
+  /** Most client frames held while the upstream connects. */
+  public int earlyFrames() { return earlyFrames; }
+
+  /** Most client bytes held while the upstream connects. */
+  public long earlyBytes() { return earlyBytes; }
+
+  /** Largest total size of the upgrade request's header names and values, in bytes. */
+  public int maxHandshakeHeaderBytes() { return maxHandshakeHeaderBytes; }
+
+  /** Most header fields in an upgrade request. */
+  public int maxHandshakeHeaders() { return maxHandshakeHeaders; }
+
+  /** Longest the handshake pipeline (origin, auth, routing) may take. */
+  public Duration handshakeTimeout() { return handshakeTimeout; }
+
+  /** Longest an upstream connect plus upgrade may take; early client frames wait at most this. */
+  public Duration connectTimeout() { return connectTimeout; }
+
+  /** Longest a connection may carry no message either way; {@link Duration#ZERO} disables it. */
+  public Duration idleTimeout() { return idleTimeout; }
+
+  /** Longest a side may take to answer a close frame before its connection is cut. */
+  public Duration closeTimeout() { return closeTimeout; }
+
+  /** Most open client connections. */
+  public int maxConnections() { return maxConnections; }
+
+  /** Most open client connections from one client address. */
+  public int maxConnectionsPerAddress() { return maxConnectionsPerAddress; }
+
+  @Override
+  public String toString() {
+    return "Limits{maxFrameSize=" + maxFrameSize + ", maxMessageSize=" + maxMessageSize
+        + ", maxQueuedBytes=" + maxQueuedBytes + ", earlyFrames=" + earlyFrames
+        + ", earlyBytes=" + earlyBytes + ", maxHandshakeHeaderBytes=" + maxHandshakeHeaderBytes
+        + ", maxHandshakeHeaders=" + maxHandshakeHeaders + ", handshakeTimeout=" + handshakeTimeout
+        + ", connectTimeout=" + connectTimeout + ", idleTimeout=" + idleTimeout
+        + ", closeTimeout=" + closeTimeout + ", maxConnections=" + maxConnections
+        + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress + "}";
+  }
+
+  /** Builds {@link Limits}; every setter validates its argument and names the field. */
+  public static final class Builder {
+    private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
+    private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+    private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
+    private int earlyFrames = DEFAULT_EARLY_FRAMES;
+    private long earlyBytes = DEFAULT_EARLY_BYTES;
+    private int maxHandshakeHeaderBytes = DEFAULT_MAX_HANDSHAKE_HEADER_BYTES;
+    private int maxHandshakeHeaders = DEFAULT_MAX_HANDSHAKE_HEADERS;
+    private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+
+    private Builder() {}
+
+    public Builder maxFrameSize(int bytes) {
+      this.maxFrameSize = positive("maxFrameSize", bytes);
+      return this;
+    }
+
+    public Builder maxMessageSize(int bytes) {
+      this.maxMessageSize = positive("maxMessageSize", bytes);
+      return this;
+    }
+
+    public Builder maxQueuedBytes(long bytes) {
+      this.maxQueuedBytes = positive("maxQueuedBytes", bytes);
+      return this;
+    }
+
+    public Builder earlyFrames(int frames) {
+      this.earlyFrames = positive("earlyFrames", frames);
+      return this;
+    }
+
+    public Builder earlyBytes(long bytes) {
+      this.earlyBytes = positive("earlyBytes", bytes);
+      return this;
+    }
+
+    public Builder maxHandshakeHeaderBytes(int bytes) {
+      this.maxHandshakeHeaderBytes = positive("maxHandshakeHeaderBytes", bytes);
+      return this;
+    }
+
+    public Builder maxHandshakeHeaders(int count) {
+      this.maxHandshakeHeaders = positive("maxHandshakeHeaders", count);
+      return this;
+    }
+
+    public Builder handshakeTimeout(Duration timeout) {
+      this.handshakeTimeout = positive("handshakeTimeout", timeout);
+      return this;
+    }
+
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive("connectTimeout", timeout);
+      return this;
+    }
+
+    /** {@link Duration#ZERO} disables the idle timeout. */
+    public Builder idleTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "idleTimeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("idleTimeout must not be negative: " + timeout);
+      }
+      this.idleTimeout = timeout;
+      return this;
+    }
+
+    public Builder closeTimeout(Duration timeout) {
+      this.closeTimeout = positive("closeTimeout", timeout);
+      return this;
+    }
+
+    public Builder maxConnections(int count) {
+      this.maxConnections = positive("maxConnections", count);
+      return this;
+    }
+
+    public Builder maxConnectionsPerAddress(int count) {
+      this.maxConnectionsPerAddress = positive("maxConnectionsPerAddress", count);
+      return this;
+    }
+
+    public Limits build() {
+      if (maxMessageSize < maxFrameSize) {
+        throw new IllegalArgumentException("maxMessageSize (" + maxMessageSize
+            + ") must be at least maxFrameSize (" + maxFrameSize + ")");
+      }
+      return new Limits(this);
+    }
+
+    private static int positive(String field, int v) {
+      if (v <= 0) {
+        throw new IllegalArgumentException(field + " must be positive: " + v);
+      }
+      return v;
+    }
+
+    private static long positive(String field, long v) {
+      if (v <= 0) {
+        throw new IllegalArgumentException(field + " must be positive: " + v);
+      }
+      return v;
+    }
+
+    private static Duration positive(String field, Duration d) {
+      Objects.requireNonNull(d, field);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(field + " must be positive: " + d);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.wsproxy;
+
+import io.wsproxy.internal.RequestPaths;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Routes by path prefix: the longest prefix that matches on a segment boundary wins ({@code /api}
+ * matches {@code /api} and {@code /api/x}, never {@code /apix}); the prefix is stripped, the rest of
+ * the path is appended to the upstream URI's path, and the raw query is kept. {@code /} matches
+ * every path. A path with {@code .} or {@code ..} segments (plain or percent-encoded) is refused with
+ * 400 / 4400, so a client cannot climb out of the upstream path.
+ *
+ * <pre>{@code
+ * RouteResolver routes = PathPrefixRoutes.builder()
+ *     .route("/echo", "ws://127.0.0.1:9001")          // /echo/a?x=1 -> ws://127.0.0.1:9001/a?x=1
+ *     .route("/vnc", "ws://10.0.0.5:6080/websockify")  // /vnc -> ws://10.0.0.5:6080/websockify
+ *     .build();
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe. A path no prefix matches gets {@link RouteResult#NO_MATCH}.
+ */
+public final class PathPrefixRoutes implements RouteResolver {
+
+  private record Entry(String prefix, Route route) {}
+
+  private final List<Entry> entries; // longest prefix first
+
+  private PathPrefixRoutes(List<Entry> entries) {
+    this.entries = entries;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public RouteResult resolve(HandshakeRequest request, Principal principal) {
+    String path = request.path();
+    for (Entry e : entries) {
+      String rest = RequestPaths.remainderAfterPrefix(path, e.prefix);
+      if (rest == null) {
+        continue;
+      }
+      if (RequestPaths.hasDotSegment(rest)) {
+        return Rejection.badRequest("Invalid path");
+      }
+      URI target = RequestPaths.appendPathAndQuery(e.route.upstream(), rest, request.rawQuery());
+      if (target == null) {
+        return Rejection.badRequest("Invalid path");
+      }
+      return new Route(target, e.route.subprotocols(), e.route.headers(), e.route.group());
+    }
+    return RouteResult.NO_MATCH;
+  }
+
+  /** The configured prefixes, longest first. */
+  public List<String> prefixes() {
+    return entries.stream().map(Entry::prefix).toList();
+  }
+
+  /** Builds {@link PathPrefixRoutes}; not thread-safe. */
+  public static final class Builder {
+    private final List<Entry> entries = new ArrayList<>();
+
+    private Builder() {}
+
+    /** Routes {@code prefix} to {@code upstream} (a {@code ws://} or {@code wss://} URI). */
+    public Builder route(String prefix, String upstream) {
+      Objects.requireNonNull(upstream, "upstream");
+      final URI uri;
+      try {
+        uri = new URI(upstream);
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException("upstream is not a URI: " + upstream, e);
+      }
+      return route(prefix, Route.to(uri));
+    }
+
+    /** Routes {@code prefix} to a route template whose URI path is the base path. */
+    public Builder route(String prefix, Route route) {
+      Objects.requireNonNull(route, "route");
+      String p = RequestPaths.normalisePrefix(prefix);
+      if (entries.stream().anyMatch(e -> e.prefix.equals(p))) {
+        throw new IllegalArgumentException("prefix routed twice: " + p);
+      }
+      if (route.upstream().getRawFragment() != null) {
+        throw new IllegalArgumentException("upstream must not have a fragment: " + route.upstream());
+      }
+      entries.add(new Entry(p, route));
+      return this;
+    }
+
+    public PathPrefixRoutes build() {
+      if (entries.isEmpty()) {
+        throw new IllegalStateException("no routes: call route(prefix, upstream) at least once");
+      }
+      List<Entry> sorted = new ArrayList<>(entries);
+      sorted.sort(Comparator.comparingInt((Entry e) -> e.prefix.length()).reversed());
+      return new PathPrefixRoutes(List.copyOf(sorted));
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.wsproxy;
+
+import java.time.Duration;
+
+/**
+ * Lifecycle and metrics events of a {@link WebSocketProxy}; every method is a no-op by default, so
+ * implement only what you need. Logging does not go through here: the proxy logs through SLF4J.
+ *
+ * <p><b>Threading.</b> Called on transport I/O threads, never while the proxy holds a lock. Keep
+ * implementations fast and non-blocking; they must be thread-safe. An exception thrown by a listener
+ * is logged and otherwise ignored.
+ */
+public interface ProxyListener {
+
+  /** A listener that ignores every event. */
+  ProxyListener NONE = new ProxyListener() {};
+
+  /** A handshake was refused; nothing was dialled. */
+  default void handshakeRejected(HandshakeRequest request, Rejection rejection) {}
+
+  /** A client was accepted and its upstream is being dialled. */
+  default void connectionOpened(ConnectionInfo connection) {}
+
+  /** The upstream answered the upgrade after {@code latency}. */
+  default void upstreamConnected(ConnectionInfo connection, Duration latency) {}
+
+  /** Dialling the upstream failed; the client is being closed with the configured code. */
+  default void upstreamFailed(ConnectionInfo connection, Throwable cause) {}
+
+  /** One message of {@code bytes} payload bytes was relayed (text counts its UTF-16 length). */
+  default void messageRelayed(ConnectionInfo connection, Direction direction, int bytes) {}
+
+  /** Bytes queued toward one side passed the high-water mark. */
+  default void queueHighWater(ConnectionInfo connection, Direction direction, long queuedBytes) {}
+
+  /**
+   * Both sides are closed and every buffer is released; called once per opened connection.
+   *
+   * @param clientCode   the close code the client side ended with (1006 if it dropped)
+   * @param upstreamCode the close code the upstream side ended with (1006 if it dropped or never
+   *                     connected)
+   */
+  default void connectionClosed(ConnectionInfo connection, int clientCode, int upstreamCode,
+      String reason) {}
+}

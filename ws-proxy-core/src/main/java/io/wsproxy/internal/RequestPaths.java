@@ -1,0 +1,93 @@
+package io.wsproxy.internal;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Objects;
+
+/** Path helpers shared by the ready route resolvers. Stateless and thread-safe. */
+public final class RequestPaths {
+
+  private RequestPaths() {}
+
+  /**
+   * A route prefix in canonical form: starts with {@code /}, no trailing {@code /} (except the root
+   * {@code /} itself), no empty, {@code .} or {@code ..} segments.
+   */
+  public static String normalisePrefix(String prefix) {
+    Objects.requireNonNull(prefix, "prefix");
+    if (!prefix.startsWith("/")) {
+      throw new IllegalArgumentException("prefix must start with '/': " + prefix);
+    }
+    String p = prefix.length() > 1 && prefix.endsWith("/")
+        ? prefix.substring(0, prefix.length() - 1) : prefix;
+    if (p.contains("//") || p.contains("?") || p.contains("#") || hasDotSegment(p)) {
+      throw new IllegalArgumentException("prefix is not a clean path: " + prefix);
+    }
+    return p;
+  }
+
+  /**
+   * What is left of {@code path} after {@code prefix} when the prefix matches on a segment boundary:
+   * {@code ""} for an exact match, {@code "/rest"} otherwise; {@code null} when it does not match.
+   * The root prefix {@code /} matches every path and leaves it whole.
+   */
+  public static String remainderAfterPrefix(String path, String prefix) {
+    if (prefix.equals("/")) {
+      return path.equals("/") ? "" : path;
+    }
+    if (!path.startsWith(prefix)) {
+      return null;
+    }
+    if (path.length() == prefix.length()) {
+      return "";
+    }
+    return path.charAt(prefix.length()) == '/' ? path.substring(prefix.length()) : null;
+  }
+
+  /** Whether a raw path has a {@code .} or {@code ..} segment, plain or percent-encoded. */
+  public static boolean hasDotSegment(String rawPath) {
+    for (String seg : rawPath.split("/", -1)) {
+      String s = seg.toLowerCase(Locale.ROOT).replace("%2e", ".");
+      if (s.equals(".") || s.equals("..")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a raw path holds a percent-encoded slash or backslash ({@code %2f}, {@code %5c}). */
+  public static boolean hasEncodedSeparator(String rawPath) {
+    String s = rawPath.toLowerCase(Locale.ROOT);
+    return s.contains("%2f") || s.contains("%5c");
+  }
+
+  /**
+   * {@code base} with {@code rest} appended to its path and {@code rawQuery} appended to its query;
+   * {@code null} if the result is not a valid URI.
+   */
+  public static URI appendPathAndQuery(URI base, String rest, String rawQuery) {
+    String basePath = base.getRawPath() == null ? "" : base.getRawPath();
+    if (basePath.endsWith("/") && rest.startsWith("/")) {
+      basePath = basePath.substring(0, basePath.length() - 1);
+    }
+    String path = basePath + rest;
+    if (path.isEmpty()) {
+      path = "/";
+    }
+    String query = base.getRawQuery();
+    if (rawQuery != null && !rawQuery.isEmpty()) {
+      query = query == null || query.isEmpty() ? rawQuery : query + "&" + rawQuery;
+    }
+    StringBuilder sb = new StringBuilder()
+        .append(base.getScheme()).append("://").append(base.getRawAuthority()).append(path);
+    if (query != null) {
+      sb.append('?').append(query);
+    }
+    try {
+      return new URI(sb.toString());
+    } catch (URISyntaxException e) {
+      return null;
+    }
+  }
+}
