@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param subprotocols   subprotocols to offer, at most one when proxying (see {@link Route})
  * @param connectTimeout how long the TCP connect plus the upgrade may take
  * @param maxMessageSize largest message accepted from the upstream, in bytes
+ * @param closeTimeout   how long the upstream has to answer our close frame before the connector
+ *                       cuts the connection
  */
 public record UpstreamRequest(URI uri, Headers headers, List<String> subprotocols,
-    Duration connectTimeout, int maxMessageSize) {
+    Duration connectTimeout, int maxMessageSize, Duration closeTimeout) {
 
   public UpstreamRequest {
     Objects.requireNonNull(uri, "uri");
@@ -24,6 +26,10 @@ public record UpstreamRequest(URI uri, Headers headers, List<String> subprotocol
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     if (connectTimeout.isNegative() || connectTimeout.isZero()) {
       throw new IllegalArgumentException("connectTimeout must be positive: " + connectTimeout);
+    }
+    Objects.requireNonNull(closeTimeout, "closeTimeout");
+    if (closeTimeout.isNegative() || closeTimeout.isZero()) {
+      throw new IllegalArgumentException("closeTimeout must be positive: " + closeTimeout);
     }
     if (maxMessageSize <= 0) {
       throw new IllegalArgumentException("maxMessageSize must be positive: " + maxMessageSize);
