@@ -282,6 +282,7 @@ class BridgeTest {
     assertTrue(client.closed.await(WAIT_S, TimeUnit.SECONDS));
     assertEquals(CloseCodes.GOING_AWAY, client.closeCode);
     assertEquals("Idle timeout", client.closeReason);
+    assertTrue(up.closed.await(WAIT_S, TimeUnit.SECONDS));
     assertEquals(CloseCodes.GOING_AWAY, up.closeCode);
   }
 
