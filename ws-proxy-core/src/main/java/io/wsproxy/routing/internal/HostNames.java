@@ -34,16 +34,19 @@ public final class HostNames {
     }
     if (h.contains(":")) {
       if (!IPV6.matcher(h).matches() || h.split(":", -1).length < 3) {
-        throw new IllegalArgumentException(field + " is not an IPv6 address: " + host
-            + " (give a host without a port)");
+        throw notAHost(field, host);
       }
       return "[" + h + "]";
     }
     if (!isDnsName(h, LABEL)) {
-      throw new IllegalArgumentException(
-          field + " must be a host name or IP address, without scheme, port or path: " + host);
+      throw notAHost(field, host);
     }
     return h;
+  }
+
+  private static IllegalArgumentException notAHost(String field, String host) {
+    return new IllegalArgumentException(
+        field + " must be a host name or IP address, without scheme, port or path: " + host);
   }
 
   /**
