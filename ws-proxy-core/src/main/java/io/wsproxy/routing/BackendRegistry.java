@@ -119,9 +119,9 @@ public final class BackendRegistry {
   }
 
   /**
-   * The route to a running backend with {@code rest} appended to its path, or {@code NO_MATCH} when
-   * it is not registered or not running, or {@code null} when the target is not a valid URI. The
-   * name and path have been validated by the caller.
+   * The route to a running backend with {@code rest} appended to its path, {@code NO_MATCH} when
+   * it is not registered or not running, or 400 / 4400 when the target is not a valid URI. The name
+   * and path have been validated by the caller.
    */
   RouteResult route(String name, String rest, String rawQuery) {
     LiveEntries.Entry<State> e = backends.get(name);
@@ -132,7 +132,7 @@ public final class BackendRegistry {
     URI base = URI.create("ws://" + host + ":" + b.port() + b.path());
     URI target = RequestPaths.appendPathAndQuery(base, rest, rawQuery);
     if (target == null) {
-      return null;
+      return SessionRoutes.INVALID_PATH;
     }
     return Route.to(target).withSubprotocols(b.subprotocols()).inGroup(e.group());
   }

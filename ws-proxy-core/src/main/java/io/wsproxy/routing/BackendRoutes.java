@@ -66,9 +66,6 @@ public final class BackendRoutes implements RouteResolver {
       return SessionRoutes.INVALID_PATH;
     }
     RouteResult result = registry.route(m.value(), m.rest(), request.rawQuery());
-    if (result == null) {
-      return SessionRoutes.INVALID_PATH;
-    }
     return result == RouteResult.NO_MATCH ? NOT_RUNNING : result;
   }
 

@@ -23,6 +23,6 @@ public record RegisteredSession(Session session, ExposedUrls urls) {
 
   /** How many connections to the session are open right now. */
   public int liveConnections() {
-    return session.connections().size();
+    return session.connections() == null ? 0 : session.connections().size();
   }
 }

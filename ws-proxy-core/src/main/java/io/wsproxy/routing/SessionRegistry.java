@@ -56,20 +56,26 @@ public final class SessionRegistry implements SessionDirectory {
   }
 
   /**
-   * Registers (or re-registers) a session and returns it with its frozen URLs.
+   * Registers (or re-registers) a session and returns it with its frozen URLs. The session's
+   * {@link Session#connections()} must be {@code null}, or the group this registry already gave the
+   * id (as in a {@code toBuilder()} copy of the registered session).
    *
-   * @throws IllegalArgumentException if the session already has a connection group: the registry
-   *                                  manages the group itself
+   * @throws IllegalArgumentException if the session carries some other connection group: the
+   *                                  registry manages the group itself
    */
   public RegisteredSession register(Session session) {
     Objects.requireNonNull(session, "session");
-    if (session.connections() != null) {
-      throw new IllegalArgumentException("session.connections must be null: the registry manages"
-          + " the connection group of session " + session.id());
-    }
     ExposedUrls exposed = urls.forSession(session);
-    return sessions.put(session.id(), group ->
-        new RegisteredSession(session.toBuilder().connections(group).build(), exposed)).value();
+    return sessions.put(session.id(), group -> {
+      if (session.connections() == group) {
+        return new RegisteredSession(session, exposed);
+      }
+      if (session.connections() != null) {
+        throw new IllegalArgumentException("session.connections must be null: the registry"
+            + " manages the connection group of session " + session.id());
+      }
+      return new RegisteredSession(session.toBuilder().connections(group).build(), exposed);
+    }).value();
   }
 
   /**

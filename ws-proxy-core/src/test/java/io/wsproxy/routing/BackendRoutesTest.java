@@ -75,6 +75,12 @@ class BackendRoutesTest {
   }
 
   @Test
+  void refusesARequestThatMakesNoValidUpstreamUri() {
+    assertSame(SessionRoutes.INVALID_PATH, resolve(routes, "/plugin-ws/web-terminal?a=|b"));
+    assertSame(SessionRoutes.INVALID_PATH, resolve(routes, "/plugin-ws/web-terminal/a b"));
+  }
+
+  @Test
   void answersPluginNotRunningForUnknownAndStoppedNames() {
     Rejection expected = new Rejection(404, 4404, "Plugin not running");
     assertEquals(expected, resolve(routes, "/plugin-ws/nosuch"));

@@ -148,6 +148,18 @@ class SessionRegistryTest {
   }
 
   @Test
+  void reRegistersAModifiedCopyOfTheRegisteredSession() {
+    RegisteredSession first = registry.register(session("abc", 9001));
+    FakeConnection old = FakeConnection.openOn(Requests.route(routes, "/s/abc/ws"));
+    Session changed = first.session().toBuilder().expose(9002, "/api").build();
+    RegisteredSession second = registry.register(changed);
+    assertSame(first.session().connections(), second.session().connections());
+    assertEquals("ws://10.0.0.5:9002/api", Requests.upstream(routes, "/s/abc/ws/api"));
+    registry.end("abc");
+    assertEquals(List.of(ENDED), old.closes());
+  }
+
+  @Test
   void refusesASessionThatAlreadyHasAGroup() {
     Session withGroup = session("abc", 1).toBuilder().connections(new ConnectionGroup()).build();
     IllegalArgumentException e =
