@@ -58,7 +58,8 @@ import java.util.Set;
  * There must be something to route: a non-empty {@code routes}, a {@code publicDomain} (sessions may
  * also be registered at run time), or a {@code plugins} list. Unknown fields, duplicate fields, duplicate
  * session ids or plugin names, and bad values are errors that name the file and the field, such as
- * {@code routes.json: sessions[0].exposures[1].port: port must be 1..65535: 70000}.
+ * {@code routes.json: sessions[0].exposures[1]: port must be 1..65535: 70000} or
+ * {@code routes.json: plugins[0].port: is required}.
  *
  * <p>The resolver tries sessions, then plugins, then the static prefixes: a static {@code /} route
  * does not shadow {@code /s/...} or {@code /plugin-ws/...}. Session routes exist when
