@@ -186,6 +186,19 @@ public final class JavaWebSocketAdapter implements AutoCloseable {
     }
   }
 
+  /**
+   * Optional: forward {@code WebSocketServer.onCloseInitiated} here. It tells a close Java-WebSocket
+   * starts itself (an oversized or invalid frame) from one the client starts, which Java-WebSocket
+   * otherwise reports as remote when the client's answer arrives before the server's close frame is
+   * flushed.
+   */
+  public void onCloseInitiated(WebSocket conn, int code, String reason) {
+    ServerConnection served = served(conn);
+    if (served != null) {
+      served.channel().onCloseInitiated();
+    }
+  }
+
   /** Forward {@code WebSocketServer.onError} here ({@code conn} is {@code null} for server errors). */
   public void onError(WebSocket conn, Exception error) {
     ServerConnection served = conn == null ? null : served(conn);

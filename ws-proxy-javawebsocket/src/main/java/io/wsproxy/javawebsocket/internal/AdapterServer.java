@@ -113,6 +113,11 @@ public final class AdapterServer extends WebSocketServer {
   }
 
   @Override
+  public void onCloseInitiated(WebSocket conn, int code, String reason) {
+    adapter.onCloseInitiated(conn, code, reason);
+  }
+
+  @Override
   public void onClose(WebSocket conn, int code, String reason, boolean remote) {
     adapter.onClose(conn, code, reason, remote);
   }

@@ -70,6 +70,7 @@ public final class JwsChannel implements WsChannel {
   private boolean closeDelivered; // guarded by wip
 
   private final AtomicBoolean closeRequested = new AtomicBoolean();
+  private volatile boolean transportClosing; // Java-WebSocket started a close itself (1002, 1009...)
   private volatile boolean aborted;
   private volatile boolean closed; // a close was reported by the transport
   private volatile ScheduledFuture<?> closeTimer;
@@ -253,9 +254,17 @@ public final class JwsChannel implements WsChannel {
     run(() -> deliverError(error));
   }
 
+  /**
+   * Java-WebSocket started a close on its own (a bad or oversized frame): the close that follows is
+   * not the peer's even when Java-WebSocket calls it remote (it does so when the peer answers).
+   */
+  public void onCloseInitiated() {
+    transportClosing = true;
+  }
+
   /** The connection closed, as Java-WebSocket reports it. */
   public void onClose(int code, String reason, boolean javaWebSocketRemote) {
-    boolean local = closeRequested.get() || aborted;
+    boolean local = closeRequested.get() || transportClosing || aborted;
     int reported = code < 0 ? CloseCodes.ABNORMAL : code; // negative: Java-WebSocket's own codes
     boolean remote = reported == CloseCodes.ABNORMAL ? !local : javaWebSocketRemote && !local;
     String why = reason == null ? "" : reason;

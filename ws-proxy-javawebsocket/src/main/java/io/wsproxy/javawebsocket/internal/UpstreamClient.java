@@ -141,6 +141,14 @@ public final class UpstreamClient extends WebSocketClient {
   }
 
   @Override
+  public void onCloseInitiated(int code, String reason) {
+    JwsChannel ch = channel;
+    if (ch != null) {
+      ch.onCloseInitiated();
+    }
+  }
+
+  @Override
   public void onClose(int code, String reason, boolean remote) {
     JwsChannel ch = channel;
     if (ch != null) {
