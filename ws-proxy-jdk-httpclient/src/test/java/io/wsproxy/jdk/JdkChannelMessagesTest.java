@@ -20,41 +20,10 @@ import java.util.concurrent.TimeUnit;
 import org.java_websocket.WebSocket;
 import org.java_websocket.enums.Opcode;
 import org.java_websocket.framing.PingFrame;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Messages both ways through a JDK channel, against a real Java-WebSocket upstream. */
-class JdkChannelMessagesTest {
-
-  private static final long WAIT = RecordingListener.WAIT_SECONDS;
-
-  private JdkUpstreamConnector connector;
-  private TestUpstream upstream;
-  private final RecordingListener listener = new RecordingListener();
-
-  @BeforeEach
-  void start() throws Exception {
-    connector = new JdkUpstreamConnector();
-    upstream = TestUpstream.launch();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    connector.close();
-    upstream.close();
-    listener.assertContractKept();
-  }
-
-  private WsChannel open() throws Exception {
-    return open(TestRequests.to(upstream.uri()));
-  }
-
-  private WsChannel open(io.wsproxy.UpstreamRequest request) throws Exception {
-    WsChannel channel = connector.connect(request, listener).get(WAIT, TimeUnit.SECONDS);
-    assertSame(channel, listener.next(RecordingListener.Opened.class).channel());
-    return channel;
-  }
+class JdkChannelMessagesTest extends UpstreamFixture {
 
   @Test
   void relaysTextAndBinaryBothWays() throws Exception {

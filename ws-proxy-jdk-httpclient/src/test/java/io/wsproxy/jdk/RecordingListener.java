@@ -18,32 +18,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Records every listener call in order and checks the listener contract as it goes: one call at a
  * time, onOpen first, onClose once and last. Hooks let a test act inside a callback.
  */
-final class RecordingListener implements WsListener {
+public final class RecordingListener implements WsListener {
 
-  static final long WAIT_SECONDS = 10;
+  public static final long WAIT_SECONDS = 10;
 
-  record Opened(WsChannel channel) {}
-  record Text(String text) {}
-  record Binary(byte[] data) {}
-  record Ping(byte[] data) {}
-  record Pong(byte[] data) {}
-  record Closed(int code, String reason, boolean remote) {}
-  record Errored(Throwable error) {}
+  public record Opened(WsChannel channel) {}
+  public record Text(String text) {}
+  public record Binary(byte[] data) {}
+  public record Ping(byte[] data) {}
+  public record Pong(byte[] data) {}
+  public record Closed(int code, String reason, boolean remote) {}
+  public record Errored(Throwable error) {}
 
-  final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-  final AtomicInteger calls = new AtomicInteger();
-  final AtomicInteger closes = new AtomicInteger();
+  public final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+  public final AtomicInteger calls = new AtomicInteger();
+  public final AtomicInteger closes = new AtomicInteger();
   /** Contract violations seen (overlapping calls, events before onOpen or after onClose). */
-  final List<String> violations = new CopyOnWriteArrayList<>();
+  public final List<String> violations = new CopyOnWriteArrayList<>();
 
-  volatile TextHook onTextHook = (channel, text) -> {};
-  volatile Runnable onOpenHook = () -> {};
+  public volatile TextHook onTextHook = (channel, text) -> {};
+  public volatile Runnable onOpenHook = () -> {};
 
   private final AtomicInteger inCall = new AtomicInteger();
   private volatile boolean opened;
   private volatile boolean closed;
 
-  interface TextHook {
+  public interface TextHook {
     void accept(WsChannel channel, String text);
   }
 
@@ -98,14 +98,14 @@ final class RecordingListener implements WsListener {
   }
 
   /** The next event, which must be of {@code type}. */
-  <T> T next(Class<T> type) throws InterruptedException {
+  public <T> T next(Class<T> type) throws InterruptedException {
     Object e = events.poll(WAIT_SECONDS, TimeUnit.SECONDS);
     assertNotNull(e, "no " + type.getSimpleName() + " within " + WAIT_SECONDS + " s");
     return assertInstanceOf(type, e);
   }
 
   /** Skips events up to the close and answers it. */
-  Closed awaitClose() throws InterruptedException {
+  public Closed awaitClose() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
     while (true) {
       Object e = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
@@ -116,7 +116,7 @@ final class RecordingListener implements WsListener {
     }
   }
 
-  void assertContractKept() {
+  public void assertContractKept() {
     assertEquals(List.of(), violations);
   }
 

@@ -57,7 +57,7 @@ final class SerialLane {
       for (Runnable task; (task = tasks.poll()) != null; ) {
         try {
           task.run();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // keep the lane alive: a stuck lane would silence the connection
           log.warn("listener task failed", e);
         }
       }
