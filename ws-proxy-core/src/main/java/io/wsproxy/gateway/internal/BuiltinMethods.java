@@ -17,7 +17,6 @@ import io.wsproxy.gateway.GatewayStats;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,8 +85,7 @@ final class BuiltinMethods {
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedFuture(e);
     }
-    return stage
-        .orTimeout(settings.limits().handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS)
+    return core.withTimeout(stage, settings.limits().handshakeTimeout())
         .handle((result, error) -> {
           if (error == null && result instanceof Principal p) {
             client.authenticate(p);

@@ -22,8 +22,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -357,6 +359,14 @@ public final class GatewayCore {
   }
 
   // ---- shared with the internals ----
+
+  /** Fails {@code future} with a {@link TimeoutException} after {@code timeout}, on the gateway's timer. */
+  <T> CompletableFuture<T> withTimeout(CompletableFuture<T> future, Duration timeout) {
+    ScheduledFuture<?> timer = scheduler.schedule(timeout, () -> future.completeExceptionally(
+        new TimeoutException("no answer within " + timeout.toMillis() + " ms")));
+    future.whenComplete((r, e) -> timer.cancel(false));
+    return future;
+  }
 
   long now() {
     return settings.ticker().getAsLong();
