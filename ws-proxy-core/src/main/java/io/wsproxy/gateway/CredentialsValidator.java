@@ -6,8 +6,11 @@ import io.wsproxy.HandshakeRequest;
 import io.wsproxy.Principal;
 import io.wsproxy.Rejection;
 import io.wsproxy.gateway.internal.Secrets;
+import io.wsproxy.security.internal.TokenSet;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -42,35 +45,41 @@ public interface CredentialsValidator {
    * {@code principal}; refuses everything else.
    */
   static CredentialsValidator token(String token, Principal principal) {
-    return tokens(Map.of(requireSecret(token, "token"), Objects.requireNonNull(principal, "principal")));
+    Objects.requireNonNull(token, "token");
+    return tokens(Map.of(token, Objects.requireNonNull(principal, "principal")));
   }
 
   /**
-   * Accepts any of the tokens of {@code principals} (each compared in constant time, all of them
-   * every time) as the principal it maps to; refuses everything else.
+   * Accepts any of the tokens of {@code principals} as the principal it maps to; refuses
+   * everything else. Tokens follow the rules of {@link AuthValidator#bearerTokens} and are kept
+   * only as hashes, compared in constant time against all of them every time.
+   *
+   * @throws IllegalArgumentException when there is no token or one is not a valid token (the
+   *     message never shows a token)
    */
   static CredentialsValidator tokens(Map<String, Principal> principals) {
     Objects.requireNonNull(principals, "principals");
-    if (principals.isEmpty()) {
-      throw new IllegalArgumentException("principals must not be empty");
-    }
-    principals.forEach((t, p) -> {
-      requireSecret(t, "token");
-      Objects.requireNonNull(p, "principal");
-    });
-    Map<String, Principal> copy = Map.copyOf(principals);
+    List<String> tokens = new ArrayList<>(principals.keySet());
+    List<Principal> who = new ArrayList<>();
+    tokens.forEach(t -> who.add(Objects.requireNonNull(principals.get(t), "principal")));
+    TokenSet set = TokenSet.of(tokens);
     return (credentials, handshake) -> {
-      Principal found = null;
-      if (credentials instanceof Credentials.Token t) {
-        for (Map.Entry<String, Principal> e : copy.entrySet()) {
-          if (Secrets.equal(e.getKey(), t.token()) && found == null) {
-            found = e.getValue();
-          }
-        }
-      }
+      int i = credentials instanceof Credentials.Token t ? set.indexOf(t.token()) : -1;
       return CompletableFuture.completedFuture(
-          found != null ? found : Rejection.unauthorized("Invalid credentials"));
+          i >= 0 ? who.get(i) : Rejection.unauthorized("Invalid credentials"));
     };
+  }
+
+  /**
+   * Accepts a {@link Credentials.Token} that {@code verifier} accepts: the same
+   * {@link AuthValidator.TokenVerifier} (database lookup, JWT check) as the handshake's
+   * {@link AuthValidator#bearer}, so one verifier serves both. Passwords are refused.
+   */
+  static CredentialsValidator verifier(AuthValidator.TokenVerifier verifier) {
+    Objects.requireNonNull(verifier, "verifier");
+    return (credentials, handshake) -> credentials instanceof Credentials.Token t
+        ? verifier.verify(t.token(), handshake)
+        : CompletableFuture.completedFuture(Rejection.unauthorized("Invalid credentials"));
   }
 
   /**
@@ -78,7 +87,11 @@ public interface CredentialsValidator {
    * whatever user name came with it) as {@code principal}; refuses everything else.
    */
   static CredentialsValidator password(String password, Principal principal) {
-    String expected = requireSecret(password, "password");
+    Objects.requireNonNull(password, "password");
+    if (password.isEmpty()) {
+      throw new IllegalArgumentException("password must not be empty");
+    }
+    String expected = password;
     Objects.requireNonNull(principal, "principal");
     return (credentials, handshake) -> CompletableFuture.completedFuture(
         credentials instanceof Credentials.Password p && Secrets.equal(expected, p.password())
@@ -108,13 +121,5 @@ public interface CredentialsValidator {
           .build();
       return validator.validate(synthetic);
     };
-  }
-
-  private static String requireSecret(String secret, String field) {
-    Objects.requireNonNull(secret, field);
-    if (secret.isEmpty()) {
-      throw new IllegalArgumentException(field + " must not be empty");
-    }
-    return secret;
   }
 }

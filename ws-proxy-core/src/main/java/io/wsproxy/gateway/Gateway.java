@@ -17,6 +17,7 @@ import io.wsproxy.WsEndpoint;
 import io.wsproxy.WsListener;
 import io.wsproxy.gateway.internal.GatewayCore;
 import io.wsproxy.gateway.internal.Settings;
+import io.wsproxy.internal.ForwardedHeaders;
 import io.wsproxy.internal.HandshakePipeline;
 import java.time.Duration;
 import java.util.List;
@@ -151,8 +152,12 @@ public final class Gateway implements WsEndpoint, AutoCloseable {
         b.maxAuthFailures, b.messageAuth, b.ticker, b.listener, b.gson, b.version,
         b.maxSessionsPerClient, b.maxAgents, b.agentRequestTimeout);
     this.core = new GatewayCore(settings, this);
-    this.pipeline = new HandshakePipeline(b.trustedProxies, b.originFilter, b.authValidator, null,
-        b.limits, core.handshakeListener());
+    ForwardedHeaders.Policy forwarding = ForwardedHeaders.Policy.of(b.trustedProxies)
+        .withIdentityHeaders(b.identityHeaders);
+    // routes == null: a gateway accepts without routing; the pipeline warns when every origin is
+    // allowed while auth is on
+    this.pipeline = new HandshakePipeline(forwarding, b.originFilter, b.authValidator, null,
+        b.limits, core.handshakeListener(), core.limiter());
   }
 
   /** A new builder with the secure defaults. */
@@ -287,9 +292,10 @@ public final class Gateway implements WsEndpoint, AutoCloseable {
    */
   public static final class Builder {
     private GatewayProtocol protocol = GatewayProtocol.ENVELOPE;
-    private OriginFilter originFilter = request -> true;
+    private OriginFilter originFilter = OriginFilter.allowAll();
     private AuthValidator authValidator = AuthValidator.none();
     private TrustedProxies trustedProxies = TrustedProxies.none();
+    private List<String> identityHeaders = List.of();
     private Limits limits = DEFAULT_LIMITS;
     private RejectionMode rejectionMode = RejectionMode.HTTP_STATUS;
     private CredentialsValidator messageAuth;
@@ -317,6 +323,7 @@ public final class Gateway implements WsEndpoint, AutoCloseable {
       b.originFilter = originFilter;
       b.authValidator = authValidator;
       b.trustedProxies = trustedProxies;
+      b.identityHeaders = identityHeaders;
       b.limits = limits;
       b.rejectionMode = rejectionMode;
       b.messageAuth = messageAuth;
@@ -344,7 +351,11 @@ public final class Gateway implements WsEndpoint, AutoCloseable {
       return this;
     }
 
-    /** The handshake's origin check; by default every origin is allowed. */
+    /**
+     * The handshake's origin check; by default every origin is allowed
+     * ({@link OriginFilter#allowAll()}), and a warning is logged when that is combined with an auth
+     * validator. Browsers' pages should be limited with {@link OriginFilter#allowList}.
+     */
     public Builder originFilter(OriginFilter filter) {
       this.originFilter = Objects.requireNonNull(filter, "originFilter");
       return this;
@@ -366,7 +377,22 @@ public final class Gateway implements WsEndpoint, AutoCloseable {
       return this;
     }
 
-    /** Sizes and timeouts for the transport and the gateway; {@link #DEFAULT_LIMITS} by default. */
+    /**
+     * Headers that assert who the user is (for example a VPN's {@code Tailscale-User-Login}), for
+     * {@link AuthValidator#identityHeader}: dropped from every peer that is not a trusted proxy, so a
+     * client cannot forge them. None by default.
+     */
+    public Builder identityHeaders(String... names) {
+      List<String> list = List.of(names);
+      ForwardedHeaders.Policy.of(TrustedProxies.none()).withIdentityHeaders(list); // validates
+      this.identityHeaders = list;
+      return this;
+    }
+
+    /**
+     * Sizes and timeouts for the transport and the gateway, including the connection caps (total
+     * and per client address, refused with 429 / 4429); {@link #DEFAULT_LIMITS} by default.
+     */
     public Builder limits(Limits limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
       return this;

@@ -125,6 +125,35 @@ class GatewayAuthTest {
   }
 
   @Test
+  void acceptsAuthMessagesWithTheProxysBearerValidator() throws Exception {
+    rpc(Gateway.builder().messageAuth(
+        CredentialsValidator.usingAuthValidator(AuthValidator.bearerTokens("tok-aaaaaaaaaaaaaaaa"))));
+    TestClient c = TestClient.connect(gateway);
+    assertEquals(ErrorCodes.NOT_AUTHENTICATED,
+        TestClient.code(c.rpc("auth", "{\"token\":\"tok-bbbbbbbbbbbbbbbb\"}")));
+    JsonObject ok = c.rpc("auth", "{\"token\":\"tok-aaaaaaaaaaaaaaaa\"}").getAsJsonObject("result");
+    assertEquals("token-1", ok.get("principal").getAsString());
+  }
+
+  @Test
+  void sharesOneTokenVerifierBetweenHandshakeAndAuthMessages() throws Exception {
+    AuthValidator.TokenVerifier verifier = (token, request) -> CompletableFuture.completedFuture(
+        token.startsWith("user:") ? Principal.of(token.substring(5)) : Rejection.unauthorized("no"));
+    rpc(Gateway.builder().authValidator(AuthValidator.anyOf(AuthValidator.bearer(verifier),
+            AuthValidator.none()))
+        .messageAuth(CredentialsValidator.verifier(verifier)));
+    TestClient viaHeader = TestClient.connect(gateway, Headers.of("Authorization", "Bearer user:carol"));
+    assertEquals("carol", viaHeader.rpc("connect", null).getAsJsonObject("result")
+        .get("principal").getAsString());
+    TestClient viaMessage = TestClient.connect(gateway);
+    assertEquals(ErrorCodes.NOT_AUTHENTICATED, TestClient.code(viaMessage.rpc("stats", null)));
+    JsonObject ok = viaMessage.rpc("auth", "{\"token\":\"user:dave\"}").getAsJsonObject("result");
+    assertEquals("dave", ok.get("principal").getAsString());
+    assertEquals(ErrorCodes.NOT_AUTHENTICATED, TestClient.code(
+        TestClient.connect(gateway).rpc("auth", "{\"password\":\"user:eve\"}")));
+  }
+
+  @Test
   void answersAuthWithoutTokenOrPasswordWithInvalidParams() throws Exception {
     rpc(Gateway.builder().messageAuth(CredentialsValidator.token(TOKEN, Principal.of("ui"))));
     TestClient c = TestClient.connect(gateway);

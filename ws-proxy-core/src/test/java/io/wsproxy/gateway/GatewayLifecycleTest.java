@@ -71,6 +71,25 @@ class GatewayLifecycleTest {
   }
 
   @Test
+  void capsConnectionsPerAddressAndFreesTheSlotOnDisconnect() throws Exception {
+    try (Gateway g = Gateway.builder().limits(Gateway.DEFAULT_LIMITS.toBuilder()
+        .maxConnectionsPerAddress(1).build()).build()) {
+      HandshakeDecision.Accept first = (HandshakeDecision.Accept) TestClient.handshake(g, Headers.EMPTY);
+      HandshakeDecision.Accept raced = (HandshakeDecision.Accept) TestClient.handshake(g, Headers.EMPTY);
+      FakeChannel firstChannel = new FakeChannel();
+      io.wsproxy.WsListener firstListener = g.open(firstChannel, first);
+      Rejection full = assertInstanceOf(Rejection.class, TestClient.handshake(g, Headers.EMPTY));
+      assertEquals(429, full.httpStatus());
+      FakeChannel racedChannel = new FakeChannel();
+      g.open(racedChannel, raced);
+      assertEquals(CloseCodes.TOO_MANY_REQUESTS, racedChannel.awaitClose().code(),
+          "a handshake that passed the check before the slot was taken is closed at open");
+      firstListener.onClose(firstChannel, 1000, "", true);
+      assertInstanceOf(HandshakeDecision.Accept.class, TestClient.handshake(g, Headers.EMPTY));
+    }
+  }
+
+  @Test
   void survivesAListenerThatThrows() throws Exception {
     try (Gateway g = Gateway.builder().protocol(GatewayProtocol.JSON_RPC)
         .listener(new GatewayListener() {

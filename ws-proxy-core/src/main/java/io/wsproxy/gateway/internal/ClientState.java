@@ -6,6 +6,7 @@ import io.wsproxy.WsChannel;
 import io.wsproxy.gateway.ClientInfo;
 import io.wsproxy.gateway.ErrorCodes;
 import io.wsproxy.gateway.GatewayException;
+import io.wsproxy.internal.ConnectionLimiter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -33,6 +34,7 @@ final class ClientState {
   final String id;
   final WsChannel channel;
   final HandshakeDecision.Accept accept;
+  final ConnectionLimiter.Permit permit;
   final Instant connectedAt;
   final TokenBucket bucket;
   final Set<String> sessions = ConcurrentHashMap.newKeySet();
@@ -44,11 +46,12 @@ final class ClientState {
   private volatile long lastSeenNanos;
   volatile ScheduledFuture<?> authDeadline;
 
-  ClientState(String id, WsChannel channel, HandshakeDecision.Accept accept, boolean authenticated,
-      TokenBucket bucket, long nowNanos) {
+  ClientState(String id, WsChannel channel, HandshakeDecision.Accept accept,
+      ConnectionLimiter.Permit permit, boolean authenticated, TokenBucket bucket, long nowNanos) {
     this.id = id;
     this.channel = channel;
     this.accept = accept;
+    this.permit = permit;
     this.principal = accept.principal();
     this.authenticated = authenticated;
     this.bucket = bucket;

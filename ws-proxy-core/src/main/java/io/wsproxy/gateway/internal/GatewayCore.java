@@ -12,6 +12,7 @@ import io.wsproxy.gateway.Gateway;
 import io.wsproxy.gateway.GatewayStats;
 import io.wsproxy.gateway.Handler;
 import io.wsproxy.gateway.SessionInfo;
+import io.wsproxy.internal.ConnectionLimiter;
 import io.wsproxy.internal.Scheduler;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -54,6 +55,7 @@ public final class GatewayCore {
   private final Sessions sessions;
   private final Agents agents;
   private final Counters counters = new Counters();
+  private final ConnectionLimiter limiter;
   private final Map<String, ClientState> clients = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final long startedAt;
@@ -69,6 +71,7 @@ public final class GatewayCore {
     this.sessions = new Sessions(settings.maxSessionsPerClient());
     this.agents = new Agents(scheduler, this::sendEventTo, listener, settings.maxAgents(),
         Gateway.MAX_AGENT_REQUEST_TIMEOUT, settings.gson());
+    this.limiter = ConnectionLimiter.of(settings.limits());
     this.startedAt = now();
     new BuiltinMethods(this, settings).register(handlers);
     new AgentMethods(agents, settings).register(handlers);
@@ -81,6 +84,11 @@ public final class GatewayCore {
     return listener;
   }
 
+  /** The connection caps ({@link io.wsproxy.Limits#maxConnections()} and per address). */
+  public ConnectionLimiter limiter() {
+    return limiter;
+  }
+
   // ---- client lifecycle ----
 
   public WsListener open(WsChannel channel, HandshakeDecision.Accept accept) {
@@ -88,14 +96,18 @@ public final class GatewayCore {
       channel.close(CloseCodes.GOING_AWAY, Gateway.SHUTDOWN_REASON);
       return new WsListener() {};
     }
-    if (clients.size() >= settings.limits().maxConnections()) {
-      channel.close(CloseCodes.TRY_AGAIN_LATER, "Too many clients");
+    // the handshake only checked the caps; the slot is taken here and given back on removal
+    ConnectionLimiter.Admission admission = limiter.tryAcquire(accept.clientAddress());
+    if (admission instanceof ConnectionLimiter.Refused refused) {
+      log.info("refused {}: {}", accept.clientAddress(), refused.rejection().reason());
+      channel.close(refused.rejection().closeCode(), refused.rejection().reason());
       return new WsListener() {};
     }
     boolean authenticated = settings.messageAuth() == null || !accept.principal().isAnonymous();
     long now = now();
     ClientState client = new ClientState(UUID.randomUUID().toString(), channel, accept,
-        authenticated, new TokenBucket(settings.ratePerSecond(), settings.rateBurst(), now), now);
+        (ConnectionLimiter.Permit) admission, authenticated,
+        new TokenBucket(settings.ratePerSecond(), settings.rateBurst(), now), now);
     clients.put(client.id, client);
     if (!authenticated) {
       client.authDeadline = scheduler.schedule(settings.authTimeout(), () -> {
@@ -142,16 +154,20 @@ public final class GatewayCore {
     };
   }
 
-  /** Closes a client with {@code code} and removes its state at once; idempotent. */
+  /**
+   * Removes a client's state and closes it with {@code code}; idempotent. The state goes first, so
+   * whoever sees the close also sees the client gone.
+   */
   void closeClient(ClientState client, int code, String reason) {
     if (client.closed.compareAndSet(false, true)) {
-      client.channel.close(code, reason);
       remove(client, code, reason);
+      client.channel.close(code, reason);
     }
   }
 
   private void remove(ClientState client, int code, String reason) {
     clients.remove(client.id, client);
+    client.permit.release();
     ScheduledFuture<?> deadline = client.authDeadline;
     if (deadline != null) {
       deadline.cancel(false);
