@@ -144,5 +144,8 @@ class EnvelopeProtocolTest {
     assertTrue(gateway.client(id).isEmpty());
     assertTrue(gateway.session("lobby").isEmpty(), "its only session was removed");
     assertFalse(gateway.kick(id, "again"));
+    long in = gateway.stats().messagesIn();
+    c.send("{\"type\":\"ping\",\"id\":\"late\"}"); // the transport delivers what it had buffered
+    assertEquals(in, gateway.stats().messagesIn(), "a removed client's late messages are ignored");
   }
 }

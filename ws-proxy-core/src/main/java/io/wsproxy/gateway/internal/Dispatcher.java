@@ -71,8 +71,14 @@ final class Dispatcher {
     }
   }
 
-  /** Counts the message and applies the rate limit; {@code false} if it was refused. */
+  /**
+   * Counts the message and applies the rate limit; {@code false} if it was refused, or if the
+   * client was already closed (a transport may still deliver what it had buffered).
+   */
   private boolean admit(ClientState client) {
+    if (client.closed.get()) {
+      return false;
+    }
     long now = core.now();
     client.touch(now);
     core.counters().messageIn();

@@ -57,11 +57,16 @@ final class Sessions {
   }
 
   static String requireValidId(String sessionId) {
-    if (sessionId == null || !SESSION_ID.matcher(sessionId).matches()) {
+    return requireValidId(sessionId, "sessionId");
+  }
+
+  /** {@code id} if it has the shape of {@link #SESSION_ID}, else an invalid-params error naming {@code field}. */
+  static String requireValidId(String id, String field) {
+    if (id == null || !SESSION_ID.matcher(id).matches()) {
       throw new GatewayException(ErrorCodes.INVALID_PARAMS,
-          "sessionId must be 1 to 128 letters, digits or . _ : @ -");
+          field + " must be 1 to 128 letters, digits or . _ : @ -");
     }
-    return sessionId;
+    return id;
   }
 
   /** Adds {@code client} to {@code sessionId}; throws a {@link GatewayException} when refused. */
