@@ -274,6 +274,13 @@ public final class JwsChannel implements WsChannel {
     int reported = code < 0 ? CloseCodes.ABNORMAL : code; // negative: Java-WebSocket's own codes
     boolean remote = reported == CloseCodes.ABNORMAL ? !local : javaWebSocketRemote && !local;
     String why = reason == null ? "" : reason;
+    if (aborted) {
+      // dropping the connection makes Java-WebSocket report the close code it had stored (ours,
+      // from an unanswered close); what really happened is an abnormal end
+      reported = CloseCodes.ABNORMAL;
+      why = ABORT_REASON;
+      remote = false;
+    }
     closed = true;
     cancelCloseTimer();
     run(() -> deliverClose(reported, why, remote));
