@@ -68,6 +68,13 @@ public final class PathPrefixRoutes implements RouteResolver {
 
     private Builder() {}
 
+    /** An independent copy of this builder (for {@code WebSocketProxy.toBuilder()}). */
+    Builder copy() {
+      Builder b = new Builder();
+      b.entries.addAll(entries);
+      return b;
+    }
+
     /** Routes {@code prefix} to {@code upstream} (a {@code ws://} or {@code wss://} URI). */
     public Builder route(String prefix, String upstream) {
       Objects.requireNonNull(upstream, "upstream");

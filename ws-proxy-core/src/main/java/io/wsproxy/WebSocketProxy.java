@@ -166,7 +166,7 @@ public final class WebSocketProxy implements WsEndpoint, AutoCloseable {
     private Builder copy() {
       Builder b = new Builder();
       b.routes = routes;
-      b.prefixRoutes = prefixRoutes;
+      b.prefixRoutes = prefixRoutes.copy();
       b.prefixRoutesUsed = prefixRoutesUsed;
       b.connector = connector;
       b.originFilter = originFilter;

@@ -177,9 +177,6 @@ public final class Bridge implements ConnectionGroup.Member {
       early.clear();
       early = null;
       closeReason = "Bad Gateway";
-      if (connecting != null) {
-        connecting.cancel(false);
-      }
     }
     Throwable cause = error instanceof java.util.concurrent.CompletionException
         && error.getCause() != null ? error.getCause() : error;
@@ -323,6 +320,7 @@ public final class Bridge implements ConnectionGroup.Member {
     WsChannel up;
     boolean closeClient;
     boolean closeUpstream;
+    CompletableFuture<WsChannel> pending;
     synchronized (lock) {
       if (state == State.CLOSED) {
         return;
@@ -330,19 +328,13 @@ public final class Bridge implements ConnectionGroup.Member {
       closeClient = !clientEnded;
       closeUpstream = !upstreamEnded && upstream != null;
       up = upstream;
-      if (state == State.CONNECTING) {
-        upstreamEnded = true; // nothing to close yet; a late open is closed in upstreamOpened
-        early.clear();
-        cancel(connectTimer);
-        if (connecting != null) {
-          connecting.cancel(false);
-        }
-      }
+      pending = abandonConnect(); // nothing to close yet; a late open is closed in upstreamOpened
       state = State.CLOSING;
       if (closeReason.isEmpty()) {
         closeReason = clientReason;
       }
     }
+    cancelOutsideLock(pending);
     if (closeClient) {
       client.close(clientCloseCode, clientReason);
     }
@@ -356,6 +348,7 @@ public final class Bridge implements ConnectionGroup.Member {
   private void clientClosed(int code, String reason) {
     WsChannel up;
     boolean closeUpstream;
+    CompletableFuture<WsChannel> pending;
     synchronized (lock) {
       if (clientEnded) {
         return;
@@ -367,18 +360,12 @@ public final class Bridge implements ConnectionGroup.Member {
       }
       closeUpstream = !upstreamEnded && upstream != null && state != State.CLOSING;
       up = upstream;
-      if (state == State.CONNECTING) {
-        upstreamEnded = true;
-        early.clear();
-        cancel(connectTimer);
-        if (connecting != null) {
-          connecting.cancel(false);
-        }
-      }
+      pending = abandonConnect();
       if (state != State.CLOSED) {
         state = State.CLOSING;
       }
     }
+    cancelOutsideLock(pending);
     if (closeUpstream) {
       // 1006 (client vanished) → 1001, 1005 (no code) → 1000; the channel maps the rest
       up.close(code == CloseCodes.ABNORMAL ? CloseCodes.GOING_AWAY : CloseCodes.forWire(code),
@@ -470,6 +457,27 @@ public final class Bridge implements ConnectionGroup.Member {
     }
     log.debug("#{} closed: client {}, upstream {}", info.id(), cc, uc);
     notifyListener(() -> ctx.listener().connectionClosed(info, cc, uc, reason));
+  }
+
+  /**
+   * If still connecting: gives the upstream up (a late open is closed in upstreamOpened) and returns
+   * the connect future to cancel once the lock is released (cancelling runs its callbacks).
+   */
+  private CompletableFuture<WsChannel> abandonConnect() {
+    // called with the lock held
+    if (state != State.CONNECTING) {
+      return null;
+    }
+    upstreamEnded = true;
+    early.clear();
+    cancel(connectTimer);
+    return connecting;
+  }
+
+  private static void cancelOutsideLock(CompletableFuture<WsChannel> pending) {
+    if (pending != null) {
+      pending.cancel(false);
+    }
   }
 
   private static void cancel(ScheduledFuture<?> f) {

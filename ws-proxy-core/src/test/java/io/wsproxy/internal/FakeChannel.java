@@ -1,0 +1,48 @@
+package io.wsproxy.internal;
+
+import io.wsproxy.WsChannel;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+
+/** A recording {@link WsChannel} for transport-free tests; the test drives its events. */
+final class FakeChannel implements WsChannel {
+  final List<Object> sent = new CopyOnWriteArrayList<>();
+  final CountDownLatch closed = new CountDownLatch(1);
+  final CountDownLatch resumed = new CountDownLatch(1);
+  volatile int closeCode;
+  volatile String closeReason;
+  volatile int closeCalls;
+  volatile boolean aborted;
+  volatile long queued;
+  volatile boolean pausable;
+  volatile boolean paused;
+
+  @Override public void sendText(String text) { sent.add(text); }
+  @Override public void sendBinary(ByteBuffer data) { sent.add(data); }
+  @Override public void sendPing(ByteBuffer data) {}
+  @Override public void sendPong(ByteBuffer data) {}
+
+  @Override
+  public synchronized void close(int code, String reason) {
+    closeCalls++;
+    if (closeCalls == 1) {
+      closeCode = code;
+      closeReason = reason;
+      closed.countDown();
+    }
+  }
+
+  @Override public void abort() { aborted = true; closed.countDown(); }
+  @Override public long queuedBytes() { return queued; }
+  @Override public String subprotocol() { return null; }
+  @Override public boolean canPauseReading() { return pausable; }
+  @Override public void pauseReading() { paused = true; }
+
+  @Override
+  public void resumeReading() {
+    paused = false;
+    resumed.countDown();
+  }
+}
