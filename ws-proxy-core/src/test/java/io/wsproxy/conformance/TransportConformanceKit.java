@@ -38,6 +38,8 @@ public abstract class TransportConformanceKit extends ConformanceFixture {
   /** Connections × messages of the ordering test. */
   static final int CONNECTIONS = 50;
   static final int MESSAGES_PER_CONNECTION = 1_000;
+  /** Upstream connections the drop test cuts, one after another. */
+  static final int DROPPED_CONNECTIONS = 5;
   /** Frame and message limits of the oversized-frame tests. */
   static final int SMALL_FRAME_LIMIT = 64 * Limits.KIB;
 
@@ -258,6 +260,24 @@ public abstract class TransportConformanceKit extends ConformanceFixture {
   }
 
   @Test
+  void relaysEveryMessageSentJustBeforeTheClientCloses() throws Exception {
+    startEchoProxy();
+    upstream().echo(false);
+    TestClient client = connect("/");
+    UpstreamPeer.Conn up = upstream().awaitConnection(AWAIT);
+    int count = 20;
+    for (int i = 0; i < count; i++) {
+      client.sendText("last-" + i);
+    }
+    client.close(4000, "bye"); // the JDK client half-closes TCP right after its close frame
+    for (int i = 0; i < count; i++) {
+      assertEquals("last-" + i, up.next(AWAIT));
+    }
+    assertEquals(new Close(4000, "bye", true), up.awaitClose(PROMPTLY));
+    awaitNoProxyConnections();
+  }
+
+  @Test
   void mirrorsUpstreamCloseCodeAndReasonToClient() throws Exception {
     startEchoProxy();
     TestClient client = connect("/");
@@ -293,12 +313,15 @@ public abstract class TransportConformanceKit extends ConformanceFixture {
   @Test
   void closesClientWith1014WhenUpstreamDropsTcpMidStream() throws Exception {
     startEchoProxy();
-    TestClient client = connect("/");
-    UpstreamPeer.Conn up = upstream().awaitConnection(AWAIT);
-    client.sendText("before the drop");
-    assertEquals("before the drop", client.next(AWAIT));
-    up.drop();
-    assertEquals(CloseCodes.BAD_GATEWAY, client.awaitClose(PROMPTLY).code());
+    // several connections: a drop right after a relayed message hits the connector mid-delivery
+    for (int i = 0; i < DROPPED_CONNECTIONS; i++) {
+      TestClient client = connect("/");
+      UpstreamPeer.Conn up = upstream().awaitConnection(AWAIT);
+      client.sendText("before the drop " + i);
+      assertEquals("before the drop " + i, client.next(AWAIT));
+      up.drop();
+      assertEquals(CloseCodes.BAD_GATEWAY, client.awaitClose(PROMPTLY).code(), "connection " + i);
+    }
     awaitNoProxyConnections();
   }
 
@@ -311,7 +334,11 @@ public abstract class TransportConformanceKit extends ConformanceFixture {
     TestClient refusedClient = connect("/refused");
     assertEquals(4502, refusedClient.awaitClose(PROMPTLY).code());
     TestClient dropped = connect("/echo");
-    upstream().awaitConnection(AWAIT).drop();
+    UpstreamPeer.Conn up = upstream().awaitConnection(AWAIT);
+    // a round trip first: dropping before the 101 reached the proxy would test a connect failure
+    dropped.sendText("before the drop");
+    assertEquals("before the drop", dropped.next(AWAIT));
+    up.drop();
     assertEquals(4502, dropped.awaitClose(PROMPTLY).code());
     awaitNoProxyConnections();
   }

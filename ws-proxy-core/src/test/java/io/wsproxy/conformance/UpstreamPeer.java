@@ -1,8 +1,10 @@
 package io.wsproxy.conformance;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,10 +18,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.enums.Opcode;
 import org.java_websocket.exceptions.InvalidDataException;
+import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.framing.Framedata;
 import org.java_websocket.framing.PingFrame;
 import org.java_websocket.handshake.ClientHandshake;
@@ -106,9 +110,15 @@ public final class UpstreamPeer implements AutoCloseable {
       ws.close(code, reason);
     }
 
-    /** Cuts the TCP connection without a close frame. */
-    public void drop() {
-      ws.closeConnection(org.java_websocket.framing.CloseFrame.ABNORMAL_CLOSE, "dropped by test");
+    /**
+     * Cuts the TCP connection without a close frame. The FIN is sent at once: Java-WebSocket's own
+     * close of a channel registered with its selector waits for the selector's next wake-up.
+     */
+    public void drop() throws IOException {
+      if (((WebSocketImpl) ws).getChannel() instanceof SocketChannel socket) {
+        socket.shutdownOutput();
+      }
+      ws.closeConnection(CloseFrame.ABNORMAL_CLOSE, "dropped by test");
     }
 
     /** The next message received (String or byte[]), waiting at most {@code timeout}. */
