@@ -10,7 +10,9 @@ public sealed interface HandshakeDecision permits HandshakeDecision.Accept, Reje
   /**
    * The client may connect.
    *
-   * @param request         the handshake as received
+   * @param request         the handshake with credentials the validator read (bearer token,
+   *                        token query parameter) removed and untrusted forwarding and identity
+   *                        headers dropped
    * @param clientAddress   the client's IP address after forwarded-header normalisation
    * @param principal       who the client is
    * @param subprotocol     the subprotocol to answer the client with, or {@code null}

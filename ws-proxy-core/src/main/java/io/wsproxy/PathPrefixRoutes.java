@@ -11,7 +11,8 @@ import java.util.Objects;
  * Routes by path prefix: the longest prefix that matches on a segment boundary wins ({@code /api}
  * matches {@code /api} and {@code /api/x}, never {@code /apix}); the prefix is stripped, the rest of
  * the path is appended to the upstream URI's path, and the raw query is kept. {@code /} matches
- * every path. A path with {@code .} or {@code ..} segments (plain or percent-encoded) is refused with
+ * every path. A path with {@code .} or {@code ..} segments (plain, percent- or double-encoded), an
+ * encoded slash or backslash, or an encoded NUL is refused with
  * 400 / 4400, so a client cannot climb out of the upstream path.
  *
  * <pre>{@code
@@ -45,7 +46,7 @@ public final class PathPrefixRoutes implements RouteResolver {
       if (rest == null) {
         continue;
       }
-      if (RequestPaths.hasDotSegment(rest)) {
+      if (RequestPaths.hasTraversal(rest)) {
         return Rejection.badRequest("Invalid path");
       }
       URI target = RequestPaths.appendPathAndQuery(e.route.upstream(), rest, request.rawQuery());

@@ -2,9 +2,12 @@ package io.wsproxy;
 
 import io.wsproxy.internal.Bridge;
 import io.wsproxy.internal.BridgeContext;
+import io.wsproxy.internal.ConnectionLimiter;
+import io.wsproxy.internal.ForwardedHeaders;
 import io.wsproxy.internal.HandshakePipeline;
 import io.wsproxy.internal.Scheduler;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletionStage;
@@ -39,10 +42,13 @@ public final class WebSocketProxy implements WsEndpoint, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(WebSocketProxy.class);
 
+  private static final WsListener NO_EVENTS = new WsListener() {};
+
   /** Reason sent with 1001 to every open connection when the proxy closes. */
   public static final String SHUTDOWN_REASON = "Proxy shutting down";
 
   private final Builder config;
+  private final ConnectionLimiter limiter;
   private final HandshakePipeline pipeline;
   private final UpstreamConnector connector;
   private final boolean ownsConnector;
@@ -55,8 +61,12 @@ public final class WebSocketProxy implements WsEndpoint, AutoCloseable {
   private WebSocketProxy(Builder b) {
     this.config = b.copy();
     RouteResolver routes = b.routes != null ? b.routes : b.prefixRoutes.build();
-    this.pipeline = new HandshakePipeline(b.trustedProxies, b.originFilter, b.authValidator, routes,
-        b.limits, b.listener);
+    this.limiter = ConnectionLimiter.of(b.limits);
+    ForwardedHeaders.Policy forwarding = ForwardedHeaders.Policy.of(b.trustedProxies)
+        .withIdentityHeaders(b.identityHeaders).withPrincipalHeader(b.principalHeader);
+    // the pipeline warns at start-up when every origin is allowed and auth is on
+    this.pipeline = new HandshakePipeline(forwarding, b.originFilter, b.authValidator, routes,
+        b.limits, b.listener, limiter);
     if (b.connector != null) {
       this.connector = b.connector;
       this.ownsConnector = false;
@@ -92,11 +102,20 @@ public final class WebSocketProxy implements WsEndpoint, AutoCloseable {
     if (accept.route() == null) {
       throw new IllegalArgumentException("accept has no route: it was not made by a proxy");
     }
-    Bridge bridge = new Bridge(bridgeContext, ids.incrementAndGet(), client, accept);
     if (closed.get()) {
       client.close(CloseCodes.GOING_AWAY, SHUTDOWN_REASON);
-      return new WsListener() {};
+      return NO_EVENTS;
     }
+    // the handshake only checked the caps; the slot is taken here, where it can be given back
+    ConnectionLimiter.Admission admission = limiter.tryAcquire(accept.clientAddress());
+    if (admission instanceof ConnectionLimiter.Refused refused) {
+      log.info("refused {}: {}", accept.clientAddress(), refused.rejection().reason());
+      client.close(refused.rejection().closeCode(), refused.rejection().reason());
+      return NO_EVENTS;
+    }
+    ConnectionLimiter.Permit permit = (ConnectionLimiter.Permit) admission;
+    Bridge bridge = new Bridge(bridgeContext, ids.incrementAndGet(), client, accept,
+        HandshakePipeline.upstreamSubprotocols(accept), permit::release);
     bridge.start();
     return bridge.clientListener();
   }
@@ -153,9 +172,11 @@ public final class WebSocketProxy implements WsEndpoint, AutoCloseable {
     private PathPrefixRoutes.Builder prefixRoutes = PathPrefixRoutes.builder();
     private boolean prefixRoutesUsed;
     private UpstreamConnector connector;
-    private OriginFilter originFilter = request -> true;
+    private OriginFilter originFilter = OriginFilter.allowAll();
     private AuthValidator authValidator = AuthValidator.none();
     private TrustedProxies trustedProxies = TrustedProxies.none();
+    private List<String> identityHeaders = List.of();
+    private String principalHeader;
     private Limits limits = Limits.DEFAULTS;
     private ProxyListener listener = ProxyListener.NONE;
     private int upstreamFailureCloseCode = CloseCodes.BAD_GATEWAY;
@@ -172,6 +193,8 @@ public final class WebSocketProxy implements WsEndpoint, AutoCloseable {
       b.originFilter = originFilter;
       b.authValidator = authValidator;
       b.trustedProxies = trustedProxies;
+      b.identityHeaders = identityHeaders;
+      b.principalHeader = principalHeader;
       b.limits = limits;
       b.listener = listener;
       b.upstreamFailureCloseCode = upstreamFailureCloseCode;
@@ -211,7 +234,10 @@ public final class WebSocketProxy implements WsEndpoint, AutoCloseable {
       return this;
     }
 
-    /** Sets the origin check; by default every origin is allowed. */
+    /**
+     * Sets the origin check; by default every origin is allowed ({@link OriginFilter#allowAll()}),
+     * and a warning is logged when that is combined with an auth validator.
+     */
     public Builder originFilter(OriginFilter filter) {
       this.originFilter = Objects.requireNonNull(filter, "originFilter");
       return this;
@@ -226,6 +252,29 @@ public final class WebSocketProxy implements WsEndpoint, AutoCloseable {
     /** Sets the peers whose forwarding headers are believed; none by default. */
     public Builder trustedProxies(TrustedProxies trusted) {
       this.trustedProxies = Objects.requireNonNull(trusted, "trustedProxies");
+      return this;
+    }
+
+    /**
+     * Headers that assert who the user is (for example a VPN's {@code Tailscale-User-Login}). They
+     * are dropped from every peer that is not a {@link #trustedProxies trusted proxy}, so a client
+     * cannot forge them; see {@link AuthValidator#identityHeader}.
+     */
+    public Builder identityHeaders(String... names) {
+      List<String> list = List.of(names);
+      ForwardedHeaders.Policy.of(TrustedProxies.none()).withIdentityHeaders(list); // validates
+      this.identityHeaders = list;
+      return this;
+    }
+
+    /**
+     * Sends the authenticated principal's name upstream in this header (for example
+     * {@code X-Forwarded-User}); a client-sent copy is always replaced. None by default.
+     */
+    public Builder principalHeader(String name) {
+      Objects.requireNonNull(name, "principalHeader");
+      ForwardedHeaders.Policy.of(TrustedProxies.none()).withPrincipalHeader(name); // validates
+      this.principalHeader = name;
       return this;
     }
 

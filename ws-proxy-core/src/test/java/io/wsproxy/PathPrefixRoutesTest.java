@@ -53,8 +53,9 @@ class PathPrefixRoutesTest {
   }
 
   @Test
-  void refusesDotSegmentsPlainOrEncoded() {
-    for (String t : new String[] {"/api/../admin", "/api/%2e%2e/admin", "/api/.%2E/x", "/api/./x"}) {
+  void refusesTraversalPlainOrEncoded() {
+    for (String t : new String[] {"/api/../admin", "/api/%2e%2e/admin", "/api/.%2E/x", "/api/./x",
+        "/api/%252e%252e/x", "/api/a%2fb", "/api/a%5Cb", "/api/a%00"}) {
       RouteResult r = resolve(t);
       assertEquals(400, ((Rejection) r).httpStatus(), t);
     }

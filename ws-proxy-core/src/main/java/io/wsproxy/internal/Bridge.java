@@ -52,6 +52,8 @@ public final class Bridge implements ConnectionGroup.Member {
   private final HandshakeDecision.Accept accept;
   private final Route route;
   private final ConnectionInfo info;
+  private final List<String> upstreamSubprotocols;
+  private final Runnable onClosed;
   private final long queueCheckEvery;
   private final boolean events; // false: no per-message listener calls (no allocation per message)
   private final WsListener clientListener = new ClientSide();
@@ -79,8 +81,15 @@ public final class Bridge implements ConnectionGroup.Member {
   private volatile long lastActivityNanos = System.nanoTime();
   private final long startNanos = System.nanoTime();
 
-  public Bridge(BridgeContext ctx, long id, WsChannel client, HandshakeDecision.Accept accept) {
+  /**
+   * @param upstreamSubprotocols what to offer upstream (never a credential-carrying subprotocol)
+   * @param onClosed             runs once when both sides have ended (releases the connection slot)
+   */
+  public Bridge(BridgeContext ctx, long id, WsChannel client, HandshakeDecision.Accept accept,
+      List<String> upstreamSubprotocols, Runnable onClosed) {
     this.ctx = ctx;
+    this.upstreamSubprotocols = List.copyOf(upstreamSubprotocols);
+    this.onClosed = onClosed;
     this.client = client;
     this.accept = accept;
     this.route = accept.route();
@@ -111,7 +120,7 @@ public final class Bridge implements ConnectionGroup.Member {
     notifyListener(() -> ctx.listener().connectionOpened(info));
     Limits limits = ctx.limits();
     UpstreamRequest request = new UpstreamRequest(route.upstream(), accept.upstreamHeaders(),
-        accept.subprotocol() == null ? List.of() : List.of(accept.subprotocol()),
+        upstreamSubprotocols,
         limits.connectTimeout(), limits.maxMessageSize(), limits.closeTimeout());
     CompletableFuture<WsChannel> f;
     try {
@@ -454,6 +463,11 @@ public final class Bridge implements ConnectionGroup.Member {
     ctx.connections().leave(this);
     if (route.group() != null) {
       route.group().leave(this);
+    }
+    try {
+      onClosed.run();
+    } catch (RuntimeException e) {
+      log.warn("#{} close hook failed", info.id(), e);
     }
     log.debug("#{} closed: client {}, upstream {}", info.id(), cc, uc);
     notifyListener(() -> ctx.listener().connectionClosed(info, cc, uc, reason));

@@ -2,23 +2,95 @@ package io.wsproxy.internal;
 
 import io.wsproxy.HandshakeRequest;
 import io.wsproxy.Headers;
+import io.wsproxy.Principal;
 import io.wsproxy.TrustedProxies;
+import io.wsproxy.security.internal.HeaderNames;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Works out who the client is and which headers go upstream. Client-sent forwarding headers are
- * dropped unless the peer is a trusted proxy; the proxy always sets {@code X-Forwarded-For},
- * {@code -Proto} and {@code -Host} itself. Hop-by-hop headers, the headers of the WebSocket
- * handshake (the upstream connector makes its own) and every header named in {@code Connection}
- * never go upstream. Stateless and thread-safe.
+ * Works out who the client is and which headers go upstream.
+ *
+ * <ul>
+ *   <li>From an untrusted peer, every forwarding header ({@code X-Forwarded-*}, {@code X-Real-IP},
+ *       {@code Forwarded}) and every configured identity header is dropped before anything else
+ *       sees the request ({@link #dropUntrusted}).</li>
+ *   <li>The client address is the peer's, or for a trusted peer the rightmost untrusted
+ *       {@code X-Forwarded-For} entry ({@link TrustedProxies#clientAddress}).</li>
+ *   <li>The proxy always sets {@code X-Forwarded-For} (a trusted peer's chain with the peer
+ *       appended, else just the peer), {@code X-Forwarded-Proto} and {@code X-Forwarded-Host}
+ *       (a trusted peer's, else its own); it appends the peer to a trusted peer's
+ *       {@code Forwarded}, and puts the principal's name in the configured principal header,
+ *       replacing any client-sent copy.</li>
+ *   <li>Hop-by-hop headers, the headers of the WebSocket handshake (the upstream connector makes
+ *       its own) and every header the client names in {@code Connection} never go upstream, except
+ *       the ones the proxy sets itself.</li>
+ * </ul>
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class ForwardedHeaders {
 
   /** The outcome: the client's address and the headers for the upstream request. */
   public record Result(String clientAddress, Headers upstreamHeaders) {}
+
+  /**
+   * Which peers are believed and which extra headers are identity claims. Immutable.
+   *
+   * @param trustedProxies  peers whose forwarding and identity headers are kept
+   * @param identityHeaders headers that assert who the user is (e.g. {@code Tailscale-User-Login}),
+   *                        dropped from untrusted peers; names are stored lower-case
+   * @param principalHeader header the authenticated principal's name is sent upstream in (client
+   *                        copies are always replaced), or {@code null} to send none
+   */
+  public record Policy(TrustedProxies trustedProxies, Set<String> identityHeaders,
+      String principalHeader) {
+
+    public Policy {
+      Objects.requireNonNull(trustedProxies, "trustedProxies");
+      Objects.requireNonNull(identityHeaders, "identityHeaders");
+      Set<String> names = new TreeSet<>();
+      for (String h : identityHeaders) {
+        names.add(HeaderNames.requireToken("identityHeaders", h).toLowerCase(Locale.ROOT));
+      }
+      identityHeaders = Set.copyOf(names);
+      if (principalHeader != null) {
+        HeaderNames.requireToken("principalHeader", principalHeader);
+        if (NEVER_FORWARDED.contains(principalHeader.toLowerCase(Locale.ROOT))
+            || PROXY_SET.contains(principalHeader.toLowerCase(Locale.ROOT))) {
+          throw new IllegalArgumentException("principalHeader must not be a hop-by-hop, handshake "
+              + "or forwarding header: " + principalHeader);
+        }
+      }
+    }
+
+    /** Trusts {@code trusted}; no identity headers, no principal header. */
+    public static Policy of(TrustedProxies trusted) {
+      return new Policy(trusted, Set.of(), null);
+    }
+
+    /** This policy with these identity header names. */
+    public Policy withIdentityHeaders(Collection<String> names) {
+      return new Policy(trustedProxies, Set.copyOf(names), principalHeader);
+    }
+
+    /** This policy sending the principal's name upstream in {@code name} ({@code null}: none). */
+    public Policy withPrincipalHeader(String name) {
+      return new Policy(trustedProxies, identityHeaders, name);
+    }
+
+    private boolean isDroppedFromUntrusted(String lowerName) {
+      return PROXY_SET.contains(lowerName) || PASSED_FROM_TRUSTED.contains(lowerName)
+          || identityHeaders.contains(lowerName)
+          || (principalHeader != null && principalHeader.equalsIgnoreCase(lowerName));
+    }
+  }
 
   private static final Set<String> NEVER_FORWARDED = lower(
       // hop-by-hop (RFC 7230 section 6.1)
@@ -28,54 +100,121 @@ public final class ForwardedHeaders {
       "Host", "Content-Length", "Expect", "Sec-WebSocket-Key", "Sec-WebSocket-Version",
       "Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol", "Sec-WebSocket-Accept");
 
-  private static final Set<String> FORWARDING = lower(
-      "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port",
-      "X-Forwarded-Prefix", "X-Forwarded-Server", "X-Real-IP", "Forwarded");
+  /** Set (or appended to) by the proxy itself: client copies never pass as they are. */
+  private static final Set<String> PROXY_SET = lower(
+      "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded");
+
+  /** Forwarding headers passed on from a trusted peer, dropped from anyone else. */
+  private static final Set<String> PASSED_FROM_TRUSTED = lower(
+      "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Forwarded-Server", "X-Real-IP");
 
   private ForwardedHeaders() {}
 
-  /** Normalises {@code request}'s headers for the upstream. */
-  public static Result normalise(HandshakeRequest request, TrustedProxies trusted) {
-    InetAddress peer = request.remoteAddress().getAddress();
-    String peerIp = peer == null ? request.remoteAddress().getHostString() : peer.getHostAddress();
-    boolean peerTrusted = peer != null && trusted.isTrusted(peer);
-
-    Set<String> connectionNamed = new TreeSet<>();
-    for (String v : request.headers().all("Connection")) {
-      for (String token : v.split(",")) {
-        String t = token.trim().toLowerCase(Locale.ROOT);
-        if (!t.isEmpty()) {
-          connectionNamed.add(t);
-        }
+  /**
+   * {@code request} without forwarding, identity and principal headers when its peer is not a
+   * trusted proxy; the request itself otherwise. What origin filters, validators and resolvers see.
+   */
+  public static HandshakeRequest dropUntrusted(HandshakeRequest request, Policy policy) {
+    if (isPeerTrusted(request, policy.trustedProxies())) {
+      return request;
+    }
+    Headers.Builder kept = null;
+    for (String name : request.headers().names()) {
+      if (policy.isDroppedFromUntrusted(name.toLowerCase(Locale.ROOT))) {
+        kept = (kept != null ? kept : request.headers().toBuilder()).remove(name);
       }
     }
+    return kept == null ? request : request.toBuilder().headers(kept.build()).build();
+  }
+
+  /** The client's IP address: the peer's, or from a trusted peer's {@code X-Forwarded-For}. */
+  public static String clientAddress(HandshakeRequest request, TrustedProxies trusted) {
+    InetAddress peer = request.remoteAddress().getAddress();
+    if (peer == null) {
+      return request.remoteAddress().getHostString();
+    }
+    return text(trusted.clientAddress(peer, request.headers().all("X-Forwarded-For")));
+  }
+
+  /**
+   * The client's address and the upstream headers of {@code request} (already passed through
+   * {@link #dropUntrusted} and stripped of credentials), for {@code principal}.
+   */
+  public static Result normalise(HandshakeRequest request, Policy policy, Principal principal) {
+    InetAddress peer = request.remoteAddress().getAddress();
+    String peerIp = peer == null ? request.remoteAddress().getHostString() : text(peer);
+    boolean peerTrusted = isPeerTrusted(request, policy.trustedProxies());
+    Set<String> connectionNamed = connectionTokens(request.headers());
 
     Headers.Builder out = Headers.builder();
     request.headers().forEach((name, value) -> {
       String n = name.toLowerCase(Locale.ROOT);
-      if (NEVER_FORWARDED.contains(n) || FORWARDING.contains(n) || connectionNamed.contains(n)) {
-        return;
+      boolean drop = NEVER_FORWARDED.contains(n) || PROXY_SET.contains(n)
+          || connectionNamed.contains(n)
+          || (policy.principalHeader() != null && policy.principalHeader().equalsIgnoreCase(n))
+          || (!peerTrusted && policy.isDroppedFromUntrusted(n));
+      if (!drop) {
+        out.add(name, value);
       }
-      out.add(name, value);
     });
 
-    String priorFor = peerTrusted ? String.join(", ", request.headers().all("X-Forwarded-For")) : "";
-    out.set("X-Forwarded-For", priorFor.isBlank() ? peerIp : priorFor + ", " + peerIp);
-    String proto = peerTrusted ? request.header("X-Forwarded-Proto").orElse(null) : null;
-    out.set("X-Forwarded-Proto", proto != null ? proto : request.secure() ? "https" : "http");
-    String host = peerTrusted ? request.header("X-Forwarded-Host").orElse(null) : null;
+    Headers in = request.headers();
+    String priorFor = peerTrusted ? String.join(", ", in.all("X-Forwarded-For")).strip() : "";
+    out.set("X-Forwarded-For", priorFor.isEmpty() ? peerIp : priorFor + ", " + peerIp);
+    String proto = peerTrusted ? in.first("X-Forwarded-Proto").orElse(null) : null;
+    String ownProto = request.secure() ? "https" : "http";
+    out.set("X-Forwarded-Proto", proto != null ? proto : ownProto);
+    String host = peerTrusted ? in.first("X-Forwarded-Host").orElse(null) : null;
     if (host == null) {
-      host = request.header("Host").orElse(null);
+      host = in.first("Host").orElse(null);
     }
     if (host != null) {
       out.set("X-Forwarded-Host", host);
     }
-    return new Result(peerIp, out.build());
+    String priorForwarded = peerTrusted ? String.join(", ", in.all("Forwarded")).strip() : "";
+    if (!priorForwarded.isEmpty()) {
+      out.set("Forwarded", priorForwarded + ", for=" + forwardedNode(peer, peerIp) + ";proto="
+          + ownProto);
+    }
+    if (policy.principalHeader() != null && !principal.isAnonymous()) {
+      out.set(policy.principalHeader(), principal.name());
+    }
+    return new Result(clientAddress(request, policy.trustedProxies()), out.build());
+  }
+
+  private static boolean isPeerTrusted(HandshakeRequest request, TrustedProxies trusted) {
+    InetAddress peer = request.remoteAddress().getAddress();
+    return peer != null && trusted.isTrusted(peer);
+  }
+
+  private static Set<String> connectionTokens(Headers headers) {
+    Set<String> named = new TreeSet<>();
+    for (String v : headers.all("Connection")) {
+      for (String token : v.split(",")) {
+        String t = token.strip().toLowerCase(Locale.ROOT);
+        if (!t.isEmpty()) {
+          named.add(t);
+        }
+      }
+    }
+    return named;
+  }
+
+  /** An address as text, without an IPv6 scope id. */
+  private static String text(InetAddress address) {
+    String s = address.getHostAddress();
+    int scope = s.indexOf('%');
+    return scope < 0 ? s : s.substring(0, scope);
+  }
+
+  /** A {@code Forwarded} node (RFC 7239 section 6): IPv6 in quotes and brackets. */
+  private static String forwardedNode(InetAddress peer, String ip) {
+    return peer instanceof Inet6Address ? "\"[" + ip + "]\"" : ip;
   }
 
   private static Set<String> lower(String... names) {
     Set<String> s = new TreeSet<>();
-    for (String n : names) {
+    for (String n : List.of(names)) {
       s.add(n.toLowerCase(Locale.ROOT));
     }
     return Set.copyOf(s);

@@ -62,6 +62,71 @@ public final class RequestPaths {
     return s.contains("%2f") || s.contains("%5c");
   }
 
+  /** Most layers of {@code %25} (an encoded {@code %}) {@link #hasTraversal} looks through. */
+  private static final int MAX_PERCENT_LAYERS = 3;
+
+  /**
+   * Whether a raw path could escape or disguise its place once some server on the way decodes it:
+   * a {@code .} or {@code ..} segment (plain, percent-encoded, followed by {@code ;params} as some
+   * servers accept, or hidden under {@code %25} double encoding such as {@code %252e%252e}), an
+   * encoded separator ({@code %2f}, {@code %5c}, also double-encoded), a raw backslash, or an encoded
+   * NUL ({@code %00}). A path nested under more than {@value #MAX_PERCENT_LAYERS} layers of
+   * {@code %25} counts as traversal too. An ordinary encoded percent ({@code /100%25}) is fine.
+   */
+  public static boolean hasTraversal(String rawPath) {
+    String p = rawPath;
+    for (int layer = 0; layer <= MAX_PERCENT_LAYERS; layer++) {
+      String lower = p.toLowerCase(Locale.ROOT);
+      if (lower.indexOf('\\') >= 0 || lower.contains("%00") || hasEncodedSeparator(lower)) {
+        return true;
+      }
+      for (String seg : lower.split("/", -1)) {
+        String s = seg.replace("%2e", ".");
+        int semicolon = s.indexOf(';');
+        if (semicolon >= 0) {
+          s = s.substring(0, semicolon);
+        }
+        if (s.equals(".") || s.equals("..")) {
+          return true;
+        }
+      }
+      String decoded = p.replace("%25", "%");
+      if (decoded.equals(p)) {
+        return false;
+      }
+      p = decoded;
+    }
+    return true;
+  }
+
+  /**
+   * Whether {@code s} is a valid raw (percent-encoded) URI path: only RFC 3986 path characters, and
+   * every {@code %} followed by two hex digits. The empty string is valid.
+   */
+  public static boolean isRawPath(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= s.length() || !isHex(s.charAt(i + 1)) || !isHex(s.charAt(i + 2))) {
+          return false;
+        }
+        i += 2;
+      } else if (!isPathChar(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+
+  private static boolean isPathChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || "-._~!$&'()*+,;=:@/".indexOf(c) >= 0;
+  }
+
   /**
    * {@code base} with {@code rest} appended to its path and {@code rawQuery} appended to its query;
    * {@code null} if the result is not a valid URI.

@@ -41,6 +41,7 @@ class BridgeTest {
   private final CompletableFuture<WsChannel> connect = new CompletableFuture<>();
   private final ConnectionGroup all = new ConnectionGroup();
   private final RecordingListener events = new RecordingListener();
+  private final AtomicInteger released = new AtomicInteger();
   private WsListener upstreamListener;
   private UpstreamRequest upstreamRequest;
 
@@ -61,7 +62,7 @@ class BridgeTest {
         .remoteAddress(new InetSocketAddress("127.0.0.1", 40000)).build();
     HandshakeDecision.Accept accept = new HandshakeDecision.Accept(req, "127.0.0.1",
         Principal.ANONYMOUS, null, route, Headers.of("X-Forwarded-For", "127.0.0.1"));
-    Bridge b = new Bridge(ctx, 1, client, accept);
+    Bridge b = new Bridge(ctx, 1, client, accept, List.of(), released::incrementAndGet);
     b.start();
     return b;
   }
@@ -164,6 +165,7 @@ class BridgeTest {
     assertEquals(1, events.closedCount.get());
     assertEquals(4000, events.lastClientCode);
     assertEquals(4000, events.lastUpstreamCode);
+    assertEquals(1, released.get(), "the connection slot is released exactly once");
     assertEquals(0, client.closeCalls, "a client that closed itself is not closed again");
     assertEquals(0, all.size());
   }
@@ -309,7 +311,7 @@ class BridgeTest {
     HandshakeRequest req = HandshakeRequest.builder().path("/x")
         .remoteAddress(new InetSocketAddress("127.0.0.1", 40000)).build();
     Bridge b = new Bridge(ctx, 2, client, new HandshakeDecision.Accept(req, "127.0.0.1",
-        Principal.ANONYMOUS, null, route(), Headers.EMPTY));
+        Principal.ANONYMOUS, null, route(), Headers.EMPTY), List.of(), () -> { });
     b.start();
     openUpstream();
     b.clientListener().onText(client, "one");
