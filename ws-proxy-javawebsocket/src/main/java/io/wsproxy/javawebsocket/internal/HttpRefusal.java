@@ -1,0 +1,96 @@
+package io.wsproxy.javawebsocket.internal;
+
+import io.wsproxy.Rejection;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.charset.StandardCharsets;
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.WrappedByteChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Refuses an upgrade with a real HTTP status, which Java-WebSocket 1.6.0 cannot do.
+ *
+ * <p>Java-WebSocket answers every handshake refused from {@code onWebsocketHandshakeReceivedAsServer}
+ * with a fixed {@code 404 WebSocket Upgrade Failure} page (a {@code RuntimeException} gives
+ * {@code 500}), and leaves the TCP connection open until the client closes it. So the adapter writes
+ * its own response, {@code HTTP/1.1 <status> <phrase>} with {@code Connection: close} and the reason
+ * as a {@code text/plain} body, straight to the connection's socket channel on the worker thread, and
+ * closes the connection at once. Java-WebSocket's 404 page, queued after the adapter throws, finds the
+ * connection closed and is discarded, so the client sees exactly this response followed by FIN.
+ *
+ * <p>Nothing else writes to the socket at this point (the handshake answer is the first thing a
+ * server sends), and the response is a few hundred bytes, which an empty socket send buffer always
+ * takes in one write. Should a write stop short (a full buffer, or a TLS channel left holding
+ * encrypted bytes), the rest is dropped and the client sees a truncated refusal, which it treats as a
+ * failed upgrade all the same; this is logged at debug level.
+ */
+final class HttpRefusal {
+
+  private static final Logger log = LoggerFactory.getLogger(HttpRefusal.class);
+
+  /** Writes that returned no progress before giving up on the rest of the response. */
+  private static final int MAX_IDLE_WRITES = 3;
+
+  private HttpRefusal() {}
+
+  /** Sends the refusal and closes {@code conn}; Java-WebSocket reports no open or close for it. */
+  static void send(WebSocketImpl conn, Rejection rejection) {
+    ByteBuffer response = response(rejection);
+    ByteChannel channel = conn.getChannel();
+    try {
+      int idle = 0;
+      while (response.hasRemaining() && idle < MAX_IDLE_WRITES) {
+        idle = channel.write(response) > 0 ? 0 : idle + 1;
+      }
+      boolean tlsPending = channel instanceof WrappedByteChannel w && w.isNeedWrite();
+      if (response.hasRemaining() || tlsPending) {
+        log.debug("refusal truncated: the socket did not take the whole response");
+      }
+    } catch (IOException e) {
+      log.debug("could not write the refusal", e);
+    }
+    conn.closeConnection(rejection.closeCode(), rejection.reason());
+  }
+
+  /** The whole HTTP response for {@code rejection}. */
+  static ByteBuffer response(Rejection rejection) {
+    byte[] body = (rejection.reason() + "\n").getBytes(StandardCharsets.UTF_8);
+    String head = "HTTP/1.1 " + rejection.httpStatus() + " " + phrase(rejection.httpStatus()) + "\r\n"
+        + "Content-Type: text/plain; charset=utf-8\r\n"
+        + "Content-Length: " + body.length + "\r\n"
+        + "Connection: close\r\n"
+        + "\r\n";
+    byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+    ByteBuffer out = ByteBuffer.allocate(headBytes.length + body.length);
+    out.put(headBytes).put(body).flip();
+    return out;
+  }
+
+  /** The standard reason phrase (RFC 9110 section 15), or a generic one. */
+  static String phrase(int status) {
+    return switch (status) {
+      case 400 -> "Bad Request";
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
+      case 404 -> "Not Found";
+      case 405 -> "Method Not Allowed";
+      case 408 -> "Request Timeout";
+      case 409 -> "Conflict";
+      case 410 -> "Gone";
+      case 413 -> "Content Too Large";
+      case 414 -> "URI Too Long";
+      case 426 -> "Upgrade Required";
+      case 429 -> "Too Many Requests";
+      case 431 -> "Request Header Fields Too Large";
+      case 500 -> "Internal Server Error";
+      case 501 -> "Not Implemented";
+      case 502 -> "Bad Gateway";
+      case 503 -> "Service Unavailable";
+      case 504 -> "Gateway Timeout";
+      default -> status < 500 ? "Client Error" : "Server Error";
+    };
+  }
+}

@@ -1,0 +1,404 @@
+package io.wsproxy.javawebsocket.internal;
+
+import io.wsproxy.CloseCodes;
+import io.wsproxy.WsChannel;
+import io.wsproxy.WsListener;
+import io.wsproxy.internal.Scheduler;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.enums.Opcode;
+import org.java_websocket.exceptions.WebsocketNotConnectedException;
+import org.java_websocket.framing.BinaryFrame;
+import org.java_websocket.framing.Framedata;
+import org.java_websocket.framing.FramedataImpl1;
+import org.java_websocket.framing.PingFrame;
+import org.java_websocket.framing.PongFrame;
+import org.java_websocket.framing.TextFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link WsChannel} over one Java-WebSocket connection, server side or client side.
+ *
+ * <p><b>Sends</b> encode the frame on the caller's thread and append it to the connection's out
+ * queue, which Java-WebSocket's selector (server) or write thread (client) drains; they never block.
+ *
+ * <p><b>Events</b> arrive from Java-WebSocket threads through {@code on*} methods and reach the
+ * listener one at a time and in order: whichever thread finds the channel idle delivers at once (the
+ * usual case: no allocation, no hand-off); a thread that finds it busy (a close reported by the
+ * selector or the timer while the worker delivers a message, or a listener closing its own channel)
+ * queues the event, and the busy thread delivers it next. No lock is held while the listener runs.
+ *
+ * <p><b>Close.</b> {@link #close} sends the close frame and arms a timer on the shared scheduler that
+ * aborts the connection if it is not closed within the close timeout. The listener's
+ * {@link WsListener#onClose} runs exactly once; {@code remote} is true only when the peer started the
+ * close (Java-WebSocket also says "remote" for the peer's answer to our close, which we correct).
+ */
+public final class JwsChannel implements WsChannel {
+
+  private static final Logger log = LoggerFactory.getLogger(JwsChannel.class);
+
+  /** Largest ping or pong payload (RFC 6455 section 5.5). */
+  private static final int MAX_CONTROL_PAYLOAD = 125;
+  /** Close code and reason used when the endpoint fails to take the connection. */
+  private static final int OPEN_FAILED_CODE = CloseCodes.INTERNAL_ERROR;
+  private static final String OPEN_FAILED_REASON = "Internal error";
+  private static final String ABORT_REASON = "aborted";
+
+  private final WebSocketImpl conn;
+  private final boolean masked;
+  private final String subprotocol;
+  private final Duration closeTimeout;
+  private final Scheduler timer;
+  private final Runnable dropConnection;
+  private final QueuedBytes queued;
+
+  // serial delivery: the thread that moves wip from 0 owns the fields below until it drops to 0
+  private final AtomicInteger wip = new AtomicInteger();
+  private final ConcurrentLinkedQueue<Runnable> deferred = new ConcurrentLinkedQueue<>();
+  private WsListener listener; // guarded by wip
+  private boolean opened; // guarded by wip
+  private boolean closeDelivered; // guarded by wip
+
+  private final AtomicBoolean closeRequested = new AtomicBoolean();
+  private volatile boolean transportClosing; // Java-WebSocket started a close itself (1002, 1009...)
+  private volatile boolean aborted;
+  private volatile boolean closed; // a close was reported by the transport
+  private volatile ScheduledFuture<?> closeTimer;
+
+  /**
+   * @param conn           the connection (a server-side {@code WebSocketImpl} or a client's engine)
+   * @param client         whether this end is the client (its frames are masked)
+   * @param subprotocol    the negotiated subprotocol, or {@code null}
+   * @param closeTimeout   how long the peer has to answer our close before the connection is cut
+   * @param timer          the shared timer for close timeouts
+   * @param dropConnection cuts the TCP connection at once; Java-WebSocket then reports the close
+   */
+  public JwsChannel(WebSocketImpl conn, boolean client, String subprotocol, Duration closeTimeout,
+      Scheduler timer, Runnable dropConnection) {
+    this.conn = Objects.requireNonNull(conn, "conn");
+    this.masked = client;
+    this.subprotocol = subprotocol;
+    this.closeTimeout = Objects.requireNonNull(closeTimeout, "closeTimeout");
+    this.timer = Objects.requireNonNull(timer, "timer");
+    this.dropConnection = Objects.requireNonNull(dropConnection, "dropConnection");
+    this.queued = new QueuedBytes(conn.outQueue);
+  }
+
+  // ---------------------------------------------------------------- WsChannel
+
+  @Override
+  public void sendText(String text) {
+    Objects.requireNonNull(text, "text");
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    send(new TextFrame(), ByteBuffer.wrap(utf8));
+  }
+
+  @Override
+  public void sendBinary(ByteBuffer data) {
+    Objects.requireNonNull(data, "data");
+    send(new BinaryFrame(), data.duplicate());
+  }
+
+  @Override
+  public void sendPing(ByteBuffer data) {
+    send(new PingFrame(), control("ping", data));
+  }
+
+  @Override
+  public void sendPong(ByteBuffer data) {
+    send(new PongFrame(), control("pong", data));
+  }
+
+  private static ByteBuffer control(String what, ByteBuffer data) {
+    Objects.requireNonNull(data, what);
+    if (data.remaining() > MAX_CONTROL_PAYLOAD) {
+      throw new IllegalArgumentException(
+          what + " payload must be at most " + MAX_CONTROL_PAYLOAD + " bytes: " + data.remaining());
+    }
+    return data.duplicate();
+  }
+
+  private void send(FramedataImpl1 frame, ByteBuffer payload) {
+    if (closed || conn.isFlushAndClose()) {
+      return; // closing or closed: sends are ignored
+    }
+    int size = QueuedBytes.wireSize(payload.remaining(), masked);
+    frame.setPayload(payload); // frames are created final (FIN set): one frame per message
+    synchronized (queued) { // queue and record in the same order
+      try {
+        conn.sendFrame(frame);
+      } catch (WebsocketNotConnectedException e) {
+        return;
+      }
+      queued.record(size);
+    }
+  }
+
+  @Override
+  public void close(int code, String reason) {
+    if (closed || !closeRequested.compareAndSet(false, true)) {
+      return;
+    }
+    int wireCode = CloseCodes.forWire(code);
+    String wireReason = CloseCodes.truncateReason(reason);
+    closeTimer = timer.schedule(closeTimeout, this::closeTimedOut);
+    if (closed) {
+      cancelCloseTimer(); // the connection closed while we armed the timer
+    }
+    try {
+      conn.close(wireCode, wireReason);
+    } catch (RuntimeException e) {
+      log.debug("close({}) failed; dropping the connection", wireCode, e);
+      abort();
+    }
+  }
+
+  private void closeTimedOut() {
+    if (!closed) {
+      log.debug("peer did not answer the close within {}; dropping the connection", closeTimeout);
+      abort();
+    }
+  }
+
+  @Override
+  public void abort() {
+    aborted = true;
+    try {
+      dropConnection.run();
+    } catch (RuntimeException e) {
+      log.debug("dropping the connection failed", e);
+    }
+    // Java-WebSocket reports the close through the host; report it here too in case the host does
+    // not forward onClose. Delivery happens once either way.
+    onClose(CloseCodes.ABNORMAL, ABORT_REASON, false);
+  }
+
+  @Override
+  public long queuedBytes() {
+    return queued.estimate();
+  }
+
+  @Override
+  public String subprotocol() {
+    return subprotocol;
+  }
+
+  @Override
+  public boolean canPauseReading() {
+    return false;
+  }
+
+  /** Whether the transport reported this channel closed. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public String toString() {
+    return "JwsChannel{" + conn.getRemoteSocketAddress() + (closed ? ", closed}" : "}");
+  }
+
+  // ---------------------------------------------------------------- events from Java-WebSocket
+
+  /**
+   * Starts delivering events: asks {@code listenerFactory} for the listener (unless the connection
+   * closed first), then calls its {@link WsListener#onOpen}. Events reported earlier are delivered
+   * after it, in order.
+   */
+  public void open(Supplier<WsListener> listenerFactory) {
+    Objects.requireNonNull(listenerFactory, "listenerFactory");
+    run(() -> deliverOpen(listenerFactory));
+  }
+
+  /** A whole text message. */
+  public void onText(String text) {
+    if (wip.compareAndSet(0, 1)) {
+      deliverText(text);
+      leave();
+    } else {
+      enqueue(() -> deliverText(text));
+    }
+  }
+
+  /** A whole binary message; the buffer is handed to the listener. */
+  public void onBinary(ByteBuffer data) {
+    if (wip.compareAndSet(0, 1)) {
+      deliverBinary(data);
+      leave();
+    } else {
+      enqueue(() -> deliverBinary(data));
+    }
+  }
+
+  /** A ping or pong frame; its payload is copied (Java-WebSocket reuses it for the pong). */
+  public void onControl(Framedata frame) {
+    ByteBuffer payload = frame.getPayloadData();
+    ByteBuffer copy = ByteBuffer.allocate(payload.remaining());
+    copy.put(payload.duplicate()).flip();
+    boolean ping = frame.getOpcode() == Opcode.PING;
+    run(() -> deliverControl(ping, copy));
+  }
+
+  /** A transport error; a close follows. */
+  public void onError(Exception error) {
+    run(() -> deliverError(error));
+  }
+
+  /**
+   * Java-WebSocket started a close on its own (a bad or oversized frame): the close that follows is
+   * not the peer's even when Java-WebSocket calls it remote (it does so when the peer answers).
+   */
+  public void onCloseInitiated() {
+    transportClosing = true;
+  }
+
+  /** The connection closed, as Java-WebSocket reports it. */
+  public void onClose(int code, String reason, boolean javaWebSocketRemote) {
+    boolean local = closeRequested.get() || transportClosing || aborted;
+    int reported = code < 0 ? CloseCodes.ABNORMAL : code; // negative: Java-WebSocket's own codes
+    boolean remote = reported == CloseCodes.ABNORMAL ? !local : javaWebSocketRemote && !local;
+    String why = reason == null ? "" : reason;
+    closed = true;
+    cancelCloseTimer();
+    run(() -> deliverClose(reported, why, remote));
+  }
+
+  private void cancelCloseTimer() {
+    ScheduledFuture<?> t = closeTimer;
+    if (t != null) {
+      t.cancel(false);
+    }
+  }
+
+  // ---------------------------------------------------------------- serial delivery
+
+  private void run(Runnable event) {
+    if (wip.compareAndSet(0, 1)) {
+      event.run();
+      leave();
+    } else {
+      enqueue(event);
+    }
+  }
+
+  private void enqueue(Runnable event) {
+    deferred.offer(event);
+    if (wip.getAndIncrement() == 0) {
+      drain();
+    }
+  }
+
+  private void leave() {
+    if (wip.decrementAndGet() != 0) {
+      drain();
+    }
+  }
+
+  private void drain() {
+    do {
+      deferred.poll().run();
+    } while (wip.decrementAndGet() != 0);
+  }
+
+  private void deliverOpen(Supplier<WsListener> factory) {
+    if (opened || closeDelivered) {
+      return;
+    }
+    opened = true;
+    WsListener l;
+    try {
+      l = factory.get();
+    } catch (RuntimeException e) {
+      log.warn("the endpoint failed to open {}; closing it", this, e);
+      l = null;
+    }
+    if (l == null) {
+      close(OPEN_FAILED_CODE, OPEN_FAILED_REASON);
+      return;
+    }
+    listener = l;
+    try {
+      l.onOpen(this);
+    } catch (RuntimeException e) {
+      listenerFailed("onOpen", e);
+    }
+  }
+
+  private void deliverText(String text) {
+    WsListener l = listener;
+    if (l != null && !closeDelivered) {
+      try {
+        l.onText(this, text);
+      } catch (RuntimeException e) {
+        listenerFailed("onText", e);
+      }
+    }
+  }
+
+  private void deliverBinary(ByteBuffer data) {
+    WsListener l = listener;
+    if (l != null && !closeDelivered) {
+      try {
+        l.onBinary(this, data);
+      } catch (RuntimeException e) {
+        listenerFailed("onBinary", e);
+      }
+    }
+  }
+
+  private void deliverControl(boolean ping, ByteBuffer data) {
+    deliver(ping ? "onPing" : "onPong", l -> {
+      if (ping) {
+        l.onPing(this, data);
+      } else {
+        l.onPong(this, data);
+      }
+    });
+  }
+
+  private void deliverError(Exception error) {
+    deliver("onError", l -> l.onError(this, error));
+  }
+
+  /** Delivers a rare event; the hot ones (text, binary) are spelled out to avoid the lambda. */
+  private void deliver(String method, Consumer<WsListener> event) {
+    WsListener l = listener;
+    if (l != null && !closeDelivered) {
+      try {
+        event.accept(l);
+      } catch (RuntimeException e) {
+        listenerFailed(method, e);
+      }
+    }
+  }
+
+  private void deliverClose(int code, String reason, boolean remote) {
+    if (closeDelivered) {
+      return;
+    }
+    closeDelivered = true;
+    WsListener l = listener;
+    listener = null;
+    if (l != null) {
+      try {
+        l.onClose(this, code, reason, remote);
+      } catch (RuntimeException e) {
+        listenerFailed("onClose", e);
+      }
+    }
+  }
+
+  private void listenerFailed(String method, RuntimeException e) {
+    log.warn("WsListener.{} threw on {}", method, this, e);
+  }
+}

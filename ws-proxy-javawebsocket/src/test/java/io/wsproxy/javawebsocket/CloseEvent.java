@@ -1,0 +1,4 @@
+package io.wsproxy.javawebsocket;
+
+/** A close as a test listener or client saw it. */
+record CloseEvent(int code, String reason, boolean remote) {}

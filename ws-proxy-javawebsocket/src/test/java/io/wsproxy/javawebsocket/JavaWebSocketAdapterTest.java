@@ -1,0 +1,319 @@
+package io.wsproxy.javawebsocket;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wsproxy.HandshakeRequest;
+import io.wsproxy.Limits;
+import io.wsproxy.RejectionMode;
+import io.wsproxy.WsChannel;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The server side: a {@link ProxyServer} (the adapter behind it) serving a {@link TestEndpoint}. */
+class JavaWebSocketAdapterTest {
+
+  private static final long WAIT = JdkClient.TIMEOUT.toSeconds();
+
+  private ProxyServer server;
+  private TestEndpoint endpoint;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.stop();
+    }
+  }
+
+  private void serve(TestEndpoint e) throws Exception {
+    endpoint = e;
+    server = ProxyServer.start(new InetSocketAddress("127.0.0.1", 0), e);
+  }
+
+  private URI uri(String pathAndQuery) {
+    return URI.create("ws://127.0.0.1:" + server.port() + pathAndQuery);
+  }
+
+  @Test
+  void echoesTextAndBinaryThroughTheEndpointsListener() throws Exception {
+    serve(new TestEndpoint());
+    JdkClient client = JdkClient.connect(uri("/echo"));
+    client.ws.sendText("hello", true).get(WAIT, TimeUnit.SECONDS);
+    assertEquals("hello", client.nextText());
+    client.ws.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true).get(WAIT, TimeUnit.SECONDS);
+    assertEquals(ByteBuffer.wrap(new byte[] {1, 2, 3}), client.nextBinary());
+    RecordingListener listener = endpoint.opened.poll(WAIT, TimeUnit.SECONDS);
+    assertEquals("open", listener.events.get(0));
+  }
+
+  @Test
+  void echoesAOneMebibyteBinaryMessageIntact() throws Exception {
+    serve(new TestEndpoint());
+    JdkClient client = JdkClient.connect(uri("/echo"));
+    byte[] payload = new byte[Limits.MIB];
+    new Random(42).nextBytes(payload);
+    client.ws.sendBinary(ByteBuffer.wrap(payload), true).get(WAIT, TimeUnit.SECONDS);
+    ByteBuffer echoed = client.nextBinary();
+    byte[] got = new byte[echoed.remaining()];
+    echoed.get(got);
+    assertArrayEquals(payload, got);
+  }
+
+  @Test
+  void passesPathQueryHeadersRemoteAddressAndSecureFlagToTheHandshake() throws Exception {
+    serve(new TestEndpoint());
+    JdkClient client = JdkClient.connect(uri("/a/b%20c?x=1&y=%2F"));
+    HandshakeRequest req = endpoint.handshakes.poll(WAIT, TimeUnit.SECONDS);
+    assertEquals("/a/b%20c", req.path());
+    assertEquals("x=1&y=%2F", req.rawQuery());
+    assertEquals("websocket", req.header("upgrade").orElseThrow().toLowerCase());
+    assertTrue(req.header("Sec-WebSocket-Key").isPresent());
+    assertEquals("127.0.0.1:" + server.port(), req.header("host").orElseThrow());
+    assertEquals("127.0.0.1", req.remoteAddress().getAddress().getHostAddress());
+    assertTrue(req.remoteAddress().getPort() > 0);
+    assertFalse(req.secure());
+    client.ws.abort();
+  }
+
+  @Test
+  void passesCustomHeadersAndSplitsRepeatedSubprotocolHeaders() throws Exception {
+    serve(new TestEndpoint());
+    String response = RawClient.upgrade(server.port(), "/echo",
+        "X-Trace: abc-123", "Sec-WebSocket-Protocol: other", "Sec-WebSocket-Protocol: chat");
+    assertTrue(response.startsWith("HTTP/1.1 101"), response);
+    HandshakeRequest req = endpoint.handshakes.poll(WAIT, TimeUnit.SECONDS);
+    assertEquals("abc-123", req.header("x-trace").orElseThrow());
+    assertEquals(java.util.List.of("other", "chat"), req.subprotocols());
+    assertTrue(response.contains("Sec-WebSocket-Protocol: chat\r\n"), response);
+  }
+
+  @Test
+  void answersTheSubprotocolTheEndpointChose() throws Exception {
+    serve(new TestEndpoint());
+    JdkClient client = JdkClient.connect(uri("/echo"), "nope", "v2");
+    assertEquals("v2", client.ws.getSubprotocol());
+    WsChannel channel = endpoint.channels.poll(WAIT, TimeUnit.SECONDS);
+    assertEquals("v2", channel.subprotocol());
+  }
+
+  @Test
+  void acceptsAClientWhoseOfferedSubprotocolsWereAllDeclined() throws Exception {
+    serve(new TestEndpoint());
+    JdkClient client = JdkClient.connect(uri("/echo"), "unknown");
+    assertEquals("", client.ws.getSubprotocol());
+    assertNull(endpoint.channels.poll(WAIT, TimeUnit.SECONDS).subprotocol());
+    client.ws.sendText("still works", true);
+    assertEquals("still works", client.nextText());
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {401, 403, 429, 431, 503})
+  void refusesTheUpgradeWithTheRejectionsHttpStatus(int status) throws Exception {
+    serve(new TestEndpoint());
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> JdkClient.attempt(uri("/deny/" + status)).get(WAIT, TimeUnit.SECONDS));
+    WebSocketHandshakeException refused = assertInstanceOf(WebSocketHandshakeException.class,
+        e.getCause());
+    assertEquals(status, refused.getResponse().statusCode());
+    assertTrue(endpoint.opened.isEmpty());
+  }
+
+  @Test
+  void sendsExactlyTheRefusalWithTheReasonAndThenClosesTheConnection() throws Exception {
+    serve(new TestEndpoint());
+    String response = RawClient.upgrade(server.port(), "/deny/403");
+    String body = TestEndpoint.denyReason(403) + "\n";
+    assertEquals("HTTP/1.1 403 Forbidden\r\n"
+        + "Content-Type: text/plain; charset=utf-8\r\n"
+        + "Content-Length: " + body.length() + "\r\n"
+        + "Connection: close\r\n"
+        + "\r\n" + body, response); // read to EOF: Java-WebSocket's own 404 page never follows
+    assertEquals(0, server.connectionCount());
+  }
+
+  @Test
+  void closeCodeModeCompletesTheUpgradeThenClosesWithTheRejectionsCodeAndReason()
+      throws Exception {
+    serve(new TestEndpoint(Limits.DEFAULTS, RejectionMode.CLOSE_CODE));
+    JdkClient client = JdkClient.connect(uri("/deny/403"));
+    assertEquals(new CloseEvent(4403, TestEndpoint.denyReason(403), true), client.awaitClose());
+    assertTrue(endpoint.opened.isEmpty(), "the endpoint must not be opened for a refused client");
+  }
+
+  @Test
+  void refusesWith503WhenTheEndpointDoesNotDecideWithinTheHandshakeTimeout() throws Exception {
+    serve(new TestEndpoint(Limits.builder().handshakeTimeout(Duration.ofMillis(200)).build(),
+        RejectionMode.HTTP_STATUS));
+    String response = RawClient.upgrade(server.port(), "/hang");
+    assertTrue(response.startsWith("HTTP/1.1 503 Service Unavailable\r\n"), response);
+  }
+
+  @Test
+  void refusesAMalformedRequestTargetWith400() throws Exception {
+    serve(new TestEndpoint());
+    String response = RawClient.upgrade(server.port(), "*");
+    assertTrue(response.startsWith("HTTP/1.1 400 Bad Request\r\n"), response);
+    assertTrue(endpoint.handshakes.isEmpty());
+  }
+
+  @Test
+  void closesAClientThatSendsAnOversizedFrameWith1009AndKeepsOthersWorking() throws Exception {
+    int limit = 64 * Limits.KIB;
+    serve(new TestEndpoint(Limits.builder().maxFrameSize(limit).build(),
+        RejectionMode.HTTP_STATUS));
+    JdkClient bystander = JdkClient.connect(uri("/echo"));
+    JdkClient offender = JdkClient.connect(uri("/echo"));
+    offender.ws.sendBinary(ByteBuffer.allocate(limit + 1), true);
+    assertEquals(1009, offender.awaitClose().code());
+    bystander.ws.sendText("still here", true);
+    assertEquals("still here", bystander.nextText());
+    bystander.ws.sendBinary(ByteBuffer.allocate(limit), true);
+    assertEquals(limit, bystander.nextBinary().remaining());
+  }
+
+  @Test
+  void reportsTheClientsCloseCodeAndReasonAsRemote() throws Exception {
+    serve(new TestEndpoint());
+    JdkClient client = JdkClient.connect(uri("/echo"));
+    RecordingListener listener = endpoint.opened.poll(WAIT, TimeUnit.SECONDS);
+    client.ws.sendClose(4000, "bye");
+    assertEquals(new CloseEvent(4000, "bye", true), listener.closed.get(WAIT, TimeUnit.SECONDS));
+    assertEquals(4000, client.awaitClose().code());
+    assertEquals("close", listener.events.get(listener.events.size() - 1));
+  }
+
+  @Test
+  void sendsTheEndpointsCloseCodeAndReasonToTheClient() throws Exception {
+    serve(new TestEndpoint());
+    JdkClient client = JdkClient.connect(uri("/echo"));
+    WsChannel channel = endpoint.channels.poll(WAIT, TimeUnit.SECONDS);
+    RecordingListener listener = endpoint.opened.poll(WAIT, TimeUnit.SECONDS);
+    channel.close(4001, "done");
+    assertEquals(new CloseEvent(4001, "done", true), client.awaitClose());
+    CloseEvent seen = listener.closed.get(WAIT, TimeUnit.SECONDS);
+    assertFalse(seen.remote(), "we started the close");
+    channel.sendText("ignored after close"); // must not throw
+  }
+
+  @Test
+  void mapsUnsendableCodesAndCutsLongReasonsWhenClosing() throws Exception {
+    serve(new TestEndpoint());
+    JdkClient client = JdkClient.connect(uri("/echo"));
+    WsChannel channel = endpoint.channels.poll(WAIT, TimeUnit.SECONDS);
+    channel.close(1006, "é".repeat(100));
+    CloseEvent seen = client.awaitClose();
+    assertEquals(1001, seen.code());
+    assertEquals("é".repeat(61), seen.reason()); // 122 of the 123 bytes: never half a character
+  }
+
+  @Test
+  void reportsACloseFrameWithoutACodeAs1005() throws Exception {
+    serve(new TestEndpoint());
+    JwsTestClient client = JwsTestClient.connect(uri("/echo"));
+    RecordingListener listener = endpoint.opened.poll(WAIT, TimeUnit.SECONDS);
+    client.sendCloseWithoutCode();
+    assertEquals(new CloseEvent(1005, "", true), listener.closed.get(WAIT, TimeUnit.SECONDS));
+    assertTrue(listener.errors.isEmpty(), "no error for a valid close frame: " + listener.errors);
+    // the server answered with an empty close frame, which stock Java-WebSocket reads as 1000
+    assertEquals(1000, client.closed.get(WAIT, TimeUnit.SECONDS).code());
+  }
+
+  @Test
+  void reportsAClientThatDropsTheConnectionAs1006() throws Exception {
+    serve(new TestEndpoint());
+    JwsTestClient client = JwsTestClient.connect(uri("/echo"));
+    RecordingListener listener = endpoint.opened.poll(WAIT, TimeUnit.SECONDS);
+    client.getSocket().close();
+    CloseEvent seen = listener.closed.get(WAIT, TimeUnit.SECONDS);
+    assertEquals(1006, seen.code());
+    assertTrue(seen.remote());
+  }
+
+  @Test
+  void abortDropsTheClientAndReportsOneClose() throws Exception {
+    serve(new TestEndpoint());
+    JdkClient client = JdkClient.connect(uri("/silent"));
+    WsChannel channel = endpoint.channels.poll(WAIT, TimeUnit.SECONDS);
+    RecordingListener listener = endpoint.opened.poll(WAIT, TimeUnit.SECONDS);
+    channel.abort();
+    channel.abort();
+    assertEquals(new CloseEvent(1006, "aborted", false), listener.closed.get(WAIT, TimeUnit.SECONDS));
+    assertTrue(client.closed.handle((c, e) -> c == null || c.code() == 1006)
+        .get(WAIT, TimeUnit.SECONDS));
+    assertEquals(1, listener.events.stream().filter("close"::equals).count());
+  }
+
+  @Test
+  void reportsPingsToTheListener() throws Exception {
+    serve(new TestEndpoint());
+    JdkClient client = JdkClient.connect(uri("/echo"));
+    RecordingListener listener = endpoint.opened.poll(WAIT, TimeUnit.SECONDS);
+    client.ws.sendPing(ByteBuffer.wrap(new byte[] {7, 8}));
+    assertEquals(ByteBuffer.wrap(new byte[] {7, 8}), listener.pings.poll(WAIT, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void countsQueuedBytesUntilTheyAreWritten() throws Exception {
+    serve(new TestEndpoint());
+    JdkClient client = JdkClient.connect(uri("/silent"));
+    WsChannel channel = endpoint.channels.poll(WAIT, TimeUnit.SECONDS);
+    assertEquals(0, channel.queuedBytes());
+    channel.sendText("x".repeat(1000));
+    assertTrue(channel.queuedBytes() <= 1004, "at most the frame: " + channel.queuedBytes());
+    assertEquals("x".repeat(1000), client.nextText());
+    assertEquals(0, channel.queuedBytes());
+    assertFalse(channel.canPauseReading());
+  }
+
+  /** A minimal HTTP client for what the WebSocket clients hide: raw requests and raw answers. */
+  static final class RawClient {
+    private RawClient() {}
+
+    /** Sends an upgrade request and returns everything the server sends until it closes. */
+    static String upgrade(int port, String target, String... extraHeaders) throws Exception {
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.setSoTimeout((int) JdkClient.TIMEOUT.toMillis());
+        StringBuilder req = new StringBuilder("GET " + target + " HTTP/1.1\r\n"
+            + "Host: 127.0.0.1:" + port + "\r\n"
+            + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
+        for (String h : extraHeaders) {
+          req.append(h).append("\r\n");
+        }
+        req.append("\r\n");
+        socket.getOutputStream().write(req.toString().getBytes(StandardCharsets.US_ASCII));
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[4096];
+        int n;
+        while ((n = in.read(buf)) != -1) {
+          out.write(buf, 0, n);
+          String soFar = out.toString(StandardCharsets.ISO_8859_1);
+          if (soFar.startsWith("HTTP/1.1 101") && soFar.contains("\r\n\r\n")) {
+            return soFar.substring(0, soFar.indexOf("\r\n\r\n") + 4); // upgraded: stays open
+          }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+      }
+    }
+  }
+}

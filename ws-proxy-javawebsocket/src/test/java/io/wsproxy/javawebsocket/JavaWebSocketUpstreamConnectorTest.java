@@ -1,0 +1,259 @@
+package io.wsproxy.javawebsocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wsproxy.CloseCodes;
+import io.wsproxy.HandshakeRequest;
+import io.wsproxy.Headers;
+import io.wsproxy.Limits;
+import io.wsproxy.UpstreamConnectException;
+import io.wsproxy.UpstreamRequest;
+import io.wsproxy.WsChannel;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The connector against a {@link ProxyServer} serving a {@link TestEndpoint}, and raw sockets. */
+class JavaWebSocketUpstreamConnectorTest {
+
+  private static final long WAIT = JdkClient.TIMEOUT.toSeconds();
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  private final JavaWebSocketUpstreamConnector connector = new JavaWebSocketUpstreamConnector();
+  private TestEndpoint upstream;
+  private ProxyServer server;
+
+  @BeforeEach
+  void startUpstream() throws Exception {
+    upstream = new TestEndpoint();
+    server = ProxyServer.start(new InetSocketAddress("127.0.0.1", 0), upstream);
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop();
+    connector.close();
+  }
+
+  private UpstreamRequest request(String path, List<String> subprotocols) {
+    return request(URI.create("ws://127.0.0.1:" + server.port() + path), Headers.EMPTY,
+        subprotocols, Limits.DEFAULT_MAX_MESSAGE_SIZE, TIMEOUT);
+  }
+
+  private static UpstreamRequest request(URI uri, Headers headers, List<String> subprotocols,
+      int maxMessageSize, Duration timeouts) {
+    return new UpstreamRequest(uri, headers, subprotocols, timeouts, maxMessageSize, timeouts);
+  }
+
+  private static UpstreamConnectException failure(CompletableFuture<WsChannel> future) {
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> future.get(WAIT, TimeUnit.SECONDS));
+    return assertInstanceOf(UpstreamConnectException.class, e.getCause());
+  }
+
+  @Test
+  void opensTheListenerBeforeCompletingAndRoundTripsMessages() throws Exception {
+    RecordingListener listener = new RecordingListener(false);
+    CompletableFuture<Boolean> openedFirst = connector.connect(request("/echo", List.of()), listener)
+        .thenApply(ch -> listener.opened.isDone());
+    assertTrue(openedFirst.get(WAIT, TimeUnit.SECONDS));
+    WsChannel channel = listener.opened.get();
+    channel.sendText("over the wire");
+    assertEquals("over the wire", listener.texts.poll(WAIT, TimeUnit.SECONDS));
+    ByteBuffer data = ByteBuffer.wrap(new byte[] {9, 8, 7});
+    channel.sendBinary(data);
+    assertEquals(3, data.remaining(), "the caller's buffer is not consumed");
+    assertEquals(ByteBuffer.wrap(new byte[] {9, 8, 7}), listener.binaries.poll(WAIT, TimeUnit.SECONDS));
+    assertEquals(List.of("open", "text", "binary"), listener.events);
+  }
+
+  @Test
+  void sendsTheRequestHeadersButWritesTheHandshakeHeadersItself() throws Exception {
+    Headers headers = Headers.of("X-Forwarded-For", "10.0.0.1", "X-Trace", "t1", "Host", "evil");
+    RecordingListener listener = new RecordingListener(false);
+    connector.connect(request(URI.create("ws://127.0.0.1:" + server.port() + "/echo?q=1"),
+        headers, List.of(), Limits.DEFAULT_MAX_MESSAGE_SIZE, TIMEOUT), listener)
+        .get(WAIT, TimeUnit.SECONDS);
+    HandshakeRequest seen = upstream.handshakes.poll(WAIT, TimeUnit.SECONDS);
+    assertEquals("10.0.0.1", seen.header("x-forwarded-for").orElseThrow());
+    assertEquals("t1", seen.header("x-trace").orElseThrow());
+    assertEquals("127.0.0.1:" + server.port(), seen.header("host").orElseThrow());
+    assertEquals("q=1", seen.rawQuery());
+  }
+
+  @Test
+  void failsWithoutCallingTheListenerWhenNothingListens() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort(); // closed again: nothing listens there now
+    }
+    RecordingListener listener = new RecordingListener(false);
+    UpstreamConnectException e = failure(connector.connect(
+        request(URI.create("ws://127.0.0.1:" + port + "/"), Headers.EMPTY, List.of(),
+            Limits.DEFAULT_MAX_MESSAGE_SIZE, TIMEOUT), listener));
+    assertEquals(0, e.httpStatus());
+    assertTrue(e.getMessage().contains(String.valueOf(port)), e.getMessage());
+    assertTrue(listener.events.isEmpty());
+  }
+
+  @Test
+  void failsWithTheUpstreamsHttpStatusWhenTheUpgradeIsRefused() throws Exception {
+    RecordingListener listener = new RecordingListener(false);
+    UpstreamConnectException e = failure(connector.connect(request("/deny/403", List.of()),
+        listener));
+    assertEquals(403, e.httpStatus());
+    assertTrue(listener.events.isEmpty());
+  }
+
+  @Test
+  void offersTheSubprotocolAndReportsTheUpstreamsChoice() throws Exception {
+    RecordingListener listener = new RecordingListener(false);
+    WsChannel channel = connector.connect(request("/echo", List.of("v2")), listener)
+        .get(WAIT, TimeUnit.SECONDS);
+    assertEquals("v2", channel.subprotocol());
+    assertEquals(List.of("v2"), upstream.handshakes.poll(WAIT, TimeUnit.SECONDS).subprotocols());
+    WsChannel plain = connector.connect(request("/echo", List.of()), new RecordingListener(false))
+        .get(WAIT, TimeUnit.SECONDS);
+    assertNull(plain.subprotocol());
+  }
+
+  @Test
+  void failsWhenTheUpstreamDoesNotChooseTheOfferedSubprotocol() throws Exception {
+    RecordingListener listener = new RecordingListener(false);
+    UpstreamConnectException e = failure(connector.connect(request("/echo", List.of("mqtt")),
+        listener));
+    assertTrue(e.getMessage().contains("mqtt"), e.getMessage());
+    assertTrue(listener.events.isEmpty());
+  }
+
+  @Test
+  void carriesCloseCodesAndReasonsBothWays() throws Exception {
+    RecordingListener ours = new RecordingListener(false);
+    WsChannel channel = connector.connect(request("/echo", List.of()), ours)
+        .get(WAIT, TimeUnit.SECONDS);
+    RecordingListener theirs = upstream.opened.poll(WAIT, TimeUnit.SECONDS);
+    channel.close(4002, "client done");
+    assertEquals(new CloseEvent(4002, "client done", true),
+        theirs.closed.get(WAIT, TimeUnit.SECONDS));
+    assertEquals(new CloseEvent(4002, "client done", false), ours.closed.get(WAIT, TimeUnit.SECONDS));
+
+    RecordingListener second = new RecordingListener(false);
+    connector.connect(request("/echo", List.of()), second).get(WAIT, TimeUnit.SECONDS);
+    upstream.channels.poll(WAIT, TimeUnit.SECONDS); // the first connection's
+    upstream.channels.poll(WAIT, TimeUnit.SECONDS).close(4003, "server done");
+    assertEquals(new CloseEvent(4003, "server done", true), second.closed.get(WAIT, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void closesAnUpstreamThatSendsAnOversizedMessageWith1009() throws Exception {
+    RecordingListener listener = new RecordingListener(false);
+    WsChannel channel = connector.connect(request(URI.create("ws://127.0.0.1:" + server.port()
+        + "/echo"), Headers.EMPTY, List.of(), Limits.KIB, TIMEOUT), listener)
+        .get(WAIT, TimeUnit.SECONDS);
+    RecordingListener theirs = upstream.opened.poll(WAIT, TimeUnit.SECONDS);
+    channel.sendBinary(ByteBuffer.allocate(Limits.KIB + 1)); // the upstream echoes it
+    assertEquals(new CloseEvent(CloseCodes.MESSAGE_TOO_BIG, "Payload limit reached.", false),
+        listener.closed.get(WAIT, TimeUnit.SECONDS));
+    assertEquals(CloseCodes.MESSAGE_TOO_BIG, theirs.closed.get(WAIT, TimeUnit.SECONDS).code());
+  }
+
+  @Test
+  void failsWhenTheUpstreamNeverAnswersTheUpgradeWithinTheConnectTimeout() throws Exception {
+    try (ServerSocket mute = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      RecordingListener listener = new RecordingListener(false);
+      UpstreamConnectException e = failure(connector.connect(
+          request(URI.create("ws://127.0.0.1:" + mute.getLocalPort() + "/"), Headers.EMPTY,
+              List.of(), Limits.DEFAULT_MAX_MESSAGE_SIZE, Duration.ofMillis(300)), listener));
+      assertTrue(e.getMessage().contains("within"), e.getMessage());
+      assertTrue(listener.events.isEmpty());
+    }
+  }
+
+  @Test
+  void cutsAnUpstreamThatNeverAnswersTheCloseAndEndsItsThreads() throws Exception {
+    try (ServerSocket raw = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      CompletableFuture<Void> upstreamDone = CompletableFuture.runAsync(() -> acceptAndIgnore(raw));
+      Set<Thread> before = clientThreads();
+      RecordingListener listener = new RecordingListener(false);
+      WsChannel channel = connector.connect(request(URI.create("ws://127.0.0.1:"
+          + raw.getLocalPort() + "/"), Headers.EMPTY, List.of(), Limits.DEFAULT_MAX_MESSAGE_SIZE,
+          Duration.ofMillis(300)), listener).get(WAIT, TimeUnit.SECONDS);
+      Set<Thread> started = clientThreads();
+      started.removeAll(before);
+      assertEquals(2, started.size(), "a read and a write thread: " + started);
+
+      channel.close(CloseCodes.NORMAL, "bye");
+      assertEquals(new CloseEvent(CloseCodes.ABNORMAL, "aborted", false),
+          listener.closed.get(WAIT, TimeUnit.SECONDS));
+      for (Thread t : started) {
+        t.join(TimeUnit.SECONDS.toMillis(WAIT));
+        assertFalse(t.isAlive(), t.getName());
+      }
+      upstreamDone.get(WAIT, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void refusesANonWebSocketUriAtOnce() {
+    assertThrows(IllegalArgumentException.class, () -> connector.connect(
+        request(URI.create("http://127.0.0.1:1/"), Headers.EMPTY, List.of(), 1, TIMEOUT),
+        new RecordingListener(false)));
+  }
+
+  private static Set<Thread> clientThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("WebSocketConnectReadThread-")
+            || t.getName().startsWith("WebSocketWriteThread-"))
+        .collect(Collectors.toSet());
+  }
+
+  /** Answers one upgrade with 101, then reads and ignores everything until the client goes. */
+  private static void acceptAndIgnore(ServerSocket server) {
+    try (Socket s = server.accept()) {
+      InputStream in = s.getInputStream();
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int b = in.read();
+        if (b < 0) {
+          return;
+        }
+        head.append((char) b);
+      }
+      String key = head.toString().lines().filter(l -> l.toLowerCase().startsWith("sec-websocket-key:"))
+          .findFirst().orElseThrow().substring("sec-websocket-key:".length()).trim();
+      byte[] sha1 = MessageDigest.getInstance("SHA-1").digest(
+          (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Accept: "
+          + Base64.getEncoder().encodeToString(sha1) + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      byte[] sink = new byte[1024];
+      while (in.read(sink) >= 0) {
+        // never answer the close
+      }
+    } catch (Exception e) {
+      // the client cut the connection: expected
+    }
+  }
+}
