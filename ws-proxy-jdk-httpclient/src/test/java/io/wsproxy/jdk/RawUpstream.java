@@ -1,0 +1,123 @@
+package io.wsproxy.jdk;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A misbehaving upstream on a plain server socket (127.0.0.1, port 0): one that never answers the
+ * upgrade, one that refuses it with 403, or one that upgrades and then never reads again (so it
+ * never answers a close).
+ */
+final class RawUpstream implements AutoCloseable {
+
+  enum Mode { SILENT, FORBIDDEN, UPGRADE_THEN_IGNORE }
+
+  private static final String WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+  final CountDownLatch accepted = new CountDownLatch(1);
+  private final ServerSocket server;
+  private final Mode mode;
+  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private final Thread acceptor;
+
+  RawUpstream(Mode mode) throws IOException {
+    this.mode = mode;
+    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.acceptor = new Thread(this::serve, "raw-upstream-" + mode);
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  URI uri() {
+    return URI.create("ws://127.0.0.1:" + server.getLocalPort() + "/raw");
+  }
+
+  private void serve() {
+    try {
+      while (true) {
+        Socket s = server.accept();
+        sockets.add(s);
+        accepted.countDown();
+        handle(s);
+      }
+    } catch (IOException e) {
+      // closed: done
+    }
+  }
+
+  private void handle(Socket s) throws IOException {
+    if (mode == Mode.SILENT) {
+      return; // hold the socket, answer nothing
+    }
+    String request = readHead(s.getInputStream());
+    if (mode == Mode.FORBIDDEN) {
+      s.getOutputStream().write(("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n"
+          + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      s.close();
+      return;
+    }
+    String key = header(request, "sec-websocket-key");
+    s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+        + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept(key) + "\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream().flush(); // and never read again
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    byte[] end = {'\r', '\n', '\r', '\n'};
+    while (matched < end.length) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("request ended early");
+      }
+      head.write(b);
+      matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    return head.toString(StandardCharsets.US_ASCII);
+  }
+
+  private static String header(String head, String name) {
+    for (String line : head.split("\r\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(name)) {
+        return line.substring(colon + 1).trim();
+      }
+    }
+    throw new IllegalStateException("no " + name + " in request");
+  }
+
+  private static String accept(String key) {
+    try {
+      byte[] sha1 = MessageDigest.getInstance("SHA-1")
+          .digest((key + WS_GUID).getBytes(StandardCharsets.US_ASCII));
+      return Base64.getEncoder().encodeToString(sha1);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    server.close();
+    for (Socket s : sockets) {
+      s.close();
+    }
+    acceptor.join(5000);
+  }
+}

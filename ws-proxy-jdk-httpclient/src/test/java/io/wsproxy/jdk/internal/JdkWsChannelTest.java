@@ -1,0 +1,282 @@
+package io.wsproxy.jdk.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wsproxy.CloseCodes;
+import io.wsproxy.Headers;
+import io.wsproxy.UpstreamConnectException;
+import io.wsproxy.UpstreamRequest;
+import io.wsproxy.WsChannel;
+import io.wsproxy.internal.Scheduler;
+import io.wsproxy.jdk.RecordingListener;
+import io.wsproxy.jdk.RecordingListener.Closed;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The channel's state machine against a fake WebSocket. Listener calls run in the calling thread
+ * here (a direct executor), so every effect is visible when the call returns.
+ */
+class JdkWsChannelTest {
+
+  private static final int MAX_MESSAGE_BYTES = 100;
+
+  private final FakeWebSocket ws = new FakeWebSocket();
+  private final RecordingListener listener = new RecordingListener();
+  private final Scheduler timers = new Scheduler("jdk-channel-test");
+  private final AtomicInteger ended = new AtomicInteger();
+  private final CompletableFuture<WsChannel> connected = new CompletableFuture<>();
+  private JdkWsChannel channel = channel(Duration.ofSeconds(5));
+
+  private JdkWsChannel channel(Duration closeTimeout) {
+    UpstreamRequest request = new UpstreamRequest(URI.create("ws://127.0.0.1:1/"), Headers.EMPTY,
+        List.of(), Duration.ofSeconds(5), MAX_MESSAGE_BYTES, closeTimeout);
+    return new JdkWsChannel(ws, listener, request, timers, Runnable::run, ended::incrementAndGet);
+  }
+
+  @AfterEach
+  void stop() {
+    timers.shutdownNow();
+    listener.assertContractKept();
+  }
+
+  private void open() throws InterruptedException {
+    channel.open(connected);
+    assertSame(channel, listener.next(RecordingListener.Opened.class).channel());
+  }
+
+  @Test
+  void callsOnOpenThenCompletesTheConnectThenRequestsOneMessage() throws Exception {
+    open();
+
+    assertSame(channel, connected.join());
+    assertEquals(1, ws.requested.get());
+    assertEquals(0, ended.get());
+  }
+
+  @Test
+  void requestsTheNextPartOrMessageOnlyAfterTheLastWasTakenIn() throws Exception {
+    open();
+
+    channel.onJdkText("a", true);
+    assertEquals("a", listener.next(RecordingListener.Text.class).text());
+    assertEquals(2, ws.requested.get());
+    channel.onJdkText("b", false);
+    assertEquals(3, ws.requested.get());
+    assertTrue(listener.events.isEmpty());
+    channel.onJdkText("c", true);
+    assertEquals("bc", listener.next(RecordingListener.Text.class).text());
+    assertEquals(4, ws.requested.get());
+  }
+
+  @Test
+  void holdsTheRequestWhilePausedAndMakesItOnceOnResume() throws Exception {
+    open();
+    channel.pauseReading();
+
+    channel.onJdkText("requested before the pause", true);
+    listener.next(RecordingListener.Text.class);
+    assertEquals(1, ws.requested.get());
+
+    channel.resumeReading();
+    assertEquals(2, ws.requested.get());
+    channel.resumeReading();
+    assertEquals(2, ws.requested.get());
+  }
+
+  @Test
+  void readsOnThroughAPauseOnceClosingSoTheAnswerIsSeen() throws Exception {
+    open();
+    channel.pauseReading();
+    channel.onJdkText("a", true);
+    assertEquals(1, ws.requested.get());
+
+    channel.close(CloseCodes.NORMAL, "");
+
+    assertEquals(List.of("close:1000:"), ws.sent);
+    assertEquals(2, ws.requested.get());
+  }
+
+  @Test
+  void reportsAMessageOverTheLimitOnceAsMessageTooBigAndSends1008() throws Exception {
+    open();
+
+    channel.onJdkText("x".repeat(MAX_MESSAGE_BYTES + 1), true);
+
+    assertEquals(new Closed(CloseCodes.MESSAGE_TOO_BIG, JdkWsChannel.TOO_BIG_REASON, false),
+        listener.next(Closed.class));
+    assertEquals(List.of("close:1008:" + JdkWsChannel.TOO_BIG_REASON), ws.sent);
+    int requested = ws.requested.get();
+    channel.onJdkText("after", true); // discarded while the close handshake runs
+    assertEquals(requested + 1, ws.requested.get());
+    assertTrue(listener.events.isEmpty());
+    assertEquals(1, ended.get());
+  }
+
+  @Test
+  void answersTheUpstreamsCloseOnlyAfterWhatWasQueuedBeforeIt() throws Exception {
+    open();
+    channel.sendText("in flight");
+
+    CompletionStage<?> answer = channel.onJdkClose(4001, "bye");
+
+    assertEquals(new Closed(4001, "bye", true), listener.next(Closed.class));
+    assertFalse(answer.toCompletableFuture().isDone());
+    channel.sendText("too late");
+    ws.completeNext();
+    assertTrue(answer.toCompletableFuture().isDone());
+    assertEquals(List.of("text:in flight"), ws.sent);
+  }
+
+  @Test
+  void reportsTheUpstreamsAnswerToOurCloseAsLocal() throws Exception {
+    open();
+    channel.close(4000, "x");
+    ws.completeNext();
+
+    channel.onJdkClose(4000, "x");
+
+    assertEquals(new Closed(4000, "x", false), listener.next(Closed.class));
+  }
+
+  @Test
+  void abortDropsQueuedSendsAndReports1006Once() throws Exception {
+    open();
+    channel.sendText("a");
+    channel.sendText("bb");
+
+    channel.abort();
+    channel.abort();
+
+    assertTrue(ws.aborted);
+    assertEquals(new Closed(CloseCodes.ABNORMAL, "", false), listener.next(Closed.class));
+    assertEquals(1, channel.queuedBytes()); // only the send being written is left
+    assertEquals(1, listener.closes.get());
+    assertEquals(1, ended.get());
+  }
+
+  @Test
+  void aFailedSendAbortsAndReportsTheErrorThenTheClose() throws Exception {
+    open();
+    IOException broken = new IOException("broken pipe");
+    channel.sendText("a");
+
+    ws.failNext(broken);
+
+    assertTrue(ws.aborted);
+    assertSame(broken, listener.next(RecordingListener.Errored.class).error());
+    assertEquals(new Closed(CloseCodes.ABNORMAL, "", true), listener.next(Closed.class));
+  }
+
+  @Test
+  void aJdkErrorReportsTheErrorThen1006() throws Exception {
+    open();
+    IOException reset = new IOException("connection reset");
+
+    channel.onJdkError(reset);
+
+    assertSame(reset, listener.next(RecordingListener.Errored.class).error());
+    assertEquals(new Closed(CloseCodes.ABNORMAL, "", true), listener.next(Closed.class));
+  }
+
+  @Test
+  void aListenerThatThrowsFailsItsConnection() throws Exception {
+    IllegalStateException bug = new IllegalStateException("bridge bug");
+    listener.onTextHook = (c, text) -> {
+      throw bug;
+    };
+    open();
+
+    channel.onJdkText("boom", true);
+
+    listener.next(RecordingListener.Text.class);
+    assertSame(bug, listener.next(RecordingListener.Errored.class).error());
+    assertEquals(new Closed(CloseCodes.ABNORMAL, "", false), listener.next(Closed.class));
+    assertTrue(ws.aborted);
+  }
+
+  @Test
+  void anOnOpenThatThrowsFailsTheConnectAndClosesTheUpstreamQuietly() throws Exception {
+    listener.onOpenHook = () -> {
+      throw new IllegalStateException("bridge bug");
+    };
+
+    channel.open(connected);
+
+    CompletionException e = assertThrows(CompletionException.class, connected::join);
+    assertInstanceOf(UpstreamConnectException.class, e.getCause());
+    assertEquals(List.of("close:1011:"), ws.sent);
+    listener.next(RecordingListener.Opened.class);
+    channel.onJdkClose(1011, "");
+    assertTrue(listener.events.isEmpty());
+    assertEquals(1, ended.get());
+  }
+
+  @Test
+  void aConnectCancelledDuringTheUpgradeClosesTheUpstreamWithoutListenerCalls() {
+    connected.cancel(false);
+
+    channel.open(connected);
+
+    assertEquals(0, listener.calls.get());
+    assertEquals(List.of("close:1001:"), ws.sent);
+    assertEquals(1, ws.requested.get()); // to read the answer
+    assertEquals(1, ended.get());
+  }
+
+  @Test
+  void refuseClosesTheUpstreamWithAMappedCodeAndNoListenerCalls() {
+    channel.refuse(CloseCodes.PROTOCOL_ERROR, "subprotocol chat not selected");
+
+    assertEquals(List.of("close:1008:subprotocol chat not selected"), ws.sent);
+    assertEquals(0, listener.calls.get());
+    assertEquals(1, ended.get());
+  }
+
+  @Test
+  void sendsAnEmptyReasonWhenTheReasonIsNotWellFormed() throws Exception {
+    open();
+
+    channel.close(CloseCodes.BAD_GATEWAY, "bad \ud800 surrogate");
+
+    assertEquals(List.of("close:1001:"), ws.sent);
+  }
+
+  @Test
+  void abortsWhenTheUpstreamDoesNotAnswerWithinTheCloseTimeout() throws Exception {
+    channel = channel(Duration.ofMillis(50));
+    open();
+
+    channel.close(CloseCodes.NORMAL, "");
+
+    assertEquals(new Closed(CloseCodes.ABNORMAL, "", false), listener.awaitClose());
+    assertTrue(ws.aborted);
+  }
+
+  @Test
+  void handsTheListenerItsOwnCopyOfPingsAndPongs() throws Exception {
+    open();
+    byte[] jdkBuffer = {1, 2};
+
+    channel.onJdkPing(ByteBuffer.wrap(jdkBuffer));
+    jdkBuffer[0] = 7;
+    channel.onJdkPong(ByteBuffer.wrap(new byte[] {3}));
+
+    assertEquals(1, listener.next(RecordingListener.Ping.class).data()[0]);
+    assertEquals(3, listener.next(RecordingListener.Pong.class).data()[0]);
+  }
+}
