@@ -162,13 +162,12 @@ public abstract class TransportConformanceKit extends ConformanceFixture {
     assertEquals("Hello, wörld", up.next(AWAIT));
     assertArrayEquals(bin, (byte[]) up.next(AWAIT));
     assertEquals("after", up.next(AWAIT));
-
-    up.sendFragmented(Opcode.TEXT, List.of(utf8("up"), utf8("stream "), utf8("parts")));
-    up.send("tail");
-    // the echoes of the client's messages come first
     assertEquals("Hello, wörld", client.next(AWAIT));
     assertArrayEquals(bin, (byte[]) client.next(AWAIT));
     assertEquals("after", client.next(AWAIT));
+
+    up.sendFragmented(Opcode.TEXT, List.of(utf8("up"), utf8("stream "), utf8("parts")));
+    up.send("tail");
     assertEquals("upstream parts", client.next(AWAIT));
     assertEquals("tail", client.next(AWAIT));
   }
@@ -251,7 +250,7 @@ public abstract class TransportConformanceKit extends ConformanceFixture {
   void mirrorsClientCloseCodeAndReasonToUpstream() throws Exception {
     startEchoProxy();
     TestClient client = connect("/");
-    UpstreamPeer.Conn up = upstream().awaitConnection(AWAIT);
+    UpstreamPeer.Conn up = roundTrip(client);
     client.close(4000, "bye");
     Close atUpstream = up.awaitClose(PROMPTLY);
     assertEquals(new Close(4000, "bye", true), atUpstream);
@@ -262,9 +261,9 @@ public abstract class TransportConformanceKit extends ConformanceFixture {
   @Test
   void relaysEveryMessageSentJustBeforeTheClientCloses() throws Exception {
     startEchoProxy();
-    upstream().echo(false);
     TestClient client = connect("/");
-    UpstreamPeer.Conn up = upstream().awaitConnection(AWAIT);
+    UpstreamPeer.Conn up = roundTrip(client);
+    upstream().echo(false);
     int count = 20;
     for (int i = 0; i < count; i++) {
       client.sendText("last-" + i);
@@ -272,6 +271,27 @@ public abstract class TransportConformanceKit extends ConformanceFixture {
     client.close(4000, "bye"); // the JDK client half-closes TCP right after its close frame
     for (int i = 0; i < count; i++) {
       assertEquals("last-" + i, up.next(AWAIT));
+    }
+    assertEquals(new Close(4000, "bye", true), up.awaitClose(PROMPTLY));
+    awaitNoProxyConnections();
+  }
+
+  @Test
+  void flushesEarlyFramesAndMirrorsTheCloseOfAClientThatLeavesWhileUpstreamConnects()
+      throws Exception {
+    startEchoProxy();
+    upstream().holdHandshakes();
+    TestClient client = connect("/");
+    upstream().awaitHandshake(AWAIT);
+    for (int i = 0; i < 3; i++) {
+      client.sendText("early-" + i);
+    }
+    client.close(4000, "bye");
+    client.awaitClose(PROMPTLY); // the host server answers the close itself
+    upstream().releaseHandshakes();
+    UpstreamPeer.Conn up = upstream().awaitConnection(AWAIT);
+    for (int i = 0; i < 3; i++) {
+      assertEquals("early-" + i, up.next(AWAIT));
     }
     assertEquals(new Close(4000, "bye", true), up.awaitClose(PROMPTLY));
     awaitNoProxyConnections();
@@ -316,9 +336,7 @@ public abstract class TransportConformanceKit extends ConformanceFixture {
     // several connections: a drop right after a relayed message hits the connector mid-delivery
     for (int i = 0; i < DROPPED_CONNECTIONS; i++) {
       TestClient client = connect("/");
-      UpstreamPeer.Conn up = upstream().awaitConnection(AWAIT);
-      client.sendText("before the drop " + i);
-      assertEquals("before the drop " + i, client.next(AWAIT));
+      UpstreamPeer.Conn up = roundTrip(client);
       up.drop();
       assertEquals(CloseCodes.BAD_GATEWAY, client.awaitClose(PROMPTLY).code(), "connection " + i);
     }
@@ -334,11 +352,8 @@ public abstract class TransportConformanceKit extends ConformanceFixture {
     TestClient refusedClient = connect("/refused");
     assertEquals(4502, refusedClient.awaitClose(PROMPTLY).code());
     TestClient dropped = connect("/echo");
-    UpstreamPeer.Conn up = upstream().awaitConnection(AWAIT);
     // a round trip first: dropping before the 101 reached the proxy would test a connect failure
-    dropped.sendText("before the drop");
-    assertEquals("before the drop", dropped.next(AWAIT));
-    up.drop();
+    roundTrip(dropped).drop();
     assertEquals(4502, dropped.awaitClose(PROMPTLY).code());
     awaitNoProxyConnections();
   }
@@ -392,6 +407,24 @@ public abstract class TransportConformanceKit extends ConformanceFixture {
     TestClient newcomer = connect("/");
     newcomer.sendText("still serving");
     assertEquals("still serving", newcomer.next(AWAIT));
+  }
+
+  @Test
+  void closesBothSidesWith1009WhenUpstreamSendsAnOversizedMessage() throws Exception {
+    String target = upstream().uri("").toString();
+    startProxy(b -> b.route("/", target).limits(KIT_LIMITS.toBuilder()
+        .maxFrameSize(SMALL_FRAME_LIMIT).maxMessageSize(SMALL_FRAME_LIMIT).build()));
+    TestClient client = connect("/");
+    UpstreamPeer.Conn up = roundTrip(client);
+    up.send(new byte[SMALL_FRAME_LIMIT + 1]);
+    assertEquals(CloseCodes.MESSAGE_TOO_BIG, client.awaitClose(PROMPTLY).code());
+    int atUpstream = up.awaitClose(PROMPTLY).code();
+    // the JDK client cannot send 1009: CloseCodes maps it for that transport
+    int jdkMapped = CloseCodes.forTransport(CloseCodes.MESSAGE_TOO_BIG,
+        CloseCodes::isSendableByJdkClient);
+    assertTrue(atUpstream == CloseCodes.MESSAGE_TOO_BIG || atUpstream == jdkMapped,
+        "upstream closed with " + atUpstream);
+    awaitNoProxyConnections();
   }
 
   @Test
@@ -488,6 +521,15 @@ public abstract class TransportConformanceKit extends ConformanceFixture {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** A message there and back: the proxy's upstream is open once the echo is back. */
+  private UpstreamPeer.Conn roundTrip(TestClient client) throws Exception {
+    UpstreamPeer.Conn up = upstream().awaitConnection(AWAIT);
+    client.sendText("round trip");
+    assertEquals("round trip", up.next(AWAIT));
+    assertEquals("round trip", client.next(AWAIT));
+    return up;
+  }
 
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
