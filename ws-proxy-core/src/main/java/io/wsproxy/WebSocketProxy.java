@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * WebSocketProxy proxy = WebSocketProxy.builder()
  *     .route("/echo", "ws://127.0.0.1:9001")
  *     .build();
- * // hand it to a transport adapter, e.g. new ProxyServer(address, proxy) or a JavaWebSocketAdapter
+ * // hand it to a transport adapter, e.g. ProxyServer.start(address, proxy) or a JavaWebSocketAdapter
  * }</pre>
  *
  * <p><b>Data path.</b> For each upgrade the transport calls {@link #handshake}: forwarded headers are

@@ -168,6 +168,25 @@ class JavaWebSocketAdapterTest {
   }
 
   @Test
+  void answersAnOversizedUpgradeRequestWith431AndDropsIt() throws Exception {
+    serve(new TestEndpoint());
+    int limit = Limits.DEFAULT_MAX_HANDSHAKE_HEADER_BYTES
+        + io.wsproxy.javawebsocket.internal.AdapterServer.REQUEST_LINE_ALLOWANCE;
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout((int) JdkClient.TIMEOUT.toMillis());
+      String head = "GET /echo HTTP/1.1\r\nX-Padding: ";
+      socket.getOutputStream().write((head + "a".repeat(limit + 1 - head.length()))
+          .getBytes(StandardCharsets.US_ASCII)); // never finished: Java-WebSocket would wait on
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(answer.startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n"), answer);
+    }
+    assertTrue(endpoint.handshakes.isEmpty());
+    JdkClient other = JdkClient.connect(uri("/echo"));
+    other.ws.sendText("others unaffected", true);
+    assertEquals("others unaffected", other.nextText());
+  }
+
+  @Test
   void refusesAMalformedRequestTargetWith400() throws Exception {
     serve(new TestEndpoint());
     String response = RawClient.upgrade(server.port(), "*");
@@ -282,6 +301,36 @@ class JavaWebSocketAdapterTest {
     assertEquals("x".repeat(1000), client.nextText());
     assertEquals(0, channel.queuedBytes());
     assertFalse(channel.canPauseReading());
+  }
+
+  @Test
+  void acceptsSendsFromManyThreadsAtOnceKeepingEachThreadsOrder() throws Exception {
+    serve(new TestEndpoint());
+    JdkClient client = JdkClient.connect(uri("/silent"));
+    WsChannel channel = endpoint.channels.poll(WAIT, TimeUnit.SECONDS);
+    int threads = 4;
+    int each = 250;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+        threads);
+    try {
+      for (int t = 0; t < threads; t++) {
+        int id = t;
+        pool.execute(() -> {
+          for (int i = 0; i < each; i++) {
+            channel.sendText(id + ":" + i);
+          }
+        });
+      }
+      int[] next = new int[threads];
+      for (int n = 0; n < threads * each; n++) {
+        String[] msg = client.nextText().split(":");
+        int id = Integer.parseInt(msg[0]);
+        assertEquals(next[id]++, Integer.parseInt(msg[1]), "thread " + id + " out of order");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(0, channel.queuedBytes());
   }
 
   /** A minimal HTTP client for what the WebSocket clients hide: raw requests and raw answers. */

@@ -19,10 +19,14 @@ import org.java_websocket.server.WebSocketServer;
  * The Java-WebSocket server behind {@code ProxyServer}: every callback goes to a
  * {@link JavaWebSocketAdapter}, exactly as an embedding host's server would forward them.
  *
- * <p>Built on a channel the caller has already bound, with a {@link DraftsFactory} so connections
- * still get the adapter's bounded drafts. Thread-safe; callbacks run on Java-WebSocket's threads.
+ * <p>Built on a channel the caller has already bound, with a {@link GuardedFactory} so connections
+ * still get the adapter's bounded drafts and upgrade requests are capped in size. Thread-safe;
+ * callbacks run on Java-WebSocket's threads.
  */
 public final class AdapterServer extends WebSocketServer {
+
+  /** Room for the request line and line ends on top of the header size limit: 8 KiB. */
+  public static final int REQUEST_LINE_ALLOWANCE = 8 * 1024;
 
   private final JavaWebSocketAdapter adapter;
   private final CompletableFuture<Void> started = new CompletableFuture<>();
@@ -33,8 +37,11 @@ public final class AdapterServer extends WebSocketServer {
       SSLContext sslContext) {
     super(boundChannel);
     this.adapter = adapter;
-    setWebSocketFactory(new DraftsFactory(sslContext == null ? new DefaultWebSocketServerFactory()
-        : new DefaultSSLWebSocketServerFactory(sslContext), adapter.drafts()));
+    int maxHandshakeBytes = adapter.endpoint().limits().maxHandshakeHeaderBytes()
+        + REQUEST_LINE_ALLOWANCE;
+    setWebSocketFactory(new GuardedFactory(sslContext == null
+        ? new DefaultWebSocketServerFactory() : new DefaultSSLWebSocketServerFactory(sslContext),
+        adapter.drafts(), maxHandshakeBytes));
     adapter.configure(this);
   }
 

@@ -205,7 +205,13 @@ public final class JwsChannel implements WsChannel {
 
   @Override
   public String toString() {
-    return "JwsChannel{" + conn.getRemoteSocketAddress() + (closed ? ", closed}" : "}");
+    Object peer;
+    try {
+      peer = conn.getRemoteSocketAddress();
+    } catch (RuntimeException e) {
+      peer = "?"; // the socket is gone
+    }
+    return "JwsChannel{" + peer + (closed ? ", closed}" : "}");
   }
 
   // ---------------------------------------------------------------- events from Java-WebSocket

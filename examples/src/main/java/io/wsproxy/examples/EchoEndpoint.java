@@ -1,0 +1,67 @@
+package io.wsproxy.examples;
+
+import io.wsproxy.HandshakeDecision;
+import io.wsproxy.HandshakeRequest;
+import io.wsproxy.Headers;
+import io.wsproxy.Limits;
+import io.wsproxy.Principal;
+import io.wsproxy.RejectionMode;
+import io.wsproxy.WsChannel;
+import io.wsproxy.WsEndpoint;
+import io.wsproxy.WsListener;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * An echo backend: every text and binary message is sent straight back, and a client's close code is
+ * answered with the same code. Accepts any path and the first subprotocol offered. A small example of
+ * implementing {@link WsEndpoint} yourself; thread-safe and stateless.
+ */
+public final class EchoEndpoint implements WsEndpoint {
+
+  private final Limits limits;
+
+  public EchoEndpoint(Limits limits) {
+    this.limits = limits;
+  }
+
+  public EchoEndpoint() {
+    this(Limits.DEFAULTS);
+  }
+
+  @Override
+  public CompletionStage<HandshakeDecision> handshake(HandshakeRequest request) {
+    String peer = request.remoteAddress().getAddress() == null
+        ? request.remoteAddress().getHostString()
+        : request.remoteAddress().getAddress().getHostAddress();
+    String subprotocol = request.subprotocols().isEmpty() ? null : request.subprotocols().get(0);
+    return CompletableFuture.completedFuture(new HandshakeDecision.Accept(request, peer,
+        Principal.ANONYMOUS, subprotocol, null, Headers.EMPTY));
+  }
+
+  @Override
+  public WsListener open(WsChannel client, HandshakeDecision.Accept accept) {
+    return new WsListener() {
+      @Override
+      public void onText(WsChannel channel, String text) {
+        channel.sendText(text);
+      }
+
+      @Override
+      public void onBinary(WsChannel channel, ByteBuffer data) {
+        channel.sendBinary(data);
+      }
+    };
+  }
+
+  @Override
+  public Limits limits() {
+    return limits;
+  }
+
+  @Override
+  public RejectionMode rejectionMode() {
+    return RejectionMode.HTTP_STATUS;
+  }
+}

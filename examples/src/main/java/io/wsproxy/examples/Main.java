@@ -1,0 +1,98 @@
+package io.wsproxy.examples;
+
+import io.wsproxy.examples.cli.Command;
+import io.wsproxy.examples.cli.UsageException;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code java -jar ws-proxy.jar [proxy|gateway|echo|demo|bench] [options]}: the standalone CLI.
+ * With no arguments it runs {@code demo}. Exit codes: 0 success, 1 runtime failure (for example a
+ * port in use), 2 bad command line.
+ */
+public final class Main {
+
+  /** Exit code for a bad command line. */
+  public static final int EXIT_USAGE = 2;
+  /** Exit code for a failure at run time. */
+  public static final int EXIT_FAILURE = 1;
+
+  private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    for (Command c : new Command[] {new ProxyCommand(), new EchoCommand(), new DemoCommand(),
+        new BenchCommand()}) {
+      COMMANDS.put(c.name(), c);
+    }
+  }
+
+  private Main() {}
+
+  public static void main(String[] argv) {
+    int code = run(argv, System.out, System.err, true);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /**
+   * Runs the CLI. With {@code block} false (tests) a serving command is closed as soon as it has
+   * started instead of waiting for Ctrl-C.
+   */
+  static int run(String[] argv, PrintStream out, PrintStream err, boolean block) {
+    String name = argv.length == 0 ? "demo" : argv[0];
+    if (name.equals("--help") || name.equals("-h") || name.equals("help")) {
+      out.print(overview());
+      return 0;
+    }
+    Command command = COMMANDS.get(name);
+    if (command == null) {
+      err.println("ws-proxy: unknown command: " + name);
+      err.print(overview());
+      return EXIT_USAGE;
+    }
+    String[] rest = argv.length == 0 ? new String[0] : Arrays.copyOfRange(argv, 1, argv.length);
+    if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+      out.print(command.usage());
+      return 0;
+    }
+    Command.Running running;
+    try {
+      running = command.start(rest, out);
+    } catch (UsageException e) {
+      err.println("ws-proxy " + name + ": " + e.getMessage());
+      err.print(command.usage());
+      return EXIT_USAGE;
+    } catch (Exception e) {
+      err.println("ws-proxy " + name + ": " + e.getMessage());
+      return EXIT_FAILURE;
+    }
+    if (!command.runsUntilStopped() || !block) {
+      running.close();
+      return 0;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      running.close(); // open connections get 1001 Going Away
+      stopped.countDown();
+    }, "ws-proxy-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  static String overview() {
+    StringBuilder sb = new StringBuilder()
+        .append("Usage: java -jar ws-proxy.jar <command> [options]\n\n")
+        .append("An embeddable WebSocket proxy and JSON gateway, run standalone.\n\nCommands:\n");
+    COMMANDS.values().forEach(c -> sb.append(String.format("  %-8s %s%n", c.name(), c.summary())));
+    sb.append("\nWith no command, runs 'demo'. 'java -jar ws-proxy.jar <command> --help' for options.\n");
+    return sb.toString();
+  }
+}

@@ -1,0 +1,112 @@
+package io.wsproxy.examples;
+
+import io.wsproxy.AuthValidator;
+import io.wsproxy.Limits;
+import io.wsproxy.OriginFilter;
+import io.wsproxy.RejectionMode;
+import io.wsproxy.TrustedProxies;
+import io.wsproxy.examples.cli.Args;
+import io.wsproxy.examples.cli.UsageException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** The handshake-security and limit flags shared by {@code proxy} and {@code gateway}. */
+record SecurityFlags(OriginFilter originFilter, AuthValidator authValidator,
+    TrustedProxies trustedProxies, Limits limits, RejectionMode rejectionMode) {
+
+  static final Set<String> FLAGS = Set.of("allow-origin", "bearer-token", "bearer-token-file",
+      "trusted-proxy", "max-message-size", "idle-timeout", "max-connections", "reject-with");
+
+  static final String USAGE = """
+        Security and limits:
+          --allow-origin PATTERN             allow browser pages from this origin (repeatable),
+                                             e.g. https://app.example.com or https://*.example.com;
+                                             without it every origin is allowed
+          --bearer-token TOKEN               require 'Authorization: Bearer TOKEN' (repeatable;
+                                             visible in the process list: prefer the file)
+          --bearer-token-file FILE           require a bearer token listed in FILE (one per line,
+                                             blank lines and lines starting with # ignored)
+          --trusted-proxy CIDR               believe X-Forwarded-* from this peer range (repeatable)
+          --max-message-size BYTES           largest frame and message accepted (default 4194304)
+          --idle-timeout SECONDS             close connections idle this long; 0 disables
+                                             (default 600)
+          --max-connections N                most open client connections (default 10000)
+          --reject-with status|close-code    refuse handshakes with an HTTP status (default) or by
+                                             accepting and closing with 4400/4401/4403/4404/4429
+        """;
+
+  static SecurityFlags parse(Args args) throws UsageException {
+    OriginFilter origins = OriginFilter.allowAll();
+    List<String> patterns = args.all("allow-origin");
+    if (!patterns.isEmpty()) {
+      try {
+        origins = OriginFilter.allowList(patterns);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--allow-origin: " + e.getMessage());
+      }
+    }
+
+    List<String> tokens = new ArrayList<>(args.all("bearer-token"));
+    for (String file : args.all("bearer-token-file")) {
+      tokens.addAll(readTokens(file));
+    }
+    AuthValidator auth = AuthValidator.none();
+    if (!tokens.isEmpty()) {
+      try {
+        auth = AuthValidator.bearerTokens(tokens);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("bearer tokens: " + e.getMessage());
+      }
+    } else if (args.has("bearer-token-file")) {
+      throw new UsageException("--bearer-token-file holds no token");
+    }
+
+    TrustedProxies trusted = TrustedProxies.none();
+    if (args.has("trusted-proxy")) {
+      try {
+        trusted = TrustedProxies.of(args.all("trusted-proxy"));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--trusted-proxy: " + e.getMessage());
+      }
+    }
+
+    Limits.Builder limits = Limits.DEFAULTS.toBuilder();
+    if (args.has("max-message-size")) {
+      int size = (int) args.number("max-message-size", 0, 1, Integer.MAX_VALUE);
+      limits.maxFrameSize(size).maxMessageSize(size);
+    }
+    long idle = args.number("idle-timeout", Limits.DEFAULT_IDLE_TIMEOUT.toSeconds(), 0,
+        Duration.ofDays(365).toSeconds());
+    limits.idleTimeout(Duration.ofSeconds(idle));
+    limits.maxConnections((int) args.number("max-connections", Limits.DEFAULT_MAX_CONNECTIONS, 1,
+        Integer.MAX_VALUE));
+
+    RejectionMode mode = switch (args.one("reject-with", "status")) {
+      case "status" -> RejectionMode.HTTP_STATUS;
+      case "close-code" -> RejectionMode.CLOSE_CODE;
+      default -> throw new UsageException("--reject-with must be status or close-code");
+    };
+    return new SecurityFlags(origins, auth, trusted, limits.build(), mode);
+  }
+
+  private static List<String> readTokens(String file) throws UsageException {
+    try {
+      List<String> tokens = new ArrayList<>();
+      for (String line : Files.readAllLines(Path.of(file), StandardCharsets.UTF_8)) {
+        String t = line.trim();
+        if (!t.isEmpty() && !t.startsWith("#")) {
+          tokens.add(t);
+        }
+      }
+      return tokens;
+    } catch (IOException e) {
+      throw new UsageException("--bearer-token-file " + file + " cannot be read: " + e);
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package io.wsproxy.examples.cli;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A tiny command-line parser: {@code --name value}, {@code --name=value} and boolean
+ * {@code --name}. Flags not declared by the command are refused, so a typo never goes unnoticed.
+ */
+public final class Args {
+
+  private final Map<String, List<String>> values = new LinkedHashMap<>();
+
+  private Args() {}
+
+  /**
+   * Parses {@code argv}.
+   *
+   * @param withValue flags that take a value (repeatable)
+   * @param booleans  flags that take none
+   */
+  public static Args parse(String[] argv, Set<String> withValue, Set<String> booleans)
+      throws UsageException {
+    Args a = new Args();
+    for (int i = 0; i < argv.length; i++) {
+      String arg = argv[i];
+      if (!arg.startsWith("--")) {
+        throw new UsageException("unexpected argument: " + arg);
+      }
+      String name = arg.substring(2);
+      String value = null;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      }
+      if (booleans.contains(name)) {
+        if (value != null) {
+          throw new UsageException("--" + name + " takes no value");
+        }
+        a.values.computeIfAbsent(name, k -> new ArrayList<>()).add("true");
+      } else if (withValue.contains(name)) {
+        if (value == null) {
+          if (i + 1 >= argv.length) {
+            throw new UsageException("--" + name + " needs a value");
+          }
+          value = argv[++i];
+        }
+        a.values.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+      } else {
+        throw new UsageException("unknown option: --" + name);
+      }
+    }
+    return a;
+  }
+
+  /** Whether the flag was given. */
+  public boolean has(String name) {
+    return values.containsKey(name);
+  }
+
+  /** Every value of a repeatable flag, in order. */
+  public List<String> all(String name) {
+    return values.getOrDefault(name, List.of());
+  }
+
+  /** The single value of a flag, or {@code fallback}; repeating it is an error. */
+  public String one(String name, String fallback) throws UsageException {
+    List<String> v = all(name);
+    if (v.size() > 1) {
+      throw new UsageException("--" + name + " given more than once");
+    }
+    return v.isEmpty() ? fallback : v.get(0);
+  }
+
+  /** A required single value. */
+  public String required(String name) throws UsageException {
+    String v = one(name, null);
+    if (v == null) {
+      throw new UsageException("--" + name + " is required");
+    }
+    return v;
+  }
+
+  /** A whole number in {@code [min, max]}, or {@code fallback}. */
+  public long number(String name, long fallback, long min, long max) throws UsageException {
+    String v = one(name, null);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      long n = Long.parseLong(v.trim());
+      if (n < min || n > max) {
+        throw new UsageException("--" + name + " must be between " + min + " and " + max + ": " + v);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + name + " must be a whole number: " + v);
+    }
+  }
+
+  /** {@code HOST:PORT} (IPv6 as {@code [::1]:8080}); port 0 picks a free port. */
+  public static InetSocketAddress hostPort(String flag, String value) throws UsageException {
+    int colon = value.lastIndexOf(':');
+    if (colon <= 0 || colon == value.length() - 1) {
+      throw new UsageException("--" + flag + " must be HOST:PORT: " + value);
+    }
+    String host = value.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(value.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + flag + " has a bad port: " + value);
+    }
+    if (port < 0 || port > 65535) {
+      throw new UsageException("--" + flag + " port must be 0..65535: " + value);
+    }
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    if (address.isUnresolved()) {
+      throw new UsageException("--" + flag + " host cannot be resolved: " + host);
+    }
+    return address;
+  }
+}

@@ -1,0 +1,35 @@
+package io.wsproxy.examples.cli;
+
+import java.io.PrintStream;
+
+/** One subcommand of {@code ws-proxy.jar}. */
+public interface Command {
+
+  /** The word that selects it: {@code proxy}, {@code echo}, ... */
+  String name();
+
+  /** One line for the command list. */
+  String summary();
+
+  /** The full usage text printed by {@code --help} and after a usage error. */
+  String usage();
+
+  /** Whether the command serves until Ctrl-C (else it runs to completion in {@link #start}). */
+  default boolean runsUntilStopped() {
+    return true;
+  }
+
+  /**
+   * Starts the command and returns once it is ready (listening) or done.
+   *
+   * @throws UsageException for a bad command line (exit code 2)
+   * @throws Exception      for a failure such as a port in use (exit code 1)
+   */
+  Running start(String[] args, PrintStream out) throws Exception;
+
+  /** A started command; {@link #close()} stops it, closing open connections with 1001. */
+  interface Running extends AutoCloseable {
+    @Override
+    void close();
+  }
+}
