@@ -1,0 +1,48 @@
+package io.wsproxy.gateway;
+
+import io.wsproxy.HandshakeRequest;
+import io.wsproxy.Rejection;
+
+/**
+ * Lifecycle events of a {@link Gateway}; every method is a no-op by default. Logging does not go
+ * through here: the gateway logs through SLF4J.
+ *
+ * <p><b>Threading.</b> Called on the thread that caused the event (a transport thread, the
+ * gateway's timer thread, or the thread completing an asynchronous validator), never while the
+ * gateway holds a lock. Implementations must be thread-safe and fast. An exception thrown by a
+ * listener is logged and otherwise ignored.
+ */
+public interface GatewayListener {
+
+  /** A listener that ignores every event. */
+  GatewayListener NONE = new GatewayListener() {};
+
+  /** A handshake was refused (origin, auth or header limits). */
+  default void handshakeRejected(HandshakeRequest request, Rejection rejection) {}
+
+  /** A client was accepted; called once per client, before any other event of it. */
+  default void clientConnected(ClientInfo client) {}
+
+  /**
+   * A client became authenticated: at connect when its handshake named a principal, else when its
+   * auth message was accepted.
+   */
+  default void clientAuthenticated(ClientInfo client) {}
+
+  /**
+   * A client is gone and its state removed; called once per connected client.
+   *
+   * @param code   the close code: the peer's when it closed, else the one the gateway closed with
+   * @param reason the close reason, or empty
+   */
+  default void clientDisconnected(ClientInfo client, int code, String reason) {}
+
+  /** A session was created (its first member is joining). */
+  default void sessionCreated(SessionInfo session) {}
+
+  /** A session's last member left, and the session was removed. */
+  default void sessionRemoved(String sessionId) {}
+
+  /** An agent registered, or went offline with its connection ({@link AgentInfo#online()}). */
+  default void agentChanged(AgentInfo agent) {}
+}

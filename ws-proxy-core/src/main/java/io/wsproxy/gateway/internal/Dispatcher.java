@@ -1,0 +1,190 @@
+package io.wsproxy.gateway.internal;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import io.wsproxy.gateway.ErrorCodes;
+import io.wsproxy.gateway.Gateway;
+import io.wsproxy.gateway.GatewayException;
+import io.wsproxy.gateway.Handler;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client message's way through the gateway: rate limit → size → parse (depth-bounded) → auth
+ * gate → handler lookup → params conversion → handler → reply. Every refusal is answered with an
+ * error reply; nothing is dropped silently and nothing a handler throws reaches the wire except a
+ * {@link GatewayException}'s code, message and data. Stateless and thread-safe; it runs on the
+ * client's transport thread and, for asynchronous results, on the completing thread.
+ */
+final class Dispatcher {
+
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+  /** Longest part of a params conversion error echoed to the client, in characters. */
+  private static final int MAX_DETAIL_CHARS = 200;
+
+  private final GatewayCore core;
+  private final Handlers handlers;
+  private final Codec codec;
+  private final Gson gson;
+  private final int maxMessageBytes;
+  private final int rateCloseAfter;
+
+  Dispatcher(GatewayCore core, Handlers handlers, Codec codec, Settings settings) {
+    this.core = core;
+    this.handlers = handlers;
+    this.codec = codec;
+    this.gson = settings.gson();
+    this.maxMessageBytes = settings.limits().maxMessageSize();
+    this.rateCloseAfter = settings.rateCloseAfter();
+  }
+
+  void onText(ClientState client, String text) {
+    if (!admit(client)) {
+      return;
+    }
+    if (text.length() > maxMessageBytes
+        || ((long) text.length() * 3 > maxMessageBytes && BoundedJson.utf8Length(text) > maxMessageBytes)) {
+      core.sendError(client, null, null, ErrorCodes.MESSAGE_TOO_LARGE,
+          "Message larger than " + maxMessageBytes + " bytes", null);
+      core.closeClient(client, Gateway.CLOSE_MESSAGE_TOO_BIG, "Message too big");
+      return;
+    }
+    Codec.Decoded decoded = codec.decode(text);
+    if (decoded instanceof Codec.Malformed m) {
+      core.sendError(client, null, m.id(), m.code(), m.message(), null);
+      return;
+    }
+    dispatch(client, (Codec.Inbound) decoded);
+  }
+
+  void onBinary(ClientState client) {
+    if (admit(client)) {
+      core.sendError(client, null, null, ErrorCodes.INVALID_REQUEST,
+          "Binary messages are not supported", null);
+    }
+  }
+
+  /**
+   * Counts the message and applies the rate limit; {@code false} if it was refused, or if the
+   * client was already closed (a transport may still deliver what it had buffered).
+   */
+  private boolean admit(ClientState client) {
+    if (client.closed.get()) {
+      return false;
+    }
+    long now = core.now();
+    client.touch(now);
+    core.counters().messageIn();
+    int refused = client.bucket.take(now);
+    if (refused == 0) {
+      return true;
+    }
+    core.counters().rateLimited();
+    core.sendError(client, null, null, ErrorCodes.RATE_LIMITED, "Rate limit exceeded", null);
+    if (refused >= rateCloseAfter) {
+      core.closeClient(client, Gateway.CLOSE_RATE_LIMITED, "Rate limit exceeded");
+    }
+    return false;
+  }
+
+  private void dispatch(ClientState client, Codec.Inbound in) {
+    Handlers.Registration reg = handlers.get(in.method());
+    if (!client.authenticated() && (reg == null || !reg.preAuth())) {
+      core.sendError(client, in, in.id(), ErrorCodes.NOT_AUTHENTICATED, "Not authenticated", null);
+      return;
+    }
+    if (reg == null) {
+      core.sendError(client, in, in.id(), ErrorCodes.METHOD_NOT_FOUND,
+          "Unknown method: " + in.method(), null);
+      return;
+    }
+    Object params;
+    try {
+      params = convert(in.params(), reg.paramsType());
+    } catch (JsonParseException | IllegalArgumentException | ClassCastException e) {
+      core.sendError(client, in, in.id(), ErrorCodes.INVALID_PARAMS, "Invalid params: "
+          + truncate(e.getMessage()), null);
+      return;
+    }
+    CallImpl<Object> call = new CallImpl<>(core, client, in, params);
+    Object result;
+    try {
+      @SuppressWarnings("unchecked")
+      Handler<Object> handler = (Handler<Object>) reg.handler();
+      result = handler.handle(call);
+    } catch (Exception | LinkageError | AssertionError e) {
+      finish(call, null, e);
+      return;
+    }
+    if (result instanceof CompletionStage<?> stage) {
+      stage.whenComplete((value, error) -> finish(call, value, error));
+    } else {
+      finish(call, result, null);
+    }
+  }
+
+  private Object convert(JsonElement params, Class<?> type) {
+    JsonElement p = params == null || params.isJsonNull() ? new JsonObject() : params;
+    if (type.isInstance(p)) {
+      return p;
+    }
+    if (JsonElement.class.isAssignableFrom(type)) {
+      throw new IllegalArgumentException("expected " + type.getSimpleName());
+    }
+    return gson.fromJson(p, type);
+  }
+
+  private void finish(CallImpl<?> call, Object value, Throwable error) {
+    ClientState client = call.client;
+    Codec.Inbound in = call.request;
+    if (error == null) {
+      JsonElement json;
+      try {
+        json = value instanceof JsonElement e ? e : value == null ? JsonNull.INSTANCE : gson.toJsonTree(value);
+      } catch (RuntimeException e) {
+        log.warn("result of {} could not be serialised", in.method(), e);
+        core.sendError(client, in, in.id(), ErrorCodes.INTERNAL_ERROR, "Internal error", null);
+        runAfterReply(call);
+        return;
+      }
+      core.send(client, codec.reply(in, json));
+    } else {
+      Throwable cause = unwrap(error);
+      if (cause instanceof GatewayException g) {
+        core.sendError(client, in, in.id(), g.code(), g.getMessage(), g.data());
+      } else {
+        log.warn("handler for {} failed (client {})", in.method(), client.id, cause);
+        core.sendError(client, in, in.id(), ErrorCodes.INTERNAL_ERROR, "Internal error", null);
+      }
+    }
+    runAfterReply(call);
+  }
+
+  private static void runAfterReply(CallImpl<?> call) {
+    for (Runnable r : call.takeAfterReply()) {
+      r.run();
+    }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    Throwable c = t;
+    while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c;
+  }
+
+  private static String truncate(String s) {
+    if (s == null) {
+      return "";
+    }
+    return s.length() <= MAX_DETAIL_CHARS ? s : s.substring(0, MAX_DETAIL_CHARS) + "...";
+  }
+}
