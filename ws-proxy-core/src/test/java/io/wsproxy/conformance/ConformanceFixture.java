@@ -1,5 +1,6 @@
 package io.wsproxy.conformance;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsproxy.Limits;
@@ -155,6 +156,15 @@ public abstract class ConformanceFixture {
   protected void awaitNoProxyConnections() {
     assertTrue(ThreadLeaks.await(AWAIT, () -> proxy.connectionCount() == 0),
         () -> "proxy still has " + proxy.connectionCount() + " connections after " + AWAIT);
+  }
+
+  /** A message there and back: the proxy's upstream is open once the echo is back. */
+  protected UpstreamPeer.Conn roundTrip(TestClient client) throws Exception {
+    UpstreamPeer.Conn up = upstream().awaitConnection(AWAIT);
+    client.sendText("round trip");
+    assertEquals("round trip", up.next(AWAIT));
+    assertEquals("round trip", client.next(AWAIT));
+    return up;
   }
 
   /** Closes everything this test opened, newest first; rethrows the first failure. */
