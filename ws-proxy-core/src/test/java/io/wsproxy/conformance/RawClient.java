@@ -11,7 +11,8 @@ import java.time.Duration;
 
 /**
  * A WebSocket client on a plain socket, for what a well-behaved client never does: vanish without a
- * close frame (FIN or RST). It speaks just enough RFC 6455 to upgrade and send short masked frames.
+ * close frame (FIN or RST), or send its last frames and its FIN in one go. It speaks just enough
+ * RFC 6455 to upgrade and send short masked frames.
  * Not thread-safe; no threads of its own.
  */
 public final class RawClient implements AutoCloseable {
@@ -20,6 +21,7 @@ public final class RawClient implements AutoCloseable {
   private static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
   private static final byte[] MASK = {0x11, 0x22, 0x33, 0x44};
   private static final int OPCODE_TEXT = 0x1;
+  private static final int OPCODE_CLOSE = 0x8;
 
   private final Socket socket;
 
@@ -54,20 +56,45 @@ public final class RawClient implements AutoCloseable {
 
   /** Sends a short text message in one masked frame. */
   public void sendText(String text) throws IOException {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    write(frame(OPCODE_TEXT, text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * Sends a text message, a close frame and the TCP FIN in one write, as a client that half-closes
+   * right after closing does (the JDK client does): the server sees data and end of stream together.
+   */
+  public void sendTextThenCloseAndHalfClose(String text, int code, String reason)
+      throws IOException {
+    byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+    byte[] close = new byte[2 + r.length];
+    close[0] = (byte) (code >> 8);
+    close[1] = (byte) code;
+    System.arraycopy(r, 0, close, 2, r.length);
+    ByteArrayOutputStream both = new ByteArrayOutputStream();
+    both.writeBytes(frame(OPCODE_TEXT, text.getBytes(StandardCharsets.UTF_8)));
+    both.writeBytes(frame(OPCODE_CLOSE, close));
+    write(both.toByteArray());
+    socket.shutdownOutput();
+  }
+
+  private void write(byte[] bytes) throws IOException {
+    OutputStream out = socket.getOutputStream();
+    out.write(bytes);
+    out.flush();
+  }
+
+  private static byte[] frame(int opcode, byte[] payload) {
     if (payload.length > 125) {
-      throw new IllegalArgumentException("text longer than 125 bytes");
+      throw new IllegalArgumentException("payload longer than 125 bytes");
     }
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
-    frame.write(0x80 | OPCODE_TEXT);
+    frame.write(0x80 | opcode);
     frame.write(0x80 | payload.length);
     frame.write(MASK, 0, MASK.length);
     for (int i = 0; i < payload.length; i++) {
       frame.write(payload[i] ^ MASK[i % 4]);
     }
-    OutputStream out = socket.getOutputStream();
-    out.write(frame.toByteArray());
-    out.flush();
+    return frame.toByteArray();
   }
 
   /** Closes the TCP connection with a FIN and no close frame. */

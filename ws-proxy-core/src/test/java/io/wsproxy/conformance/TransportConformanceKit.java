@@ -35,6 +35,8 @@ public abstract class TransportConformanceKit extends RelayConformanceCases {
 
   /** Upstream connections the drop test cuts, one after another. */
   static final int DROPPED_CONNECTIONS = 5;
+  /** Clients of the half-close test, one after another (it hunts a race). */
+  static final int HALF_CLOSING_CLIENTS = 10;
   /** Frame and message limits of the oversized-frame tests. */
   static final int SMALL_FRAME_LIMIT = 64 * Limits.KIB;
 
@@ -67,6 +69,21 @@ public abstract class TransportConformanceKit extends RelayConformanceCases {
       assertEquals("last-" + i, up.next(AWAIT));
     }
     assertEquals(new Close(4000, "bye", true), up.awaitClose(PROMPTLY));
+    awaitNoProxyConnections();
+  }
+
+  @Test
+  void relaysLastMessageAndCloseOfAClientThatHalfClosesRightAfterItsCloseFrame() throws Exception {
+    startEchoProxy();
+    for (int i = 0; i < HALF_CLOSING_CLIENTS; i++) {
+      RawClient client = connectRaw("/");
+      UpstreamPeer.Conn up = upstream().awaitConnection(AWAIT);
+      client.sendText("first " + i);
+      assertEquals("first " + i, up.next(AWAIT)); // the bridge is open
+      client.sendTextThenCloseAndHalfClose("last " + i, 4000, "bye");
+      assertEquals("last " + i, up.next(AWAIT), "client " + i);
+      assertEquals(new Close(4000, "bye", true), up.awaitClose(PROMPTLY), "client " + i);
+    }
     awaitNoProxyConnections();
   }
 
