@@ -39,14 +39,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * its own.
  *
  * <p><b>Threading.</b> Thread-safe; {@link #connect} returns at once. Listener calls run one at a
- * time per connection on the HTTP client's executor threads (or this connector's timer thread), never
- * inside a call the caller makes to a channel method. The no-argument constructor creates the client
- * with a pool of daemon threads it owns; {@link #withClient(HttpClient)} uses the caller's.
+ * time per connection on the HTTP client's executor threads or this connector's own, never inside a
+ * call the caller makes to a channel method. The no-argument constructor creates the client
+ * with a pool of daemon threads it owns; {@link #withClient(HttpClient)} and {@link #builder()}
+ * take the caller's. A liveness probe pings upstreams that have been silent for
+ * {@link #DEFAULT_PROBE_INTERVAL} (see there why).
  *
  * <p><b>Lifecycle.</b> {@link #close()} refuses new connects. Connections already open keep working;
- * once the last one has ended the connector stops its timer thread and, if it created the client,
- * its executor (the JDK 17 {@code HttpClient} has no close; its selector thread ends when the client
- * is garbage).
+ * once the last one has ended the connector stops the threads it created (its timer, and the
+ * executor of the client it created). A caller's client is left alone. The JDK 17
+ * {@code HttpClient} has no close: the selector thread of a client this connector created ends when
+ * the connector is garbage.
  */
 public final class JdkUpstreamConnector implements UpstreamConnector {
 
@@ -55,13 +58,24 @@ public final class JdkUpstreamConnector implements UpstreamConnector {
    * {@link UpstreamRequest#connectTimeout()}, usually shorter, bounds the connect plus the upgrade.
    */
   public static final Duration OWNED_CLIENT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * How long an upstream may send nothing before the connector pings it, and how long the ping may
+   * stay unanswered before the connection counts as lost (onError, then 1006). The JDK client can
+   * lose a connection silently when the upstream's TCP connection ends without a close frame while
+   * no read is outstanding; the probe finds those.
+   */
+  public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(30);
   /** How long an idle thread of the owned executor lives. */
   static final Duration EXECUTOR_KEEP_ALIVE = Duration.ofSeconds(60);
 
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final HttpClient client;
-  /** The executor of the client this connector created, or {@code null} for a caller's client. */
+  /**
+   * The executor this connector created and shuts down: the client's when it created the client,
+   * else one for listener calls that start off the JDK's threads when the caller's client has no
+   * executor of its own; {@code null} when the caller's client has one.
+   */
   private final ExecutorService ownedExecutor;
   private final Scheduler timers = new Scheduler("ws-proxy-jdk-timer");
   private final JdkDialer dialer;
@@ -72,31 +86,42 @@ public final class JdkUpstreamConnector implements UpstreamConnector {
   /** Longest close timeout requested: how long timers must outlive the last connection. */
   private final AtomicLong longestCloseTimeoutNanos = new AtomicLong();
 
-  /** A connector with its own {@link HttpClient} (HTTP/1.1, no redirects, no proxy). */
+  /** A connector with its own {@link HttpClient} (HTTP/1.1, no redirects, no proxy) and defaults. */
   public JdkUpstreamConnector() {
-    this.ownedExecutor = newExecutor();
-    this.client = HttpClient.newBuilder()
-        .executor(ownedExecutor)
-        .connectTimeout(OWNED_CLIENT_CONNECT_TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .version(HttpClient.Version.HTTP_1_1)
-        .build();
-    this.dialer = new JdkDialer(client, ownedExecutor, timers);
+    this(builder());
   }
 
-  private JdkUpstreamConnector(HttpClient client) {
-    this.client = Objects.requireNonNull(client, "client");
-    this.ownedExecutor = null;
-    Executor callbacks = client.executor().orElse(this::onTimerThread);
-    this.dialer = new JdkDialer(client, callbacks, timers);
+  private JdkUpstreamConnector(Builder b) {
+    if (b.httpClient == null) {
+      this.ownedExecutor = newExecutor();
+      this.client = HttpClient.newBuilder()
+          .executor(ownedExecutor)
+          .connectTimeout(OWNED_CLIENT_CONNECT_TIMEOUT)
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .version(HttpClient.Version.HTTP_1_1)
+          .build();
+    } else {
+      this.client = b.httpClient;
+      this.ownedExecutor = client.executor().isPresent() ? null : newExecutor();
+    }
+    Executor callbacks = client.executor().orElse(ownedExecutor);
+    this.dialer = new JdkDialer(client, callbacks, timers, b.probeInterval);
   }
 
   /**
    * A connector dialling with {@code client}, which the caller owns: {@link #close()} leaves it alone.
-   * The client's proxy, TLS and authentication settings apply to every upstream.
+   * The client's proxy, TLS and authentication settings apply to every upstream. Listener calls run
+   * on the client's threads, or on threads this connector owns when the client has the default
+   * executor; a client executor that runs tasks in the submitting thread lets them run inside
+   * channel calls.
    */
   public static JdkUpstreamConnector withClient(HttpClient client) {
-    return new JdkUpstreamConnector(client);
+    return builder().httpClient(client).build();
+  }
+
+  /** A builder starting from the defaults: an owned client, {@link #DEFAULT_PROBE_INTERVAL}. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   /** The client every connection of this connector uses. */
@@ -147,13 +172,6 @@ public final class JdkUpstreamConnector implements UpstreamConnector {
     }
   }
 
-  /** Runs {@code task} on the timer thread; in the caller's once the timer has stopped. */
-  private void onTimerThread(Runnable task) {
-    if (timers.schedule(Duration.ZERO, task).isCancelled()) {
-      task.run();
-    }
-  }
-
   private static ExecutorService newExecutor() {
     ThreadFactory threads = r -> {
       Thread t = new Thread(r, "ws-proxy-jdk-" + THREADS.incrementAndGet());
@@ -164,6 +182,37 @@ public final class JdkUpstreamConnector implements UpstreamConnector {
     // run them on the handing thread rather than fail the client's selector thread
     return new ThreadPoolExecutor(0, Integer.MAX_VALUE, EXECUTOR_KEEP_ALIVE.toSeconds(), TimeUnit.SECONDS,
         new SynchronousQueue<>(), threads, (task, pool) -> task.run());
+  }
+
+  /** Configures a {@link JdkUpstreamConnector}; not thread-safe. */
+  public static final class Builder {
+    private HttpClient httpClient;
+    private Duration probeInterval = DEFAULT_PROBE_INTERVAL;
+
+    private Builder() {}
+
+    /** Dial with this client, which the caller owns; without one the connector creates its own. */
+    public Builder httpClient(HttpClient httpClient) {
+      this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+      return this;
+    }
+
+    /**
+     * Silence before a liveness ping, and the time the ping has to be answered (see
+     * {@link #DEFAULT_PROBE_INTERVAL}); {@link Duration#ZERO} disables probing.
+     */
+    public Builder probeInterval(Duration probeInterval) {
+      Objects.requireNonNull(probeInterval, "probeInterval");
+      if (probeInterval.isNegative()) {
+        throw new IllegalArgumentException("probeInterval must not be negative: " + probeInterval);
+      }
+      this.probeInterval = probeInterval;
+      return this;
+    }
+
+    public JdkUpstreamConnector build() {
+      return new JdkUpstreamConnector(this);
+    }
   }
 
   /** Runs its task the first time only. */

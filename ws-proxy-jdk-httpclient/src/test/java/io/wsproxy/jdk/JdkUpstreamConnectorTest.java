@@ -201,6 +201,18 @@ class JdkUpstreamConnectorTest {
   }
 
   @Test
+  void builderRefusesBadSettingsNamingTheField() {
+    JdkUpstreamConnector.Builder builder = JdkUpstreamConnector.builder();
+
+    IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+        () -> builder.probeInterval(Duration.ofSeconds(-1)));
+    assertTrue(negative.getMessage().contains("probeInterval"), negative.getMessage());
+    NullPointerException nullClient = assertThrows(NullPointerException.class,
+        () -> builder.httpClient(null));
+    assertTrue(nullClient.getMessage().contains("httpClient"), nullClient.getMessage());
+  }
+
+  @Test
   void isFoundByServiceLoader() {
     try (UpstreamConnector found = ServiceLoader.load(UpstreamConnector.class).findFirst().orElseThrow()) {
       assertInstanceOf(JdkUpstreamConnector.class, found);

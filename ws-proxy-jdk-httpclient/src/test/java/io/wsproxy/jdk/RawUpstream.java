@@ -18,14 +18,17 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * A misbehaving upstream on a plain server socket (127.0.0.1, port 0): one that never answers the
- * upgrade, one that refuses it with 403, or one that upgrades and then never reads again (so it
- * never answers a close).
+ * upgrade, one that refuses it with 403, one that upgrades and then never reads again (so it never
+ * answers a close), or one that upgrades, sends "before", waits for one short client frame, and
+ * then drops the TCP connection without a close frame.
  */
 final class RawUpstream implements AutoCloseable {
 
-  enum Mode { SILENT, FORBIDDEN, UPGRADE_THEN_IGNORE }
+  enum Mode { SILENT, FORBIDDEN, UPGRADE_THEN_IGNORE, UPGRADE_THEN_DROP }
 
   private static final String WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+  /** A client text frame of 2 bytes: header 2, mask 4, payload 2. */
+  static final int CLIENT_FRAME_BYTES = 8;
 
   final CountDownLatch accepted = new CountDownLatch(1);
   private final ServerSocket server;
@@ -74,7 +77,27 @@ final class RawUpstream implements AutoCloseable {
     s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
         + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept(key) + "\r\n\r\n")
         .getBytes(StandardCharsets.US_ASCII));
+    if (mode == Mode.UPGRADE_THEN_DROP) {
+      s.getOutputStream().write(frame(0x81, "before")); // FIN + text
+      s.getOutputStream().flush();
+      // a masked client frame with a 2-byte payload is 8 bytes; reading it all makes close() send
+      // FIN, not RST
+      if (s.getInputStream().readNBytes(CLIENT_FRAME_BYTES).length == CLIENT_FRAME_BYTES) {
+        s.close(); // no close frame
+      }
+      return;
+    }
     s.getOutputStream().flush(); // and never read again
+  }
+
+  /** An unmasked server frame with a payload under 126 bytes. */
+  private static byte[] frame(int firstByte, String payload) {
+    byte[] data = payload.getBytes(StandardCharsets.UTF_8);
+    byte[] f = new byte[2 + data.length];
+    f[0] = (byte) firstByte;
+    f[1] = (byte) data.length;
+    System.arraycopy(data, 0, f, 2, data.length);
+    return f;
   }
 
   private static String readHead(InputStream in) throws IOException {
@@ -113,11 +136,15 @@ final class RawUpstream implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException, InterruptedException {
+  public void close() throws IOException {
     server.close();
     for (Socket s : sockets) {
       s.close();
     }
-    acceptor.join(5000);
+    try {
+      acceptor.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -143,8 +143,12 @@ final class TestUpstream extends WebSocketServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    stop(5000);
+  public void close() {
+    try {
+      stop(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static byte[] bytes(ByteBuffer data) {

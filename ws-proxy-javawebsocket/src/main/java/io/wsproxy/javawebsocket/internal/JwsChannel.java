@@ -271,9 +271,11 @@ public final class JwsChannel implements WsChannel {
   /** The connection closed, as Java-WebSocket reports it. */
   public void onClose(int code, String reason, boolean javaWebSocketRemote) {
     boolean local = closeRequested.get() || transportClosing || aborted;
-    int reported = code < 0 ? CloseCodes.ABNORMAL : code; // negative: Java-WebSocket's own codes
+    // dropping the connection makes Java-WebSocket report the close code it had stored (ours, from
+    // an unanswered close); what really happened is an abnormal end
+    int reported = aborted || code < 0 ? CloseCodes.ABNORMAL : code; // < 0: Java-WebSocket's own
     boolean remote = reported == CloseCodes.ABNORMAL ? !local : javaWebSocketRemote && !local;
-    String why = reason == null ? "" : reason;
+    String why = aborted ? ABORT_REASON : reason == null ? "" : reason;
     closed = true;
     cancelCloseTimer();
     run(() -> deliverClose(reported, why, remote));

@@ -13,6 +13,7 @@ import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -35,16 +36,19 @@ public final class JdkDialer {
   private final HttpClient client;
   private final Executor callbacks;
   private final Scheduler timers;
+  private final Duration probeInterval;
 
   /**
-   * @param client    shared by every connection
-   * @param callbacks runs listener calls that do not start on a JDK thread (never the caller's)
-   * @param timers    runs close timeouts
+   * @param client        shared by every connection
+   * @param callbacks     runs listener calls that do not start on a JDK thread (never the caller's)
+   * @param timers        runs close timeouts and liveness probes
+   * @param probeInterval silence before a liveness ping ({@link Duration#ZERO}: none)
    */
-  public JdkDialer(HttpClient client, Executor callbacks, Scheduler timers) {
+  public JdkDialer(HttpClient client, Executor callbacks, Scheduler timers, Duration probeInterval) {
     this.client = client;
     this.callbacks = callbacks;
     this.timers = timers;
+    this.probeInterval = probeInterval;
   }
 
   /**
@@ -145,7 +149,7 @@ public final class JdkDialer {
 
     @Override
     public void onOpen(WebSocket ws) {
-      channel = new JdkWsChannel(ws, listener, request, timers, callbacks, onEnd);
+      channel = new JdkWsChannel(ws, listener, request, timers, callbacks, probeInterval, onEnd);
       List<String> offered = request.subprotocols();
       if (!offered.isEmpty() && !offered.contains(ws.getSubprotocol())) {
         String names = String.join(", ", offered);

@@ -7,6 +7,7 @@ import io.wsproxy.WsChannel;
 import io.wsproxy.WsListener;
 import io.wsproxy.internal.Scheduler;
 import io.wsproxy.jdk.internal.SendQueue.Outbound;
+import java.io.IOException;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * it answers our close or closes first ({@code remote} says which); with 1006 after {@code abort()},
  * an error, or a close the upstream left unanswered for the close timeout; with 1009 at once when
  * the upstream sent a message over the limit (the upstream is sent 1008, the JDK cannot send 1009).
+ * A {@link LivenessProbe} ends connections the JDK lost without telling (onError, then 1006).
  *
  * <p><b>Threading.</b> Thread-safe. Listener calls go through a {@link SerialLane}: one at a time, on
  * a JDK, executor or timer thread, never from inside a call to one of this channel's methods.
@@ -57,6 +59,7 @@ final class JdkWsChannel implements WsChannel {
   private final SerialLane lane;
   /** Confined to the JDK's receive callbacks. */
   private final MessageAssembler assembler;
+  private final LivenessProbe probe;
 
   /** Set once a close frame is queued, by us or as the answer to the upstream's. */
   private final AtomicBoolean closeStarted = new AtomicBoolean();
@@ -82,8 +85,12 @@ final class JdkWsChannel implements WsChannel {
   /** Set by the lane task that reports the end; read and written only on the lane. */
   private boolean listenerClosed;
 
+  /**
+   * @param probeInterval see {@link LivenessProbe}; {@link Duration#ZERO} disables probing
+   * @param onEnd         runs once, when the end is claimed (reported or not)
+   */
   JdkWsChannel(WebSocket ws, WsListener listener, UpstreamRequest request, Scheduler timers,
-      Executor callbacks, Runnable onEnd) {
+      Executor callbacks, Duration probeInterval, Runnable onEnd) {
     this.ws = ws;
     this.listener = listener;
     String selected = ws.getSubprotocol();
@@ -94,6 +101,8 @@ final class JdkWsChannel implements WsChannel {
     this.sends = new SendQueue(ws, this::sendFailed);
     this.lane = new SerialLane(callbacks);
     this.assembler = new MessageAssembler(request.maxMessageSize());
+    this.probe = new LivenessProbe(timers, probeInterval, this::readingPaused,
+        () -> sendPing(LivenessProbe.payload()), this::probeFailed);
   }
 
   // ---- WsChannel ----
@@ -185,7 +194,9 @@ final class JdkWsChannel implements WsChannel {
         connected.completeExceptionally(new UpstreamConnectException("listener failed in onOpen", e));
         return;
       }
-      if (!connected.complete(this)) {
+      if (connected.complete(this)) {
+        probe.start();
+      } else {
         close(CloseCodes.GOING_AWAY, ""); // cancelled during onOpen: the listener hears onClose
       }
       requestNext();
@@ -199,19 +210,27 @@ final class JdkWsChannel implements WsChannel {
   }
 
   void onJdkText(CharSequence part, boolean last) {
+    probe.inbound();
     assembled(assembler.text(part, last), text -> listener.onText(this, text));
   }
 
   void onJdkBinary(ByteBuffer part, boolean last) {
+    probe.inbound();
     assembled(assembler.binary(part, last), data -> listener.onBinary(this, data));
   }
 
   void onJdkPing(ByteBuffer data) {
+    probe.inbound();
     ByteBuffer copy = copy(data); // the JDK has already queued the pong
     deliver(() -> listener.onPing(this, copy));
   }
 
   void onJdkPong(ByteBuffer data) {
+    probe.inbound();
+    if (LivenessProbe.isProbePong(data)) { // ours: not the listener's business
+      requestNext();
+      return;
+    }
     ByteBuffer copy = copy(data);
     deliver(() -> listener.onPong(this, copy));
   }
@@ -293,6 +312,7 @@ final class JdkWsChannel implements WsChannel {
     if (!closeStarted.compareAndSet(false, true)) {
       return;
     }
+    probe.stop(); // the close timeout takes over
     sends.offerLast(new Outbound(w -> w.sendClose(code, reason).whenComplete((x, e) -> {
       if (e == null) {
         closeSent = true;
@@ -316,6 +336,9 @@ final class JdkWsChannel implements WsChannel {
       }
       request = owed;
       owed = false;
+    }
+    if (!closing) {
+      probe.resumed();
     }
     if (request) {
       lane.dispatch(() -> ws.request(1));
@@ -344,6 +367,20 @@ final class JdkWsChannel implements WsChannel {
     gone(false, e);
   }
 
+  private boolean readingPaused() {
+    synchronized (demandLock) {
+      return paused;
+    }
+  }
+
+  /** The JDK lost the connection without telling (see {@link LivenessProbe}). */
+  private void probeFailed() {
+    log.debug("upstream sent no frame and answered no ping for {} each; aborting", probe.interval());
+    ws.abort();
+    gone(!closeStarted.get(), new IOException("upstream sent no frame and answered no ping for "
+        + probe.interval() + " each"));
+  }
+
   private void closeTimedOut() {
     log.debug("upstream did not finish the close within {}; aborting", closeTimeout);
     ws.abort();
@@ -362,6 +399,7 @@ final class JdkWsChannel implements WsChannel {
     if (!ended.compareAndSet(false, true)) {
       return;
     }
+    probe.stop();
     lane.dispatch(() -> {
       if (listenerClosed) {
         return;

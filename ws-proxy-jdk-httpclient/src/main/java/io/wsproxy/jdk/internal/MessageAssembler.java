@@ -57,7 +57,7 @@ final class MessageAssembler {
       return overflow();
     }
     if (text == null) {
-      text = new StringBuilder(Math.max(16, part.length() * 2));
+      text = new StringBuilder((int) Math.min(maxBytes, Math.max(16L, part.length() * 2L)));
     }
     text.append(part);
     if (!last) {

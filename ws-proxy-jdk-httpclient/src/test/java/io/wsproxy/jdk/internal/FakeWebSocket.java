@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FakeWebSocket implements WebSocket {
 
   final List<String> sent = Collections.synchronizedList(new ArrayList<>());
+  /** The same sends, to wait for from another thread. */
+  final BlockingQueue<String> sends = new LinkedBlockingQueue<>();
   final AtomicInteger overlaps = new AtomicInteger();
   final AtomicInteger requested = new AtomicInteger();
   volatile boolean completeAtOnce;
@@ -55,6 +59,7 @@ final class FakeWebSocket implements WebSocket {
   private CompletableFuture<WebSocket> send(String what) {
     sent.add(what);
     if (completeAtOnce) {
+      sends.add(what);
       return CompletableFuture.completedFuture(this);
     }
     if (inFlight.incrementAndGet() > 1) {
@@ -64,6 +69,7 @@ final class FakeWebSocket implements WebSocket {
     synchronized (this) {
       pending.add(f);
     }
+    sends.add(what); // after the future is pending: a test that sees the send may complete it
     return f;
   }
 

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,18 +35,22 @@ import org.junit.jupiter.api.Test;
 class JdkWsChannelTest {
 
   private static final int MAX_MESSAGE_BYTES = 100;
+  private static final Duration PROBE_INTERVAL = Duration.ofMillis(50);
+  private static final String PROBE_PING = "ping:ws-proxy-probe";
+  private static final long WAIT_SECONDS = RecordingListener.WAIT_SECONDS;
 
   private final FakeWebSocket ws = new FakeWebSocket();
   private final RecordingListener listener = new RecordingListener();
   private final Scheduler timers = new Scheduler("jdk-channel-test");
   private final AtomicInteger ended = new AtomicInteger();
   private final CompletableFuture<WsChannel> connected = new CompletableFuture<>();
-  private JdkWsChannel channel = channel(Duration.ofSeconds(5));
+  private JdkWsChannel channel = channel(Duration.ofSeconds(5), Duration.ZERO);
 
-  private JdkWsChannel channel(Duration closeTimeout) {
+  private JdkWsChannel channel(Duration closeTimeout, Duration probeInterval) {
     UpstreamRequest request = new UpstreamRequest(URI.create("ws://127.0.0.1:1/"), Headers.EMPTY,
         List.of(), Duration.ofSeconds(5), MAX_MESSAGE_BYTES, closeTimeout);
-    return new JdkWsChannel(ws, listener, request, timers, Runnable::run, ended::incrementAndGet);
+    return new JdkWsChannel(ws, listener, request, timers, Runnable::run, probeInterval,
+        ended::incrementAndGet);
   }
 
   @AfterEach
@@ -258,13 +263,58 @@ class JdkWsChannelTest {
 
   @Test
   void abortsWhenTheUpstreamDoesNotAnswerWithinTheCloseTimeout() throws Exception {
-    channel = channel(Duration.ofMillis(50));
+    channel = channel(Duration.ofMillis(50), Duration.ZERO);
     open();
 
     channel.close(CloseCodes.NORMAL, "");
 
     assertEquals(new Closed(CloseCodes.ABNORMAL, "", false), listener.awaitClose());
     assertTrue(ws.aborted);
+  }
+
+  @Test
+  void pingsASilentUpstreamAndEndsTheConnectionWhenThePingStaysUnanswered() throws Exception {
+    channel = channel(Duration.ofSeconds(5), PROBE_INTERVAL);
+    open();
+
+    assertEquals(PROBE_PING, ws.sends.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+
+    assertInstanceOf(IOException.class, listener.next(RecordingListener.Errored.class).error());
+    assertEquals(new Closed(CloseCodes.ABNORMAL, "", true), listener.next(Closed.class));
+    assertTrue(ws.aborted);
+  }
+
+  @Test
+  void keepsAnUpstreamThatAnswersThePingsAndHidesTheirPongs() throws Exception {
+    channel = channel(Duration.ofSeconds(5), PROBE_INTERVAL);
+    open();
+
+    for (int i = 0; i < 3; i++) {
+      assertEquals(PROBE_PING, ws.sends.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+      ws.completeNext();
+      channel.onJdkPong(LivenessProbe.payload());
+    }
+
+    assertTrue(listener.events.isEmpty(), "unexpected: " + listener.events);
+    assertFalse(ws.aborted);
+  }
+
+  @Test
+  void onlyWritesPingsWhilePausedAndEndsWhenAWriteFails() throws Exception {
+    channel = channel(Duration.ofSeconds(5), PROBE_INTERVAL);
+    open();
+    channel.pauseReading();
+
+    for (int i = 0; i < 3; i++) { // no pong can be read while paused: no verdict from silence
+      assertEquals(PROBE_PING, ws.sends.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+      ws.completeNext();
+    }
+    assertTrue(listener.events.isEmpty(), "unexpected: " + listener.events);
+    assertEquals(PROBE_PING, ws.sends.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+    ws.failNext(new IOException("broken pipe")); // what a write to a vanished upstream does
+
+    assertInstanceOf(IOException.class, listener.next(RecordingListener.Errored.class).error());
+    assertEquals(CloseCodes.ABNORMAL, listener.next(Closed.class).code());
   }
 
   @Test
