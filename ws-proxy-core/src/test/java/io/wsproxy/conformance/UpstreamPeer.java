@@ -1,0 +1,322 @@
+package io.wsproxy.conformance;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.drafts.Draft;
+import org.java_websocket.drafts.Draft_6455;
+import org.java_websocket.enums.Opcode;
+import org.java_websocket.exceptions.InvalidDataException;
+import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.framing.Framedata;
+import org.java_websocket.framing.PingFrame;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.handshake.ServerHandshakeBuilder;
+import org.java_websocket.protocols.IProtocol;
+import org.java_websocket.protocols.Protocol;
+import org.java_websocket.server.WebSocketServer;
+
+/**
+ * The upstream WebSocket server of the conformance kit: a Java-WebSocket server on 127.0.0.1, port 0,
+ * that echoes every message (unless told not to), can hold upgrade requests until the test releases
+ * them, and records what each connection got: headers, path and query, subprotocols, messages, pongs
+ * and the close code.
+ *
+ * <p><b>Threading.</b> Java-WebSocket calls back on its selector and worker threads; everything the
+ * tests read is in thread-safe queues and futures. {@link #close()} releases held handshakes and stops
+ * the server's threads.
+ */
+public final class UpstreamPeer implements AutoCloseable {
+
+  /** How long a held upgrade waits for {@link #releaseHandshakes()} at most. */
+  static final Duration MAX_HANDSHAKE_HOLD = Duration.ofSeconds(30);
+  /** How long {@link #close()} waits for the selector thread. */
+  static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+
+  /** One upstream connection as this server saw it. */
+  public static final class Conn {
+    private final WebSocket ws;
+    private final String resource;
+    private final Map<String, String> headers; // lower-case names
+    private final String protocol;
+    private final BlockingQueue<Object> received = new LinkedBlockingQueue<>(); // String or byte[]
+    private final BlockingQueue<byte[]> pongs = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Close> closed = new CompletableFuture<>();
+
+    Conn(WebSocket ws, ClientHandshake handshake) {
+      this.ws = ws;
+      this.resource = handshake.getResourceDescriptor();
+      Map<String, String> h = new TreeMap<>();
+      handshake.iterateHttpFields().forEachRemaining(
+          name -> h.put(name.toLowerCase(Locale.ROOT), handshake.getFieldValue(name)));
+      this.headers = Collections.unmodifiableMap(h);
+      IProtocol p = ws.getProtocol();
+      this.protocol = p == null || p.getProvidedProtocol().isEmpty() ? null : p.getProvidedProtocol();
+    }
+
+    /** The request target: path and raw query. */
+    public String resource() {
+      return resource;
+    }
+
+    /** A request header's value (as Java-WebSocket joined it), or {@code null}. */
+    public String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** The subprotocol this server selected, or {@code null}. */
+    public String protocol() {
+      return protocol;
+    }
+
+    public void send(String text) {
+      ws.send(text);
+    }
+
+    public void send(byte[] data) {
+      ws.send(data);
+    }
+
+    /** Sends one message as several frames, one per part. */
+    public void sendFragmented(Opcode opcode, List<byte[]> parts) {
+      for (int i = 0; i < parts.size(); i++) {
+        ws.sendFragmentedFrame(opcode, ByteBuffer.wrap(parts.get(i)), i == parts.size() - 1);
+      }
+    }
+
+    public void ping(byte[] data) {
+      PingFrame ping = new PingFrame();
+      ping.setPayload(ByteBuffer.wrap(data));
+      ws.sendFrame(ping);
+    }
+
+    public void close(int code, String reason) {
+      ws.close(code, reason);
+    }
+
+    /**
+     * Cuts the TCP connection without a close frame. The FIN is sent at once: Java-WebSocket's own
+     * close of a channel registered with its selector waits for the selector's next wake-up.
+     */
+    public void drop() throws IOException {
+      if (((WebSocketImpl) ws).getChannel() instanceof SocketChannel socket) {
+        socket.shutdownOutput();
+      }
+      ws.closeConnection(CloseFrame.ABNORMAL_CLOSE, "dropped by test");
+    }
+
+    /** The next message received (String or byte[]), waiting at most {@code timeout}. */
+    public Object next(Duration timeout) throws InterruptedException {
+      return Awaits.next(received, timeout, "upstream received no message");
+    }
+
+    /** The next pong's payload, waiting at most {@code timeout}. */
+    public byte[] nextPong(Duration timeout) throws InterruptedException {
+      return Awaits.next(pongs, timeout, "upstream received no pong");
+    }
+
+    /** Whether no message has arrived (or all were taken with {@link #next}). */
+    public boolean receivedNothing() {
+      return received.isEmpty();
+    }
+
+    /** The close, waiting at most {@code timeout}. */
+    public Close awaitClose(Duration timeout) throws Exception {
+      return Awaits.get(closed, timeout, "upstream connection not closed");
+    }
+  }
+
+  private final Server server;
+  private final BlockingQueue<Conn> opened = new LinkedBlockingQueue<>();
+  private final BlockingQueue<String> handshakes = new LinkedBlockingQueue<>();
+  private final List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+  private volatile CountDownLatch handshakeGate; // null: answer upgrades at once
+  private volatile boolean echo = true;
+
+  private UpstreamPeer(List<String> protocols, boolean acceptNoProtocol) {
+    List<IProtocol> known = new ArrayList<>();
+    protocols.forEach(p -> known.add(new Protocol(p)));
+    if (acceptNoProtocol) {
+      known.add(new Protocol("")); // matches any request, so it must come last
+    }
+    Draft draft = new Draft_6455(Collections.emptyList(), known);
+    this.server = new Server(List.of(draft));
+  }
+
+  /** An echo server that selects no subprotocol. */
+  public static UpstreamPeer start() throws Exception {
+    return start(List.of(), true);
+  }
+
+  /**
+   * A server that selects the first of {@code protocols} a client offers; if {@code acceptNoProtocol}
+   * it also accepts clients that offer none of them (selecting none).
+   */
+  public static UpstreamPeer start(List<String> protocols, boolean acceptNoProtocol)
+      throws Exception {
+    UpstreamPeer peer = new UpstreamPeer(protocols, acceptNoProtocol);
+    peer.server.setReuseAddr(true);
+    peer.server.start();
+    try {
+      peer.server.started.get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      peer.close();
+      throw e;
+    }
+    return peer;
+  }
+
+  /** {@code ws://127.0.0.1:port} followed by {@code pathAndQuery}. */
+  public URI uri(String pathAndQuery) {
+    return URI.create("ws://127.0.0.1:" + server.getPort() + pathAndQuery);
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  /** Stops echoing; messages are still recorded. */
+  public void echo(boolean on) {
+    this.echo = on;
+  }
+
+  /** From now on every upgrade request waits until {@link #releaseHandshakes()}. */
+  public void holdHandshakes() {
+    handshakeGate = new CountDownLatch(1);
+  }
+
+  /** Lets held and future upgrades through. */
+  public void releaseHandshakes() {
+    CountDownLatch gate = handshakeGate;
+    handshakeGate = null;
+    if (gate != null) {
+      gate.countDown();
+    }
+  }
+
+  /** Waits until an upgrade request arrives (held or not); answers its request target. */
+  public String awaitHandshake(Duration timeout) throws InterruptedException {
+    return Awaits.next(handshakes, timeout, "no upgrade request reached the upstream");
+  }
+
+  /** The next connection opened, waiting at most {@code timeout}. */
+  public Conn awaitConnection(Duration timeout) throws InterruptedException {
+    return Awaits.next(opened, timeout, "no connection reached the upstream");
+  }
+
+  /** Connections open right now. */
+  public int openConnections() {
+    return server.getConnections().size();
+  }
+
+  /** Errors Java-WebSocket reported on this server. */
+  public List<Throwable> errors() {
+    synchronized (errors) {
+      return List.copyOf(errors);
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    releaseHandshakes();
+    server.stop((int) STOP_TIMEOUT.toMillis());
+  }
+
+  private final class Server extends WebSocketServer {
+    final CompletableFuture<Void> started = new CompletableFuture<>();
+
+    Server(List<Draft> drafts) {
+      super(new InetSocketAddress("127.0.0.1", 0), drafts);
+    }
+
+    @Override
+    public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(WebSocket conn, Draft draft,
+        ClientHandshake request) throws InvalidDataException {
+      handshakes.add(request.getResourceDescriptor());
+      CountDownLatch gate = handshakeGate;
+      if (gate != null) {
+        try {
+          gate.await(MAX_HANDSHAKE_HOLD.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
+    }
+
+    @Override
+    public void onOpen(WebSocket conn, ClientHandshake handshake) {
+      Conn c = new Conn(conn, handshake);
+      conn.setAttachment(c);
+      opened.add(c);
+    }
+
+    @Override
+    public void onMessage(WebSocket conn, String message) {
+      Conn c = conn.getAttachment();
+      c.received.add(message);
+      if (echo) {
+        conn.send(message);
+      }
+    }
+
+    @Override
+    public void onMessage(WebSocket conn, ByteBuffer message) {
+      Conn c = conn.getAttachment();
+      byte[] bytes = new byte[message.remaining()];
+      message.get(bytes);
+      c.received.add(bytes);
+      if (echo) {
+        conn.send(bytes);
+      }
+    }
+
+    @Override
+    public void onWebsocketPong(WebSocket conn, Framedata f) {
+      Conn c = conn.getAttachment();
+      if (c != null) {
+        ByteBuffer b = f.getPayloadData();
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        c.pongs.add(bytes);
+      }
+    }
+
+    @Override
+    public void onClose(WebSocket conn, int code, String reason, boolean remote) {
+      Conn c = conn.getAttachment();
+      if (c != null) {
+        c.closed.complete(new Close(code, reason, remote));
+      }
+    }
+
+    @Override
+    public void onError(WebSocket conn, Exception ex) {
+      errors.add(ex);
+      if (conn == null) {
+        started.completeExceptionally(ex);
+      }
+    }
+
+    @Override
+    public void onStart() {
+      started.complete(null);
+    }
+  }
+}
