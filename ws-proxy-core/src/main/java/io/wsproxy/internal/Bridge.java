@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Joins one client channel to one upstream channel.
  *
- * <p><b>States.</b> CONNECTING (client open, upstream being dialled; client messages go to a bounded
- * {@link FrameBuffer}) → OPEN (relaying both ways) → CLOSING (one side closed; the other is being
+ * <p><b>States.</b> CONNECTING (upstream being dialled; client messages go to a bounded
+ * {@link FrameBuffer}; a client that closes meanwhile has its close sent upstream after its
+ * messages once the upstream opens, so nothing it sent is lost) → OPEN (relaying both ways) → CLOSING (one side closed; the other is being
  * closed with the mirrored code) → CLOSED (both sides ended, buffers and timers released, the
  * listener told once).
  *
@@ -68,6 +69,7 @@ public final class Bridge implements ConnectionGroup.Member {
   private boolean clientEnded;
   private boolean upstreamEnded;
   private int clientCode = CloseCodes.ABNORMAL;
+  private String clientReason = "";
   private int upstreamCode = CloseCodes.ABNORMAL;
   private String closeReason = "";
   private ScheduledFuture<?> connectTimer;
@@ -155,31 +157,39 @@ public final class Bridge implements ConnectionGroup.Member {
 
   private void upstreamOpened(WsChannel ch) {
     boolean late;
+    boolean clientGone;
     synchronized (lock) {
       late = state != State.CONNECTING;
+      clientGone = clientEnded;
       if (!late) {
         upstream = ch;
         cancel(connectTimer);
         early.drainTo(m -> send(ch, m));
         early = null;
-        state = State.OPEN;
+        // a client that closed while we dialled: its close is the last early frame
+        state = clientGone ? State.CLOSING : State.OPEN;
       }
     }
     if (late) {
-      // the client left (or the connect timed out) while we dialled
+      // the bridge was closed (shutdown, session end, overflow, connect timeout) while we dialled
       ch.close(CloseCodes.GOING_AWAY, "Client went away");
       return;
     }
     Duration latency = Duration.ofNanos(System.nanoTime() - startNanos);
     log.debug("#{} upstream {} connected in {} ms", info.id(), route.upstream(), latency.toMillis());
     notifyListener(() -> ctx.listener().upstreamConnected(info, latency));
+    if (clientGone) {
+      mirrorClientClose(ch);
+    }
   }
 
   private void connectFailed(Throwable error) {
+    boolean clientOpen;
     synchronized (lock) {
       if (state != State.CONNECTING) {
         return;
       }
+      clientOpen = !clientEnded;
       state = State.CLOSING;
       upstreamEnded = true;
       cancel(connectTimer);
@@ -191,8 +201,11 @@ public final class Bridge implements ConnectionGroup.Member {
         && error.getCause() != null ? error.getCause() : error;
     log.info("#{} upstream {} failed: {}", info.id(), route.upstream(), cause.toString());
     notifyListener(() -> ctx.listener().upstreamFailed(info, cause));
-    client.close(ctx.upstreamFailureCloseCode(), "Bad Gateway");
-    armWatchdog();
+    if (clientOpen) {
+      client.close(ctx.upstreamFailureCloseCode(), "Bad Gateway");
+      armWatchdog();
+    }
+    maybeFinish();
   }
 
   // ---------------------------------------------------------------- relay
@@ -357,31 +370,44 @@ public final class Bridge implements ConnectionGroup.Member {
   private void clientClosed(int code, String reason) {
     WsChannel up;
     boolean closeUpstream;
-    CompletableFuture<WsChannel> pending;
     synchronized (lock) {
       if (clientEnded) {
         return;
       }
       clientEnded = true;
       clientCode = code;
+      clientReason = reason;
       if (closeReason.isEmpty()) {
         closeReason = reason;
       }
+      if (state == State.CONNECTING) {
+        // keep dialling: what the client sent, and its close, go upstream once it opens
+        return;
+      }
       closeUpstream = !upstreamEnded && upstream != null && state != State.CLOSING;
       up = upstream;
-      pending = abandonConnect();
       if (state != State.CLOSED) {
         state = State.CLOSING;
       }
     }
-    cancelOutsideLock(pending);
     if (closeUpstream) {
-      // 1006 (client vanished) → 1001, 1005 (no code) → 1000; the channel maps the rest
-      up.close(code == CloseCodes.ABNORMAL ? CloseCodes.GOING_AWAY : CloseCodes.forWire(code),
-          code == CloseCodes.ABNORMAL ? "Client went away" : reason);
-      armWatchdog();
+      mirrorClientClose(up);
     }
     maybeFinish();
+  }
+
+  /** Closes the upstream with the client's close: 1006 (vanished) → 1001, 1005 → 1000. */
+  private void mirrorClientClose(WsChannel up) {
+    int code;
+    String reason;
+    synchronized (lock) {
+      code = clientCode;
+      reason = clientReason;
+    }
+    // the channel maps what its transport cannot send
+    up.close(code == CloseCodes.ABNORMAL ? CloseCodes.GOING_AWAY : CloseCodes.forWire(code),
+        code == CloseCodes.ABNORMAL ? "Client went away" : reason);
+    armWatchdog();
   }
 
   private void upstreamClosed(int code, String reason) {

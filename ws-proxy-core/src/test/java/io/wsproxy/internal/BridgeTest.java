@@ -265,15 +265,45 @@ class BridgeTest {
   }
 
   @Test
-  void closesLateUpstreamWhenClientLeftDuringConnect() throws Exception {
+  void flushesEarlyFramesAndMirrorsTheCloseOfAClientThatLeftDuringConnect() throws Exception {
+    Bridge b = bridge();
+    b.clientListener().onText(client, "early");
+    b.clientListener().onText(client, "last words");
+    b.clientListener().onClose(client, 4000, "bye", true);
+    assertEquals(0, events.closedCount.get(), "the bridge waits for the upstream");
+    openUpstream();
+    assertEquals(List.of("early", "last words"), up.sent);
+    assertEquals(4000, up.closeCode);
+    assertEquals("bye", up.closeReason);
+    upstreamListener.onClose(up, 4000, "bye", false);
+    assertTrue(events.closed.await(WAIT_S, TimeUnit.SECONDS));
+    assertEquals(1, events.closedCount.get());
+    assertEquals(0, client.closeCalls, "a client that closed itself is not closed again");
+  }
+
+  @Test
+  void endsQuietlyWhenTheUpstreamFailsAfterTheClientLeft() throws Exception {
     Bridge b = bridge();
     b.clientListener().onText(client, "early");
     b.clientListener().onClose(client, CloseCodes.NORMAL, "", true);
+    connect.completeExceptionally(new UpstreamConnectException("refused", null));
+    assertTrue(events.closed.await(WAIT_S, TimeUnit.SECONDS));
+    assertEquals(0, client.closeCalls);
+    assertEquals(1, released.get());
+  }
+
+  @Test
+  void closesALateUpstreamWhenTheBridgeWasClosedDuringConnect() throws Exception {
+    ConnectionGroup session = new ConnectionGroup();
+    Bridge b = bridge(Limits.DEFAULTS, CloseCodes.BAD_GATEWAY, route().inGroup(session));
+    b.clientListener().onText(client, "early");
+    session.closeAll(CloseCodes.GOING_AWAY, "Session ended");
+    assertEquals(CloseCodes.GOING_AWAY, client.closeCode);
+    b.clientListener().onClose(client, CloseCodes.GOING_AWAY, "Session ended", false);
     assertTrue(events.closed.await(WAIT_S, TimeUnit.SECONDS));
     openUpstream();
     assertEquals(CloseCodes.GOING_AWAY, up.closeCode);
-    assertTrue(up.sent.isEmpty());
-    assertEquals(1, events.closedCount.get());
+    assertTrue(up.sent.isEmpty(), "a closed session's early frames are not delivered");
   }
 
   @Test
