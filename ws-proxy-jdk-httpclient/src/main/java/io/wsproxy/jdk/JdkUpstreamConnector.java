@@ -64,7 +64,7 @@ public final class JdkUpstreamConnector implements UpstreamConnector {
    * lose a connection silently when the upstream's TCP connection ends without a close frame while
    * no read is outstanding; the probe finds those.
    */
-  public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(10);
   /** How long an idle thread of the owned executor lives. */
   static final Duration EXECUTOR_KEEP_ALIVE = Duration.ofSeconds(60);
 
