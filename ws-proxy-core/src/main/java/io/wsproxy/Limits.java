@@ -1,7 +1,9 @@
 package io.wsproxy;
 
+import static io.wsproxy.internal.Checks.notNegative;
+import static io.wsproxy.internal.Checks.positive;
+
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Every size limit and timeout of a proxy or gateway, each with a finite, named default.
@@ -204,11 +206,7 @@ public final class Limits {
 
     /** {@link Duration#ZERO} disables the idle timeout. */
     public Builder idleTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "idleTimeout");
-      if (timeout.isNegative()) {
-        throw new IllegalArgumentException("idleTimeout must not be negative: " + timeout);
-      }
-      this.idleTimeout = timeout;
+      this.idleTimeout = notNegative("idleTimeout", timeout);
       return this;
     }
 
@@ -233,28 +231,6 @@ public final class Limits {
             + ") must be at least maxFrameSize (" + maxFrameSize + ")");
       }
       return new Limits(this);
-    }
-
-    private static int positive(String field, int v) {
-      if (v <= 0) {
-        throw new IllegalArgumentException(field + " must be positive: " + v);
-      }
-      return v;
-    }
-
-    private static long positive(String field, long v) {
-      if (v <= 0) {
-        throw new IllegalArgumentException(field + " must be positive: " + v);
-      }
-      return v;
-    }
-
-    private static Duration positive(String field, Duration d) {
-      Objects.requireNonNull(d, field);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(field + " must be positive: " + d);
-      }
-      return d;
     }
   }
 }

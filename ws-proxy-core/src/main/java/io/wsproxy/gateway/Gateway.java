@@ -1,5 +1,9 @@
 package io.wsproxy.gateway;
 
+import static io.wsproxy.internal.Checks.positive;
+
+import io.wsproxy.internal.Checks;
+
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
@@ -456,11 +460,7 @@ public final class Gateway implements WsEndpoint, AutoCloseable {
 
     /** Heartbeat ping interval; {@link Duration#ZERO} disables the heartbeat. {@link #DEFAULT_PING_INTERVAL} by default. */
     public Builder pingInterval(Duration interval) {
-      Objects.requireNonNull(interval, "pingInterval");
-      if (interval.isNegative()) {
-        throw new IllegalArgumentException("pingInterval must not be negative: " + interval);
-      }
-      this.pingInterval = interval;
+      this.pingInterval = Checks.notNegative("pingInterval", interval);
       return this;
     }
 
@@ -528,21 +528,6 @@ public final class Gateway implements WsEndpoint, AutoCloseable {
             + ") must be longer than pingInterval (" + pingInterval + ")");
       }
       return new Gateway(this);
-    }
-
-    private static int positive(String field, int v) {
-      if (v <= 0) {
-        throw new IllegalArgumentException(field + " must be positive: " + v);
-      }
-      return v;
-    }
-
-    private static Duration positive(String field, Duration d) {
-      Objects.requireNonNull(d, field);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(field + " must be positive: " + d);
-      }
-      return d;
     }
 
     private static String defaultVersion() {
