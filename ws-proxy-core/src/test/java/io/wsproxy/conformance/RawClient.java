@@ -32,8 +32,20 @@ public final class RawClient implements AutoCloseable {
   /** Upgrades a new connection to {@code 127.0.0.1:port} at {@code pathAndQuery}. */
   public static RawClient connect(int port, String pathAndQuery, Duration timeout)
       throws IOException {
+    return connect(port, pathAndQuery, timeout, 0);
+  }
+
+  /**
+   * As {@link #connect(int, String, Duration)}, with a small socket receive buffer (bytes; 0 keeps
+   * the default) so that a client that stops reading fills up quickly.
+   */
+  public static RawClient connect(int port, String pathAndQuery, Duration timeout,
+      int receiveBuffer) throws IOException {
     Socket s = new Socket();
     try {
+      if (receiveBuffer > 0) {
+        s.setReceiveBufferSize(receiveBuffer);
+      }
       s.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
       s.setSoTimeout((int) timeout.toMillis());
       String request = "GET " + pathAndQuery + " HTTP/1.1\r\n"
@@ -95,6 +107,36 @@ public final class RawClient implements AutoCloseable {
       frame.write(payload[i] ^ MASK[i % 4]);
     }
     return frame.toByteArray();
+  }
+
+  /**
+   * Reads one unfragmented binary message sent by the server (unmasked frames; pings and pongs are
+   * skipped). Fails on any other frame.
+   */
+  public byte[] readBinaryMessage() throws IOException {
+    java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+    while (true) {
+      int b0 = in.readUnsignedByte();
+      int b1 = in.readUnsignedByte();
+      long len = b1 & 0x7f;
+      if (len == 126) {
+        len = in.readUnsignedShort();
+      } else if (len == 127) {
+        len = in.readLong();
+      }
+      byte[] payload = new byte[Math.toIntExact(len)];
+      in.readFully(payload);
+      int opcode = b0 & 0x0f;
+      if (opcode == 0x9 || opcode == 0xA) {
+        continue;
+      }
+      if (opcode != 0x2 || (b0 & 0x80) == 0) {
+        throw new AssertionError("expected a whole binary frame, got opcode " + opcode
+            + (opcode == OPCODE_CLOSE && len >= 2
+                ? " code " + (((payload[0] & 0xff) << 8) | (payload[1] & 0xff)) : ""));
+      }
+      return payload;
+    }
   }
 
   /** Closes the TCP connection with a FIN and no close frame. */

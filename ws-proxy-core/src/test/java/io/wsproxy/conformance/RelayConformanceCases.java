@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * early, concurrent, fragmented, control frames) and what the upstream learns from the handshake
  * (path, query, subprotocol, forwarded headers). Not meant to be extended directly.
  */
-public abstract class RelayConformanceCases extends ConformanceFixture {
+public abstract class RelayConformanceCases extends SlowReaderConformanceCases {
 
   /** Connections × messages of the ordering test. */
   static final int CONNECTIONS = 50;

@@ -70,6 +70,15 @@ public final class UpstreamPeer implements AutoCloseable {
       this.protocol = p == null || p.getProvidedProtocol().isEmpty() ? null : p.getProvidedProtocol();
     }
 
+    /** Bytes this upstream has queued toward the proxy and not yet written to its socket. */
+    public long bufferedBytes() {
+      long n = 0;
+      for (ByteBuffer b : ((org.java_websocket.WebSocketImpl) ws).outQueue) {
+        n += b.remaining();
+      }
+      return n;
+    }
+
     /** The request target: path and raw query. */
     public String resource() {
       return resource;

@@ -23,4 +23,9 @@ class JavaWebSocketServerWithJdkUpstreamConformanceTest extends TransportConform
     // The kit asserts "promptly" (5 s), so it probes every second; the default is 10 s.
     return JdkUpstreamConnector.builder().probeInterval(Duration.ofSeconds(1)).build();
   }
+
+  @Override
+  protected boolean upstreamPausesReading() {
+    return true; // demand-driven: the bridge stops calling request(n)
+  }
 }
