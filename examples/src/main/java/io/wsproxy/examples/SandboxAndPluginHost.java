@@ -162,15 +162,18 @@ public final class SandboxAndPluginHost implements AutoCloseable {
   /** Prints the session's public URLs and the local ones to try. */
   void describe(PrintStream out) {
     out.println("proxy listening on ws://127.0.0.1:" + server.port());
-    out.println("session " + SESSION_ID + " (public URLs, frozen at registration):");
+    out.println("session " + SESSION_ID + ", public URLs (frozen at registration):");
     for (ExposedUrls.Exposed e : session.urls().urls()) {
-      out.println("  port " + e.exposure().port() + " " + e.exposure().pathPrefix() + ":  "
-          + e.path().ws() + "   " + (e.subdomain() == null ? "" : e.subdomain().ws()));
+      String exposure = (e.exposure().isDefault() ? "default" : e.exposure().pathPrefix())
+          + " port " + e.exposure().port();
+      out.printf("  %-18s %-44s %s%n", exposure + ":", e.path().ws(),
+          e.subdomain() == null ? "" : e.subdomain().ws());
     }
-    out.println("try locally:");
-    out.println("  " + localSessionUrl("/") + "          -> " + DEV_SERVER_LABEL);
-    out.println("  " + localSessionUrl(API_PREFIX + "/users") + " -> " + API_LABEL);
-    out.println("  " + localUrl("/plugin-ws/" + PLUGIN) + "  -> plugin " + PLUGIN);
+    out.println("try locally (the public domain does not resolve):");
+    out.printf("  %-46s -> %s%n", localSessionUrl("/"), DEV_SERVER_LABEL + " (default port)");
+    out.printf("  %-46s -> %s%n", localSessionUrl(API_PREFIX + "/users"),
+        API_LABEL + " (" + API_PREFIX + " port)");
+    out.printf("  %-46s -> %s%n", localUrl("/plugin-ws/" + PLUGIN), "plugin " + PLUGIN);
   }
 
   /** Runs the example until Ctrl-C. */
