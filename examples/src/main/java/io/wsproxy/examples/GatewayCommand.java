@@ -108,23 +108,22 @@ final class GatewayCommand implements Command {
     };
   }
 
-  /** What a client sends to authenticate (if asked), join a session and chat. */
+  /** What a client sends to authenticate (if asked), join a session and chat, numbered from 1. */
   static List<String> firstMessages(GatewayProtocol protocol, boolean auth) {
+    boolean rpc = protocol == GatewayProtocol.JSON_RPC;
     List<String> messages = new ArrayList<>();
-    if (protocol == GatewayProtocol.JSON_RPC) {
-      if (auth) {
-        messages.add("{\"id\":1,\"method\":\"auth\",\"params\":{\"token\":\"TOKEN\"}}");
-      }
-      messages.add("{\"id\":2,\"method\":\"sessions.join\",\"params\":{\"sessionId\":\"room\"}}");
-      messages.add("{\"id\":3,\"method\":\"chat.send\",\"params\":{\"sessionId\":\"room\","
-          + "\"text\":\"hi\"}}");
-    } else {
-      if (auth) {
-        messages.add("{\"type\":\"auth\",\"id\":\"1\",\"payload\":{\"token\":\"TOKEN\"}}");
-      }
-      messages.add("{\"type\":\"session_join\",\"id\":\"2\",\"sessionId\":\"room\"}");
-      messages.add("{\"type\":\"chat_send\",\"id\":\"3\",\"sessionId\":\"room\","
-          + "\"payload\":{\"text\":\"hi\"}}");
+    if (auth) {
+      messages.add(rpc ? "\"method\":\"auth\",\"params\":{\"token\":\"TOKEN\"}}"
+          : "\"type\":\"auth\",\"payload\":{\"token\":\"TOKEN\"}}");
+    }
+    messages.add(rpc ? "\"method\":\"sessions.join\",\"params\":{\"sessionId\":\"room\"}}"
+        : "\"type\":\"session_join\",\"sessionId\":\"room\"}");
+    messages.add(rpc
+        ? "\"method\":\"chat.send\",\"params\":{\"sessionId\":\"room\",\"text\":\"hi\"}}"
+        : "\"type\":\"chat_send\",\"sessionId\":\"room\",\"payload\":{\"text\":\"hi\"}}");
+    for (int i = 0; i < messages.size(); i++) {
+      String id = rpc ? String.valueOf(i + 1) : "\"" + (i + 1) + "\"";
+      messages.set(i, "{\"id\":" + id + "," + messages.get(i));
     }
     return messages;
   }

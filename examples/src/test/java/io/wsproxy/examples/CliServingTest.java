@@ -1,7 +1,9 @@
 package io.wsproxy.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import io.wsproxy.CloseCodes;
@@ -10,8 +12,12 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The serving commands started as the CLI starts them ({@code Command.start}), with real clients:
@@ -186,6 +192,24 @@ class CliServingTest {
     assertEquals("error", empty.get("type").getAsString());
     assertEquals(ErrorCodes.INVALID_PARAMS,
         empty.getAsJsonObject("payload").get("code").getAsInt());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"envelope", "jsonrpc"})
+  void theMessagesTheGatewaySuggestsAreAnsweredWithoutErrors(String protocol) throws Exception {
+    Cli.Started gateway = keep(Cli.start(new GatewayCommand(), "--listen", "127.0.0.1:0",
+        "--protocol", protocol, "--token", TOKEN));
+    Matcher hint = Pattern.compile("\n  send: (.*)\n").matcher(gateway.out());
+    assertTrue(hint.find(), gateway.out());
+    String[] messages = hint.group(1).replace("TOKEN", TOKEN).split("  then  ");
+    assertEquals(3, messages.length, hint.group(1));
+    WsClient client = client(gateway, "/", Map.of());
+    for (String message : messages) {
+      JsonObject reply = client.call(message);
+      boolean error = reply.has("error")
+          || (reply.has("type") && reply.get("type").getAsString().equals("error"));
+      assertFalse(error, message + " -> " + reply);
+    }
   }
 
   @Test
