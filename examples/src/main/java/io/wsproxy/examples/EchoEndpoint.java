@@ -10,6 +10,7 @@ import io.wsproxy.WsChannel;
 import io.wsproxy.WsEndpoint;
 import io.wsproxy.WsListener;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -17,17 +18,36 @@ import java.util.concurrent.CompletionStage;
  * An echo backend: every text and binary message is sent straight back, and a client's close code is
  * answered with the same code. Accepts any path and the first subprotocol offered. A small example of
  * implementing {@link WsEndpoint} yourself; thread-safe and stateless.
+ *
+ * <p>A {@link #labelled labelled} echo prefixes each text reply with its label and the path the
+ * client connected to ({@code "api /api/users: hi"}), so examples show which backend a proxied
+ * connection reached and with what path.
  */
 public final class EchoEndpoint implements WsEndpoint {
 
   private final Limits limits;
+  private final String label; // null: plain echo
+
+  private EchoEndpoint(Limits limits, String label) {
+    this.limits = Objects.requireNonNull(limits, "limits");
+    this.label = label;
+  }
 
   public EchoEndpoint(Limits limits) {
-    this.limits = limits;
+    this(limits, null);
   }
 
   public EchoEndpoint() {
     this(Limits.DEFAULTS);
+  }
+
+  /** An echo whose text replies read {@code "<label> <path and query>: <text>"}. */
+  public static EchoEndpoint labelled(String label) {
+    Objects.requireNonNull(label, "label");
+    if (label.isBlank()) {
+      throw new IllegalArgumentException("label must not be blank");
+    }
+    return new EchoEndpoint(Limits.DEFAULTS, label);
   }
 
   @Override
@@ -42,10 +62,11 @@ public final class EchoEndpoint implements WsEndpoint {
 
   @Override
   public WsListener open(WsChannel client, HandshakeDecision.Accept accept) {
+    String prefix = label == null ? "" : label + " " + accept.request().pathAndQuery() + ": ";
     return new WsListener() {
       @Override
       public void onText(WsChannel channel, String text) {
-        channel.sendText(text);
+        channel.sendText(prefix + text);
       }
 
       @Override

@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar ws-proxy.jar [proxy|gateway|echo|demo|bench] [options]}: the standalone CLI.
@@ -23,8 +22,8 @@ public final class Main {
   private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
   static {
-    for (Command c : new Command[] {new ProxyCommand(), new EchoCommand(), new DemoCommand(),
-        new BenchCommand()}) {
+    for (Command c : new Command[] {new ProxyCommand(), new GatewayCommand(), new EchoCommand(),
+        new DemoCommand(), new BenchCommand()}) {
       COMMANDS.put(c.name(), c);
     }
   }
@@ -74,16 +73,7 @@ public final class Main {
       running.close();
       return 0;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      running.close(); // open connections get 1001 Going Away
-      stopped.countDown();
-    }, "ws-proxy-shutdown"));
-    try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Examples.runUntilStopped(running);
     return 0;
   }
 

@@ -1,6 +1,7 @@
 package io.wsproxy.examples;
 
 import io.wsproxy.CloseCodes;
+import io.wsproxy.Limits;
 import io.wsproxy.PathPrefixRoutes;
 import io.wsproxy.Route;
 import io.wsproxy.RouteResolver;
@@ -24,14 +25,8 @@ import java.util.Set;
 /** {@code proxy}: the standalone WebSocket reverse proxy. */
 final class ProxyCommand implements Command {
 
-  private static final Set<String> VALUE_FLAGS = union(SecurityFlags.FLAGS,
-      Set.of("listen", "route", "routes", "upstream", "close-on-upstream-failure", "subprotocol"));
-
-  private static Set<String> union(Set<String> a, Set<String> b) {
-    Set<String> s = new java.util.HashSet<>(a);
-    s.addAll(b);
-    return Set.copyOf(s);
-  }
+  private static final Set<String> VALUE_FLAGS = SecurityFlags.plus(SecurityFlags.FLAGS,
+      "listen", "route", "routes", "upstream", "close-on-upstream-failure", "subprotocol");
 
   @Override
   public String name() {
@@ -67,7 +62,7 @@ final class ProxyCommand implements Command {
                                              reached or drops (default: 1014 Bad Gateway)
           --help                             show this help
 
-        """ + SecurityFlags.USAGE + """
+        """ + SecurityFlags.usage(SecurityFlags.FLAGS, Limits.DEFAULTS) + """
 
         Ctrl-C closes open connections with 1001 Going Away.
         """;

@@ -13,35 +13,86 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The handshake-security and limit flags shared by {@code proxy} and {@code gateway}. */
 record SecurityFlags(OriginFilter originFilter, AuthValidator authValidator,
     TrustedProxies trustedProxies, Limits limits, RejectionMode rejectionMode) {
 
+  /** Every security and limit flag ({@code proxy} takes them all). */
   static final Set<String> FLAGS = Set.of("allow-origin", "bearer-token", "bearer-token-file",
       "trusted-proxy", "max-message-size", "idle-timeout", "max-connections", "reject-with");
 
-  static final String USAGE = """
-        Security and limits:
+  /**
+   * The flags that apply to the gateway: it authenticates by message ({@code --token}) and has its
+   * own heartbeat instead of an idle timeout.
+   */
+  static final Set<String> GATEWAY_FLAGS = Set.of("allow-origin", "trusted-proxy",
+      "max-message-size", "max-connections", "reject-with");
+
+  /** {@code securityFlags} and a command's own value flags, for {@link Args#parse}. */
+  static Set<String> plus(Set<String> securityFlags, String... commandFlags) {
+    Set<String> all = new HashSet<>(securityFlags);
+    all.addAll(List.of(commandFlags));
+    return Set.copyOf(all);
+  }
+
+  /** The usage section for {@code flags}, with the defaults of {@code defaults}. */
+  static String usage(Set<String> flags, Limits defaults) {
+    Map<String, String> help = new LinkedHashMap<>();
+    help.put("allow-origin", """
           --allow-origin PATTERN             allow browser pages from this origin (repeatable),
                                              e.g. https://app.example.com or https://*.example.com;
                                              without it every origin is allowed
+        """);
+    help.put("bearer-token", """
           --bearer-token TOKEN               require 'Authorization: Bearer TOKEN' (repeatable;
                                              visible in the process list: prefer the file)
+        """);
+    help.put("bearer-token-file", """
           --bearer-token-file FILE           require a bearer token listed in FILE (one per line,
                                              blank lines and lines starting with # ignored)
+        """);
+    help.put("trusted-proxy", """
           --trusted-proxy CIDR               believe X-Forwarded-* from this peer range (repeatable)
-          --max-message-size BYTES           largest frame and message accepted (default 4194304)
+        """);
+    help.put("max-message-size", String.format("""
+          --max-message-size BYTES           largest frame and message accepted (default %d)
+        """, defaults.maxMessageSize()));
+    help.put("idle-timeout", String.format("""
           --idle-timeout SECONDS             close connections idle this long; 0 disables
-                                             (default 600)
-          --max-connections N                most open client connections (default 10000)
+                                             (default %d)
+        """, defaults.idleTimeout().toSeconds()));
+    help.put("max-connections", String.format("""
+          --max-connections N                most open client connections (default %d)
+        """, defaults.maxConnections()));
+    help.put("reject-with", """
           --reject-with status|close-code    refuse handshakes with an HTTP status (default) or by
                                              accepting and closing with 4400/4401/4403/4404/4429
-        """;
+        """);
+    StringBuilder sb = new StringBuilder("Security and limits:\n");
+    help.forEach((flag, text) -> {
+      if (flags.contains(flag)) {
+        sb.append(text);
+      }
+    });
+    return sb.toString();
+  }
 
+  /** Parses the flags of {@link #FLAGS} with the proxy's default limits. */
   static SecurityFlags parse(Args args) throws UsageException {
+    return parse(args, Limits.DEFAULTS);
+  }
+
+  /**
+   * Parses the flags present in {@code args}; absent ones keep the defaults, with limits starting
+   * from {@code base}.
+   */
+  static SecurityFlags parse(Args args, Limits base) throws UsageException {
     OriginFilter origins = OriginFilter.allowAll();
     List<String> patterns = args.all("allow-origin");
     if (!patterns.isEmpty()) {
@@ -76,15 +127,15 @@ record SecurityFlags(OriginFilter originFilter, AuthValidator authValidator,
       }
     }
 
-    Limits.Builder limits = Limits.DEFAULTS.toBuilder();
+    Limits.Builder limits = base.toBuilder();
     if (args.has("max-message-size")) {
       int size = (int) args.number("max-message-size", 0, 1, Integer.MAX_VALUE);
       limits.maxFrameSize(size).maxMessageSize(size);
     }
-    long idle = args.number("idle-timeout", Limits.DEFAULT_IDLE_TIMEOUT.toSeconds(), 0,
+    long idle = args.number("idle-timeout", base.idleTimeout().toSeconds(), 0,
         Duration.ofDays(365).toSeconds());
     limits.idleTimeout(Duration.ofSeconds(idle));
-    limits.maxConnections((int) args.number("max-connections", Limits.DEFAULT_MAX_CONNECTIONS, 1,
+    limits.maxConnections((int) args.number("max-connections", base.maxConnections(), 1,
         Integer.MAX_VALUE));
 
     RejectionMode mode = switch (args.one("reject-with", "status")) {
