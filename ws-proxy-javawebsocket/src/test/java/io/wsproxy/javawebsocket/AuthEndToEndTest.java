@@ -23,6 +23,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Authentication over real sockets (issue 3): refusals are 401 / 4401 and never dial the upstream,
@@ -88,10 +90,13 @@ class AuthEndToEndTest {
     }
   }
 
-  @Test
-  void answersBearerOnlyAndNeverOffersTheSubprotocolTokenUpstream() throws Exception {
+  @ParameterizedTest
+  @EnumSource(E2eProxy.Connector.class)
+  void answersBearerOnlyAndNeverOffersTheSubprotocolTokenUpstream(E2eProxy.Connector connector)
+      throws Exception {
     try (E2eBackend upstream = E2eBackend.start("up");
-        E2eProxy proxy = E2eProxy.start(bearerProxy(upstream, RejectionMode.HTTP_STATUS))) {
+        E2eProxy proxy = E2eProxy.start(bearerProxy(upstream, RejectionMode.HTTP_STATUS),
+            connector)) {
       JdkClient client = proxy.jdk("/echo/room?x=1", Map.of(), "bearer", TOKEN);
       assertEquals("bearer", client.ws.getSubprotocol());
       assertEquals("up:hi", E2eProxy.roundTrip(client, "hi"));
@@ -103,12 +108,14 @@ class AuthEndToEndTest {
     }
   }
 
-  @Test
-  void answersTheRoutesOwnSubprotocolAndOffersOnlyThatUpstream() throws Exception {
+  @ParameterizedTest
+  @EnumSource(E2eProxy.Connector.class)
+  void answersTheRoutesOwnSubprotocolAndOffersOnlyThatUpstream(E2eProxy.Connector connector)
+      throws Exception {
     try (E2eBackend upstream = E2eBackend.start("up");
         E2eProxy proxy = E2eProxy.start(bearerProxy(RejectionMode.HTTP_STATUS)
             .routes((request, principal) -> Route.to(URI.create(upstream.url("/chat")))
-                .withSubprotocols(List.of(E2eBackend.SUBPROTOCOL))))) {
+                .withSubprotocols(List.of(E2eBackend.SUBPROTOCOL))), connector)) {
       JdkClient client = proxy.jdk("/any", Map.of(), E2eBackend.SUBPROTOCOL, "bearer", TOKEN);
       assertEquals(E2eBackend.SUBPROTOCOL, client.ws.getSubprotocol());
       assertEquals("up:hi", E2eProxy.roundTrip(client, "hi"));
@@ -119,10 +126,13 @@ class AuthEndToEndTest {
     }
   }
 
-  @Test
-  void stripsTheTokenQueryParameterFromTheUpstreamUrl() throws Exception {
+  @ParameterizedTest
+  @EnumSource(E2eProxy.Connector.class)
+  void stripsTheTokenQueryParameterFromTheUpstreamUrl(E2eProxy.Connector connector)
+      throws Exception {
     try (E2eBackend upstream = E2eBackend.start("up");
-        E2eProxy proxy = E2eProxy.start(bearerProxy(upstream, RejectionMode.HTTP_STATUS))) {
+        E2eProxy proxy = E2eProxy.start(bearerProxy(upstream, RejectionMode.HTTP_STATUS),
+            connector)) {
       JdkClient client = proxy.jdk("/echo/feed?a=1&access_token=" + TOKEN + "&b=%20two",
           Map.of("Origin", "https://app.example.com"));
       assertEquals("up:q", E2eProxy.roundTrip(client, "q"));

@@ -25,9 +25,10 @@ import org.java_websocket.server.WebSocketServer;
 
 /**
  * A "counting backend" for end-to-end tests: a Java-WebSocket server on 127.0.0.1, port 0, that
- * counts every TCP connection it accepts (so a test can prove a refused handshake never dialled it),
- * selects subprotocol {@value #SUBPROTOCOL} when offered, records each upgrade request (target and headers) and each close, and answers every text message
- * with {@code "<name>:<message>"}, so a client can tell which backend served it.
+ * counts every TCP connection it accepts (so a test can prove a refused handshake never dialled
+ * it), records each upgrade request (target and headers) and each close, selects subprotocol
+ * {@value #SUBPROTOCOL} when offered, and answers every text message with
+ * {@code "<name>:<message>"}, so a client can tell which backend served it.
  *
  * <p>Thread-safe: Java-WebSocket's threads fill the queues and counters, tests read them.
  */

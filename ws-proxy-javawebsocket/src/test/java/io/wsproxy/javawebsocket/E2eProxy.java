@@ -22,9 +22,9 @@ import java.util.function.Function;
 
 /**
  * The real stack for end-to-end tests: a {@link WebSocketProxy} served by {@link ProxyServer} on
- * 127.0.0.1, port 0, dialling upstreams through a real connector (the JDK one unless told otherwise),
- * plus the clients a test opens against it. {@link #close()} closes the clients first, then the
- * server, the proxy and the connector.
+ * 127.0.0.1, port 0, dialling upstreams through a real connector (the JDK one unless told
+ * otherwise), plus the clients a test opens against it. {@link #close()} closes the clients
+ * first, then the server, the proxy and the connector.
  */
 final class E2eProxy implements AutoCloseable {
 
@@ -48,20 +48,32 @@ final class E2eProxy implements AutoCloseable {
     return Limits.builder().closeTimeout(CLOSE_TIMEOUT);
   }
 
-  /** Serves {@code builder}'s proxy through a new {@link JdkUpstreamConnector}. */
-  static E2eProxy start(WebSocketProxy.Builder builder) throws IOException {
-    return start(builder, new JdkUpstreamConnector());
+  /** The upstream connectors a test can run against. */
+  enum Connector {
+    JDK, JAVA_WEBSOCKET;
+
+    UpstreamConnector create() {
+      return this == JDK ? new JdkUpstreamConnector() : new JavaWebSocketUpstreamConnector();
+    }
   }
 
-  /** Serves {@code builder}'s proxy through {@code connector}, which this object closes. */
-  static E2eProxy start(WebSocketProxy.Builder builder, UpstreamConnector connector)
-      throws IOException {
-    WebSocketProxy proxy = builder.connector(connector).build();
+  /** Serves {@code builder}'s proxy through a new {@link JdkUpstreamConnector}. */
+  static E2eProxy start(WebSocketProxy.Builder builder) throws IOException {
+    return start(builder, Connector.JDK);
+  }
+
+  /** Serves {@code builder}'s proxy through a new connector of this kind, which it closes. */
+  static E2eProxy start(WebSocketProxy.Builder builder, Connector kind) throws IOException {
+    UpstreamConnector connector = kind.create();
+    WebSocketProxy proxy = null;
     try {
+      proxy = builder.connector(connector).build();
       return new E2eProxy(proxy,
           ProxyServer.start(new InetSocketAddress("127.0.0.1", 0), proxy), connector);
     } catch (IOException | RuntimeException e) {
-      proxy.close();
+      if (proxy != null) {
+        proxy.close();
+      }
       connector.close();
       throw e;
     }
@@ -80,7 +92,7 @@ final class E2eProxy implements AutoCloseable {
     return track(E2eRawClient.upgrade(port(), target, headerLines));
   }
 
-  /** The answer a hand-written upgrade for {@code target} gets (see {@link E2eRawClient#answer}). */
+  /** What a hand-written upgrade for {@code target} is told (see {@link E2eRawClient#answer}). */
   E2eRawClient.Answer answer(String target, String... headerLines) throws IOException {
     try (E2eRawClient client = E2eRawClient.upgrade(port(), target, headerLines)) {
       return client.answer();

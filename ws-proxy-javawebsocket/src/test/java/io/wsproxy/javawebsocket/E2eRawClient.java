@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A WebSocket client written by hand on a plain {@link Socket}, for what real clients refuse to send:
- * repeated headers, CR/LF tricks, thousands of header fields, an exact byte-for-byte view of the
- * answer. It writes the upgrade request, reads the response head (and the body of a refusal), and
- * speaks just enough RFC 6455 to send masked text and close frames and read unmasked frames.
+ * A WebSocket client written by hand on a plain {@link Socket}, for what real clients refuse to
+ * send: repeated headers, CR/LF tricks, thousands of header fields, an exact byte-for-byte view of
+ * the answer. It writes the upgrade request, reads the response head (and the body of a refusal),
+ * and speaks just enough RFC 6455 to send masked text and close frames and read unmasked frames.
  *
  * <p>Every read is bounded by {@link JdkClient#TIMEOUT}. Not thread-safe: one test thread.
  */

@@ -14,11 +14,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Forwarding, identity and principal headers over real sockets (issue 3). Every client here connects
- * from 127.0.0.1, so a proxy trusting {@code 10.0.0.0/8} sees an untrusted peer and one trusting
- * {@code 127.0.0.0/8} a trusted one.
+ * Forwarding, identity and principal headers over real sockets (issue 3), through both upstream
+ * connectors where the headers they send matter. Every client here connects from 127.0.0.1, so a
+ * proxy trusting {@code 10.0.0.0/8} sees an untrusted peer and one trusting {@code 127.0.0.0/8} a
+ * trusted one.
  */
 class ForwardedHeadersEndToEndTest {
 
@@ -40,16 +43,17 @@ class ForwardedHeadersEndToEndTest {
       PRINCIPAL + ": admin",
       "X-Custom: kept"};
 
-  @Test
-  void dropsSpoofedForwardingAndIdentityHeadersFromAnUntrustedPeerAndSetsItsOwn()
-      throws Exception {
+  @ParameterizedTest
+  @EnumSource(E2eProxy.Connector.class)
+  void dropsSpoofedForwardingAndIdentityHeadersFromAnUntrustedPeerAndSetsItsOwn(
+      E2eProxy.Connector connector) throws Exception {
     try (E2eBackend upstream = E2eBackend.start("up");
         E2eProxy proxy = E2eProxy.start(WebSocketProxy.builder()
             .route("/echo", upstream.url(""))
             .trustedProxies(TrustedProxies.of("10.0.0.0/8"))
             .identityHeaders(IDENTITY)
             .principalHeader(PRINCIPAL)
-            .limits(E2eProxy.limits().build()))) {
+            .limits(E2eProxy.limits().build()), connector)) {
       assertEquals(101, proxy.raw("/echo", SPOOFED).status());
 
       E2eBackend.Seen seen = upstream.nextHandshake();
@@ -64,8 +68,10 @@ class ForwardedHeadersEndToEndTest {
     }
   }
 
-  @Test
-  void appendsToATrustedProxysChainAndBelievesItsIdentityHeader() throws Exception {
+  @ParameterizedTest
+  @EnumSource(E2eProxy.Connector.class)
+  void appendsToATrustedProxysChainAndBelievesItsIdentityHeader(E2eProxy.Connector connector)
+      throws Exception {
     TrustedProxies loopback = TrustedProxies.of("127.0.0.0/8");
     try (E2eBackend upstream = E2eBackend.start("up");
         E2eProxy proxy = E2eProxy.start(WebSocketProxy.builder()
@@ -76,7 +82,7 @@ class ForwardedHeadersEndToEndTest {
             .identityHeaders(IDENTITY)
             .authValidator(AuthValidator.identityHeader(IDENTITY, loopback))
             .principalHeader(PRINCIPAL)
-            .limits(E2eProxy.limits().build()))) {
+            .limits(E2eProxy.limits().build()), connector)) {
       JdkClient client = proxy.jdk("/anything", headers(
           "X-Forwarded-For", "203.0.113.7",
           "X-Forwarded-Proto", "https",
@@ -149,8 +155,10 @@ class ForwardedHeadersEndToEndTest {
     }
   }
 
-  @Test
-  void crLfAndNulInRequestsNeverBecomeUpstreamHeaders() throws Exception {
+  @ParameterizedTest
+  @EnumSource(E2eProxy.Connector.class)
+  void crLfAndNulInRequestsNeverBecomeUpstreamHeaders(E2eProxy.Connector connector)
+      throws Exception {
     List<List<String>> attempts = List.of(
         List.of("X-A: one\rX-Injected: 1"),      // bare CR
         List.of("X-A: one\nX-Injected: 1"),      // bare LF
@@ -159,7 +167,7 @@ class ForwardedHeadersEndToEndTest {
     try (E2eBackend upstream = E2eBackend.start("up");
         E2eProxy proxy = E2eProxy.start(WebSocketProxy.builder()
             .route("/echo", upstream.url(""))
-            .limits(E2eProxy.limits().build()))) {
+            .limits(E2eProxy.limits().build()), connector)) {
       assertEquals(E2eProxy.each(attempts,
               request -> E2eRawClient.Answer.http(400, "Malformed upgrade request")),
           proxy.answers("/echo", attempts));

@@ -18,6 +18,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Header, connection, idle and message limits over real sockets (issue 3): each refusal is the
@@ -179,11 +181,14 @@ class LimitsEndToEndTest {
     }
   }
 
-  @Test
-  void closesTheClientWith1009WhenItsUpstreamSendsAnOversizedMessage() throws Exception {
+  @ParameterizedTest
+  @EnumSource(E2eProxy.Connector.class)
+  void closesTheClientWith1009WhenItsUpstreamSendsAnOversizedMessage(E2eProxy.Connector connector)
+      throws Exception {
     try (E2eBackend upstream = E2eBackend.start("up");
         E2eProxy proxy = E2eProxy.start(proxy(upstream, E2eProxy.limits()
-            .maxFrameSize(SMALL_MESSAGE_LIMIT).maxMessageSize(SMALL_MESSAGE_LIMIT).build()))) {
+            .maxFrameSize(SMALL_MESSAGE_LIMIT).maxMessageSize(SMALL_MESSAGE_LIMIT).build()),
+            connector)) {
       JdkClient client = proxy.jdk("/echo");
       assertEquals("up:hello", E2eProxy.roundTrip(client, "hello"));
 

@@ -13,6 +13,8 @@ import io.wsproxy.routing.SessionAccess;
 import io.wsproxy.routing.SessionRegistry;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link SessionRegistry} routes through the real proxy (issue 4): {@code /s/{id}/ws/...} reaches
@@ -138,12 +140,14 @@ class SessionRoutingEndToEndTest {
     }
   }
 
-  @Test
-  void endingASessionClosesItsLiveConnectionsWith1001OnBothSides() throws Exception {
+  @ParameterizedTest
+  @EnumSource(E2eProxy.Connector.class)
+  void endingASessionClosesItsLiveConnectionsWith1001OnBothSides(E2eProxy.Connector connector)
+      throws Exception {
     SessionRegistry sessions = registry();
     try (E2eBackend web = E2eBackend.start("web");
         E2eBackend api = E2eBackend.start("api");
-        E2eProxy proxy = E2eProxy.start(proxy(sessions))) {
+        E2eProxy proxy = E2eProxy.start(proxy(sessions), connector)) {
       RegisteredSession s = sessions.register(session("abc", web, api));
       JdkClient toWeb = proxy.jdk("/s/abc/ws/");
       JdkClient toApi = proxy.jdk("/s/abc/ws/api");
