@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -26,9 +27,10 @@ import org.java_websocket.server.WebSocketServer;
 /**
  * A "counting backend" for end-to-end tests: a Java-WebSocket server on 127.0.0.1, port 0, that
  * counts every TCP connection it accepts (so a test can prove a refused handshake never dialled
- * it), records each upgrade request (target and headers) and each close, selects subprotocol
- * {@value #SUBPROTOCOL} when offered, and answers every text message with
- * {@code "<name>:<message>"}, so a client can tell which backend served it.
+ * it), records each upgrade request (target and headers) and each close (with the code of the
+ * close frame, see {@link #onClosing}), selects subprotocol {@value #SUBPROTOCOL} when offered,
+ * and answers every text message with {@code "<name>:<message>"}, so a client can tell which
+ * backend served it.
  *
  * <p>Thread-safe: Java-WebSocket's threads fill the queues and counters, tests read them.
  */
@@ -55,6 +57,7 @@ final class E2eBackend extends WebSocketServer implements AutoCloseable {
   final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
   final BlockingQueue<CloseEvent> closes = new LinkedBlockingQueue<>();
   final BlockingQueue<WebSocket> opened = new LinkedBlockingQueue<>();
+  private final Map<WebSocket, CloseEvent> closing = new ConcurrentHashMap<>();
   private final AtomicInteger tcpConnections = new AtomicInteger();
   private final CountDownLatch started = new CountDownLatch(1);
 
@@ -148,9 +151,20 @@ final class E2eBackend extends WebSocketServer implements AutoCloseable {
     conn.send(message);
   }
 
+  /**
+   * Notes the close frame a peer sent (or this side's own close). Java-WebSocket answers a peer's
+   * close frame before it marks the connection as closing, so when the peer then drops the TCP
+   * connection at once, {@link #onClose} can report 1006 for a clean close; this is the real code.
+   */
+  @Override
+  public void onClosing(WebSocket conn, int code, String reason, boolean remote) {
+    closing.putIfAbsent(conn, new CloseEvent(code, reason, remote));
+  }
+
   @Override
   public void onClose(WebSocket conn, int code, String reason, boolean remote) {
-    closes.add(new CloseEvent(code, reason, remote));
+    CloseEvent handshake = closing.remove(conn);
+    closes.add(handshake != null ? handshake : new CloseEvent(code, reason, remote));
   }
 
   @Override
