@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Handshake.</b> The handshake hook builds a {@code HandshakeRequest} and waits for the
- * endpoint's decision, at most {@code limits().handshakeTimeout()} (then 503 / 1013). Accepted: the
+ * endpoint's decision, at most {@code limits().handshakeTimeout()} plus a grace of 1 s, so an
+ * endpoint's own timeout answer (401 / 4401 from a proxy whose validator hangs) comes first; an
+ * endpoint that never decides gets 503 / 1013. Accepted: the
  * client gets {@code Sec-WebSocket-Protocol} when the decision names a subprotocol, none otherwise.
  * Refused in {@link io.wsproxy.RejectionMode#HTTP_STATUS} mode: the client gets the rejection's HTTP
  * status ({@code 401}, {@code 403}, {@code 429}, {@code 431}...) with the reason as a
@@ -135,7 +137,7 @@ public final class JavaWebSocketAdapter implements AutoCloseable {
 
   /**
    * Forward {@code WebSocketServer.onWebsocketHandshakeReceivedAsServer} here (and return the
-   * result). Blocks until the endpoint decides, at most its handshake timeout.
+   * result). Blocks until the endpoint decides, at most its handshake timeout plus 1 s.
    *
    * @throws InvalidDataException when the upgrade is refused with an HTTP status (already sent)
    */

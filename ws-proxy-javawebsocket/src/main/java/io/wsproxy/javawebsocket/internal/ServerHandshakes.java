@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Java-WebSocket calls the handshake hook synchronously on a {@code WebSocketWorker} thread and
  * has no way to answer later, so {@link #handle} waits for the endpoint's decision, at most the
- * endpoint's handshake timeout. Endpoints that decide at once (no asynchronous auth) cost no wait;
+ * endpoint's handshake timeout plus {@link #DECISION_GRACE}. Endpoints that decide at once (no asynchronous auth) cost no wait;
  * an asynchronous validator holds that worker, and every connection served by it, while it runs.
  *
  * <p>Thread-safe and stateless apart from a one-time warning flag.
@@ -56,6 +56,13 @@ public final class ServerHandshakes {
 
   static final Rejection MALFORMED = Rejection.badRequest("Malformed upgrade request");
   static final Rejection TIMED_OUT = Rejection.unavailable("Handshake timed out");
+  /**
+   * How long past the endpoint's handshake timeout the adapter still waits for its decision: 1 s.
+   * An endpoint that bounds its own handshake by that timeout (a {@code WebSocketProxy} refuses a
+   * validator that takes longer with 401 / 4401) then answers before this safety net, which is
+   * for endpoints that never decide, refuses with 503 / 1013.
+   */
+  static final Duration DECISION_GRACE = Duration.ofSeconds(1);
   static final Rejection FAILED = new Rejection(500, CloseCodes.INTERNAL_ERROR, "Internal error");
   static final Rejection MISCONFIGURED =
       new Rejection(500, CloseCodes.INTERNAL_ERROR, "Server misconfigured");
@@ -83,7 +90,7 @@ public final class ServerHandshakes {
       decision = MISCONFIGURED;
     } else {
       HandshakeRequest req = toRequest(conn, request);
-      decision = req == null ? MALFORMED : decide(req, limits.handshakeTimeout());
+      decision = req == null ? MALFORMED : decide(req, limits.handshakeTimeout().plus(DECISION_GRACE));
     }
     if (decision instanceof HandshakeDecision.Accept accept) {
       conn.setAttachment(new ServerConnection(newChannel(impl, accept.subprotocol(), limits), accept,
