@@ -131,9 +131,27 @@ public final class BearerValidator implements AuthValidator.Bearer {
     }
   }
 
+  private static final java.util.regex.Pattern CREDENTIALS =
+      java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*\\s+\\S.*");
+
+  /**
+   * Whether one value holds two {@code <scheme> <credentials>} pairs: repeated fields can arrive
+   * combined, with "," (RFC 7230 3.2.2) or "; " (Java-WebSocket 1.6.0). {@code Bearer a,b} is one
+   * malformed credential, {@code Bearer a; Bearer b} two headers.
+   */
+  static boolean isCombined(String value) {
+    int credentials = 0;
+    for (String part : value.split("[,;]")) {
+      if (CREDENTIALS.matcher(part.strip()).matches()) {
+        credentials++;
+      }
+    }
+    return credentials > 1;
+  }
+
   private static Rejection fromHeader(HandshakeRequest request, List<Presented> found) {
     List<String> values = request.headers().all(AUTHORIZATION);
-    if (values.size() > 1) {
+    if (values.size() > 1 || (values.size() == 1 && isCombined(values.get(0)))) {
       return Rejection.unauthorized("Duplicate Authorization header");
     }
     if (values.isEmpty() || !isBearer(values.get(0))) {

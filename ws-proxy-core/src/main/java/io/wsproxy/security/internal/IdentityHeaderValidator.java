@@ -49,7 +49,11 @@ public final class IdentityHeaderValidator implements AuthValidator {
     if (values.isEmpty()) {
       return Rejection.unauthorized("Missing identity");
     }
-    if (values.size() > 1) {
+    // A repeated field may reach us already combined into one value: with "," (RFC 7230 3.2.2) or
+    // with "; " (Java-WebSocket 1.6.0). A login or e-mail never holds either, so such a value is a
+    // duplicate, e.g. a trusted proxy that added its header next to the client's instead of
+    // replacing it.
+    if (values.size() > 1 || values.get(0).indexOf(',') >= 0 || values.get(0).indexOf(';') >= 0) {
       return Rejection.unauthorized("Duplicate identity header");
     }
     String identity = values.get(0).strip();
