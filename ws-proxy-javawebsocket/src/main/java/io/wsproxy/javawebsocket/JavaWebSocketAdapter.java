@@ -5,11 +5,14 @@ import io.wsproxy.internal.Scheduler;
 import io.wsproxy.javawebsocket.internal.LimitedDraft;
 import io.wsproxy.javawebsocket.internal.ServerConnection;
 import io.wsproxy.javawebsocket.internal.ServerHandshakes;
+import io.wsproxy.javawebsocket.internal.WriteWakeups;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.java_websocket.WebSocket;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.exceptions.InvalidDataException;
@@ -91,6 +94,7 @@ public final class JavaWebSocketAdapter implements AutoCloseable {
   private final Scheduler timer = new Scheduler("ws-proxy-jws-timer");
   private final ServerHandshakes handshakes;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicReference<ScheduledFuture<?>> writeWakeups = new AtomicReference<>();
 
   /** An adapter for {@code endpoint} with the default connection-lost timeout and backlog. */
   public JavaWebSocketAdapter(WsEndpoint endpoint) {
@@ -125,7 +129,9 @@ public final class JavaWebSocketAdapter implements AutoCloseable {
   /**
    * Applies the recommended socket settings to a server that has not started: TCP_NODELAY on,
    * SO_REUSEADDR on, the connection-lost timeout, and the accept backlog (used when the server binds
-   * its own address).
+   * its own address). Also starts a sweep that repairs Java-WebSocket 1.6.0's lost write wakeups,
+   * without which a frame sent from a worker thread can wait up to the connection-lost timeout
+   * (see {@code WriteWakeups}); call it for every server the adapter serves.
    */
   public void configure(WebSocketServer server) {
     Objects.requireNonNull(server, "server");
@@ -133,6 +139,11 @@ public final class JavaWebSocketAdapter implements AutoCloseable {
     server.setReuseAddr(true);
     server.setConnectionLostTimeout((int) connectionLostTimeout.toSeconds());
     server.setMaxPendingConnections(acceptBacklog);
+    ScheduledFuture<?> previous = writeWakeups.getAndSet(
+        timer.every(WriteWakeups.INTERVAL, new WriteWakeups(server)));
+    if (previous != null) {
+      previous.cancel(false);
+    }
   }
 
   /**
