@@ -63,8 +63,8 @@ import org.slf4j.LoggerFactory;
  * is refused: every upgrade gets 500 and an error is logged.
  *
  * <p><b>Connection factory.</b> Java-WebSocket 1.6.0 drops the last frames of a client whose end of
- * stream (TCP FIN) arrives with them, as the JDK client's does when it half-closes right after its
- * close frame: the endpoint then sees neither the last message nor the client's close code, but
+ * stream (TCP FIN) arrives with them, as it does from the JDK client, which half-closes right after
+ * its close frame: the endpoint then sees neither the last message nor the client's close code, but
  * 1006. It also buffers an upgrade request of any size. A host server given
  * {@link #serverFactory} is guarded against both (as {@link ProxyServer} is); without it, it keeps
  * Java-WebSocket's behaviour. Over TLS pass the host's {@code DefaultSSLWebSocketServerFactory}.
