@@ -19,6 +19,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
+import org.java_websocket.WebSocketServerFactory;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.enums.Opcode;
@@ -124,7 +125,8 @@ public final class UpstreamPeer implements AutoCloseable {
      * close of a channel registered with its selector waits for the selector's next wake-up.
      */
     public void drop() throws IOException {
-      if (((WebSocketImpl) ws).getChannel() instanceof SocketChannel socket) {
+      // the key's channel is the socket even when a connection factory wrapped it
+      if (((WebSocketImpl) ws).getSelectionKey().channel() instanceof SocketChannel socket) {
         socket.shutdownOutput();
       }
       ws.closeConnection(CloseFrame.ABNORMAL_CLOSE, "dropped by test");
@@ -174,12 +176,29 @@ public final class UpstreamPeer implements AutoCloseable {
   }
 
   /**
+   * An echo server that selects no subprotocol, with {@code factory} as its Java-WebSocket connection
+   * factory ({@code null}: Java-WebSocket's default).
+   */
+  public static UpstreamPeer start(WebSocketServerFactory factory) throws Exception {
+    return start(List.of(), true, factory);
+  }
+
+  /**
    * A server that selects the first of {@code protocols} a client offers; if {@code acceptNoProtocol}
    * it also accepts clients that offer none of them (selecting none).
    */
   public static UpstreamPeer start(List<String> protocols, boolean acceptNoProtocol)
       throws Exception {
+    return start(protocols, acceptNoProtocol, null);
+  }
+
+  /** As {@link #start(List, boolean)}, with {@code factory} ({@code null}: the default). */
+  public static UpstreamPeer start(List<String> protocols, boolean acceptNoProtocol,
+      WebSocketServerFactory factory) throws Exception {
     UpstreamPeer peer = new UpstreamPeer(protocols, acceptNoProtocol);
+    if (factory != null) {
+      peer.server.setWebSocketFactory(factory);
+    }
     peer.server.setReuseAddr(true);
     peer.server.start();
     try {

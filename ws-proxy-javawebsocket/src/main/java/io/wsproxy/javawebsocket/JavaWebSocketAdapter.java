@@ -2,6 +2,7 @@ package io.wsproxy.javawebsocket;
 
 import io.wsproxy.WsEndpoint;
 import io.wsproxy.internal.Scheduler;
+import io.wsproxy.javawebsocket.internal.GuardedFactory;
 import io.wsproxy.javawebsocket.internal.LimitedDraft;
 import io.wsproxy.javawebsocket.internal.ServerConnection;
 import io.wsproxy.javawebsocket.internal.ServerHandshakes;
@@ -14,6 +15,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketServerFactory;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.framing.Framedata;
@@ -43,6 +45,7 @@ import org.slf4j.LoggerFactory;
  *   public void onStart() {}
  * };
  * adapter.configure(server);
+ * server.setWebSocketFactory(adapter.serverFactory(new DefaultWebSocketServerFactory()));
  * server.start();
  * // on shutdown: server.stop(timeoutMillis); adapter.close();
  * }</pre>
@@ -63,6 +66,13 @@ import org.slf4j.LoggerFactory;
  * {@code limits().maxFrameSize()} (Java-WebSocket has one limit for both; its default is unbounded).
  * A larger frame closes that client with 1009 and no other. A host server built without these drafts
  * is refused: every upgrade gets 500 and an error is logged.
+ *
+ * <p><b>Connection factory.</b> Java-WebSocket 1.6.0 drops the last frames of a client whose end of
+ * stream (TCP FIN) arrives with them, as it does from the JDK client, which half-closes right after
+ * its close frame: the endpoint then sees neither the last message nor the client's close code, but
+ * 1006. It also buffers an upgrade request of any size. A host server given
+ * {@link #serverFactory} is guarded against both (as {@link ProxyServer} is); without it, it keeps
+ * Java-WebSocket's behaviour. Over TLS pass the host's {@code DefaultSSLWebSocketServerFactory}.
  *
  * <p><b>Ownership.</b> The adapter owns the attachment of the connections it serves
  * ({@code WebSocket.setAttachment}): the host must not replace it. Connections the adapter did not
@@ -144,6 +154,21 @@ public final class JavaWebSocketAdapter implements AutoCloseable {
     if (previous != null) {
       previous.cancel(false);
     }
+  }
+
+  /**
+   * A connection factory for the host's server, to set before it starts:
+   * {@code server.setWebSocketFactory(adapter.serverFactory(transport))}. {@code transport} wraps the
+   * sockets as usual ({@code new DefaultWebSocketServerFactory()}, or
+   * {@code new DefaultSSLWebSocketServerFactory(sslContext)} for TLS); the returned factory creates
+   * the connections itself (with the server's drafts) and adds two guards: an upgrade request larger
+   * than the endpoint's {@code maxHandshakeHeaderBytes} (plus room for the request line) gets 431, and
+   * a client's end of stream is reported only once the frames received before it have reached the
+   * endpoint. Closing the returned factory closes {@code transport}. A new factory each call.
+   */
+  public WebSocketServerFactory serverFactory(WebSocketServerFactory transport) {
+    Objects.requireNonNull(transport, "transport");
+    return GuardedFactory.wrapping(transport, endpoint.limits());
   }
 
   /**

@@ -19,6 +19,7 @@ import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
+import org.java_websocket.server.DefaultWebSocketServerFactory;
 import org.java_websocket.server.WebSocketServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -83,8 +84,16 @@ class HostEmbeddingTest {
   private HostServer host;
 
   private HostServer start(TestEndpoint endpoint, boolean useAdapterDrafts) throws Exception {
+    return start(endpoint, useAdapterDrafts, false);
+  }
+
+  private HostServer start(TestEndpoint endpoint, boolean useAdapterDrafts,
+      boolean useAdapterFactory) throws Exception {
     JavaWebSocketAdapter adapter = new JavaWebSocketAdapter(endpoint);
     host = new HostServer(adapter, useAdapterDrafts ? adapter.drafts() : List.of(new Draft_6455()));
+    if (useAdapterFactory) {
+      host.setWebSocketFactory(adapter.serverFactory(new DefaultWebSocketServerFactory()));
+    }
     host.start();
     assertTrue(host.started.await(WAIT, TimeUnit.SECONDS));
     return host;
@@ -110,6 +119,13 @@ class HostEmbeddingTest {
     client.ws.sendClose(1000, "");
     assertEquals(1000, endpoint.opened.poll(WAIT, TimeUnit.SECONDS).closed
         .get(WAIT, TimeUnit.SECONDS).code());
+  }
+
+  @Test
+  void keepsTheLastMessageAndCloseOfAHalfClosingClientWithTheAdaptersFactory() throws Exception {
+    TestEndpoint endpoint = new TestEndpoint();
+    HostServer server = start(endpoint, true, true);
+    EndOfStreamTest.assertHalfClosingClientsKeepLastMessageAndClose(server.getPort(), endpoint);
   }
 
   @Test

@@ -171,7 +171,7 @@ class JavaWebSocketAdapterTest {
   void answersAnOversizedUpgradeRequestWith431AndDropsIt() throws Exception {
     serve(new TestEndpoint());
     int limit = Limits.DEFAULT_MAX_HANDSHAKE_HEADER_BYTES
-        + io.wsproxy.javawebsocket.internal.AdapterServer.REQUEST_LINE_ALLOWANCE;
+        + io.wsproxy.javawebsocket.internal.GuardedFactory.REQUEST_LINE_ALLOWANCE;
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
       socket.setSoTimeout((int) JdkClient.TIMEOUT.toMillis());
       String head = "GET /echo HTTP/1.1\r\nX-Padding: ";

@@ -14,10 +14,13 @@ import io.wsproxy.Limits;
 import io.wsproxy.UpstreamConnectException;
 import io.wsproxy.UpstreamRequest;
 import io.wsproxy.WsChannel;
+import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +30,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -39,6 +43,8 @@ class JavaWebSocketUpstreamConnectorTest {
 
   private static final long WAIT = JdkClient.TIMEOUT.toSeconds();
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
+  /** How long a test watches for a FIN that must not come (there is no event to wait for). */
+  private static final Duration NO_EARLY_FIN_WINDOW = Duration.ofMillis(500);
 
   private final JavaWebSocketUpstreamConnector connector = new JavaWebSocketUpstreamConnector();
   private TestEndpoint upstream;
@@ -215,6 +221,33 @@ class JavaWebSocketUpstreamConnectorTest {
   }
 
   @Test
+  void keepsTheConnectionUntilTheUpstreamEndsItAfterACloseStartedHere() throws Exception {
+    try (ServerSocket raw = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> acceptUpgrade(raw));
+      RecordingListener listener = new RecordingListener(false);
+      WsChannel channel = connector.connect(request(URI.create("ws://127.0.0.1:"
+          + raw.getLocalPort() + "/"), Headers.EMPTY, List.of(), Limits.DEFAULT_MAX_MESSAGE_SIZE,
+          TIMEOUT), listener).get(WAIT, TimeUnit.SECONDS);
+      try (Socket upstreamSide = accepted.get(WAIT, TimeUnit.SECONDS)) {
+        upstreamSide.setSoTimeout((int) TimeUnit.SECONDS.toMillis(WAIT));
+        DataInputStream in = new DataInputStream(upstreamSide.getInputStream());
+        channel.close(4000, "bye");
+        assertEquals(0x88, in.readUnsignedByte(), "a close frame");
+        in.readFully(new byte[4 + (in.readUnsignedByte() & 0x7F)]); // mask and payload
+        // a message that crossed the close: Java-WebSocket's client used to stop reading at it and
+        // close its socket at once
+        upstreamSide.getOutputStream().write(new byte[] {(byte) 0x81, 4, 'l', 'a', 't', 'e'});
+        upstreamSide.setSoTimeout((int) NO_EARLY_FIN_WINDOW.toMillis());
+        assertThrows(SocketTimeoutException.class, in::read,
+            "the client leaves ending the connection to the server");
+        upstreamSide.getOutputStream().write(new byte[] {(byte) 0x88, 5, 0x0F, (byte) 0xA0,
+            'b', 'y', 'e'});
+      } // the server ends the TCP connection, as RFC 6455 wants
+      assertEquals(new CloseEvent(4000, "bye", false), listener.closed.get(WAIT, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
   void refusesANonWebSocketUriAtOnce() {
     assertThrows(IllegalArgumentException.class, () -> connector.connect(
         request(URI.create("http://127.0.0.1:1/"), Headers.EMPTY, List.of(), 1, TIMEOUT),
@@ -230,13 +263,27 @@ class JavaWebSocketUpstreamConnectorTest {
 
   /** Answers one upgrade with 101, then reads and ignores everything until the client goes. */
   private static void acceptAndIgnore(ServerSocket server) {
-    try (Socket s = server.accept()) {
+    try (Socket s = acceptUpgrade(server)) {
+      byte[] sink = new byte[1024];
+      while (s.getInputStream().read(sink) >= 0) {
+        // never answer the close
+      }
+    } catch (Exception e) {
+      // the client cut the connection: expected
+    }
+  }
+
+  /** Accepts one connection and answers its upgrade request with 101. */
+  private static Socket acceptUpgrade(ServerSocket server) {
+    try {
+      Socket s = server.accept();
       InputStream in = s.getInputStream();
       StringBuilder head = new StringBuilder();
       while (!head.toString().endsWith("\r\n\r\n")) {
         int b = in.read();
         if (b < 0) {
-          return;
+          s.close();
+          throw new EOFException("no upgrade request");
         }
         head.append((char) b);
       }
@@ -248,12 +295,9 @@ class JavaWebSocketUpstreamConnectorTest {
           + "Connection: Upgrade\r\nSec-WebSocket-Accept: "
           + Base64.getEncoder().encodeToString(sha1) + "\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
-      byte[] sink = new byte[1024];
-      while (in.read(sink) >= 0) {
-        // never answer the close
-      }
+      return s;
     } catch (Exception e) {
-      // the client cut the connection: expected
+      throw new CompletionException(e);
     }
   }
 }

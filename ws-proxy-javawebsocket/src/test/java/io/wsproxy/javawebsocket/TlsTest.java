@@ -78,6 +78,13 @@ class TlsTest {
   }
 
   @Test
+  void deliversTheLastMessageAndCloseOfAClientThatHalfClosesRightAfterItsCloseFrame()
+      throws Exception {
+    EndOfStreamTest.assertJdkClientsKeepLastMessageAndGetTheirCloseAnswered(
+        () -> attempt("/silent").get(WAIT, TimeUnit.SECONDS), endpoint);
+  }
+
+  @Test
   void refusesOverTlsWithTheRejectionsHttpStatus() throws Exception {
     ExecutionException e = assertThrows(ExecutionException.class,
         () -> attempt("/deny/401").get(WAIT, TimeUnit.SECONDS));

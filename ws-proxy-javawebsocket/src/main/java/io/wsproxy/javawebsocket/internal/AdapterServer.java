@@ -20,13 +20,11 @@ import org.java_websocket.server.WebSocketServer;
  * {@link JavaWebSocketAdapter}, exactly as an embedding host's server would forward them.
  *
  * <p>Built on a channel the caller has already bound, with a {@link GuardedFactory} so connections
- * still get the adapter's bounded drafts and upgrade requests are capped in size. Thread-safe;
+ * still get the adapter's bounded drafts, upgrade requests are capped in size, and a client's last
+ * frames are not lost to its end of stream. Thread-safe;
  * callbacks run on Java-WebSocket's threads.
  */
 public final class AdapterServer extends WebSocketServer {
-
-  /** Room for the request line and line ends on top of the header size limit: 8 KiB. */
-  public static final int REQUEST_LINE_ALLOWANCE = 8 * 1024;
 
   private final JavaWebSocketAdapter adapter;
   private final CompletableFuture<Void> started = new CompletableFuture<>();
@@ -37,11 +35,9 @@ public final class AdapterServer extends WebSocketServer {
       SSLContext sslContext) {
     super(boundChannel);
     this.adapter = adapter;
-    int maxHandshakeBytes = adapter.endpoint().limits().maxHandshakeHeaderBytes()
-        + REQUEST_LINE_ALLOWANCE;
-    setWebSocketFactory(new GuardedFactory(sslContext == null
+    setWebSocketFactory(GuardedFactory.withDrafts(sslContext == null
         ? new DefaultWebSocketServerFactory() : new DefaultSSLWebSocketServerFactory(sslContext),
-        adapter.drafts(), maxHandshakeBytes));
+        adapter.drafts(), adapter.endpoint().limits()));
     adapter.configure(this);
   }
 

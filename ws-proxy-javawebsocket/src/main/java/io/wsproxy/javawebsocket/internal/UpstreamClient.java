@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * <p>State: CONNECTING, then OPEN (the listener's {@code onOpen}, then the future completes) or
  * FAILED (the future fails, the listener hears nothing). The connect timer and the read thread race
  * for that transition through one compare-and-set.
+ *
+ * <p>Close: a close this end starts keeps the read thread reading until the server ends the TCP
+ * connection (RFC 6455 section 5.5.1 obliges it to once both close frames are exchanged), see
+ * {@link #isClosing()}; the channel's close timeout bounds the wait.
  */
 public final class UpstreamClient extends WebSocketClient {
 
@@ -56,6 +60,8 @@ public final class UpstreamClient extends WebSocketClient {
   private volatile JwsChannel channel;
   private volatile Exception firstError;
   private volatile ScheduledFuture<?> connectTimer;
+  /** This end started the close handshake (the proxy, or Java-WebSocket itself on a bad frame). */
+  private volatile boolean closeStartedHere;
 
   private UpstreamClient(UpstreamRequest request, WsListener listener, Scheduler timer,
       UpstreamDraft.Refusal refusal) {
@@ -142,10 +148,26 @@ public final class UpstreamClient extends WebSocketClient {
 
   @Override
   public void onCloseInitiated(int code, String reason) {
+    closeStartedHere = true;
     JwsChannel ch = channel;
     if (ch != null) {
       ch.onCloseInitiated();
     }
+  }
+
+  /**
+   * Java-WebSocket's read loop ({@code WebSocketClient.run}) stops once this says "closing", at the
+   * first read that returns after a close started, and ends the connection: it interrupts the write
+   * thread, which may then drop the close frame still queued, and closes the socket right behind it.
+   * The server then sees a message and the FIN without the close frame, or both frames and the FIN
+   * together, which a Java-WebSocket server reports as 1006 (it drops frames that come with the end
+   * of stream). So while a close started here is under way this says "not closing": the loop reads on
+   * (Java-WebSocket ignores frames once closing) until the server ends the connection, which also
+   * ends the loop, or the close timeout cuts the socket. Called by the read thread.
+   */
+  @Override
+  public boolean isClosing() {
+    return super.isClosing() && !closeStartedHere;
   }
 
   @Override
