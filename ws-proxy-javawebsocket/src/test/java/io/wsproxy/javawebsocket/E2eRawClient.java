@@ -148,6 +148,22 @@ final class E2eRawClient implements AutoCloseable {
     sendFrame(OP_TEXT, text.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * Sends only the header of a masked binary frame that claims {@code claimedLength} payload bytes,
+   * and no payload: a forged header that would make a server without a frame limit allocate it.
+   */
+  void sendForgedBinaryHeader(long claimedLength) throws IOException {
+    ByteArrayOutputStream header = new ByteArrayOutputStream();
+    header.write(FIN | 0x2);
+    header.write(MASKED | 127);
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      header.write((int) (claimedLength >> shift));
+    }
+    header.writeBytes(new byte[] {0x12, 0x34, 0x56, 0x78});
+    out.write(header.toByteArray());
+    out.flush();
+  }
+
   /** Sends one text message as several masked frames, one per part. */
   void sendFragments(String... parts) throws IOException {
     for (int i = 0; i < parts.length; i++) {
