@@ -108,11 +108,6 @@ public final class Bridge implements ConnectionGroup.Member {
     return clientListener;
   }
 
-  /** Facts about this connection. */
-  public ConnectionInfo info() {
-    return info;
-  }
-
   /** Joins the groups, dials the upstream and starts the timers. Call once. */
   public void start() {
     ctx.connections().join(this);
@@ -337,8 +332,8 @@ public final class Bridge implements ConnectionGroup.Member {
 
   // ---------------------------------------------------------------- close
 
-  private void closeBoth(int clientCloseCode, String clientReason, int upstreamCloseCode,
-      String upstreamReason) {
+  private void closeBoth(int clientCloseCode, String toClientReason, int upstreamCloseCode,
+      String toUpstreamReason) {
     WsChannel up;
     boolean closeClient;
     boolean closeUpstream;
@@ -353,15 +348,15 @@ public final class Bridge implements ConnectionGroup.Member {
       pending = abandonConnect(); // nothing to close yet; a late open is closed in upstreamOpened
       state = State.CLOSING;
       if (closeReason.isEmpty()) {
-        closeReason = clientReason;
+        closeReason = toClientReason;
       }
     }
     cancelOutsideLock(pending);
     if (closeClient) {
-      client.close(clientCloseCode, clientReason);
+      client.close(clientCloseCode, toClientReason);
     }
     if (closeUpstream) {
-      up.close(upstreamCloseCode, upstreamReason);
+      up.close(upstreamCloseCode, toUpstreamReason);
     }
     armWatchdog();
     maybeFinish();

@@ -47,14 +47,6 @@ final class FrameBuffer {
     bytes = 0;
   }
 
-  int frames() {
-    return frames.size();
-  }
-
-  long bytes() {
-    return bytes;
-  }
-
   /** Payload size: UTF-16 length for text (an upper bound of its UTF-8 size / 3), bytes for binary. */
   static long sizeOf(Object message) {
     return message instanceof ByteBuffer b ? b.remaining() : ((String) message).length();

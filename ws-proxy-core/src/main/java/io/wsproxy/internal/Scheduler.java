@@ -69,11 +69,6 @@ public final class Scheduler {
     executor.shutdownNow();
   }
 
-  /** Whether the timer thread has ended. */
-  public boolean isTerminated() {
-    return executor.isTerminated();
-  }
-
   private static Runnable guard(Runnable task) {
     return () -> {
       try {

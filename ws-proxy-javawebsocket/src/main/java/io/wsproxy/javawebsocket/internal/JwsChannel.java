@@ -198,11 +198,6 @@ public final class JwsChannel implements WsChannel {
     return false;
   }
 
-  /** Whether the transport reported this channel closed. */
-  public boolean isClosed() {
-    return closed;
-  }
-
   @Override
   public String toString() {
     Object peer;
