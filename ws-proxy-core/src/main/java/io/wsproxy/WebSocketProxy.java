@@ -1,5 +1,9 @@
 package io.wsproxy;
 
+import io.wsproxy.spi.WsEndpoint;
+import io.wsproxy.spi.UpstreamConnector;
+import io.wsproxy.spi.WsListener;
+import io.wsproxy.spi.WsChannel;
 import io.wsproxy.internal.Bridge;
 import io.wsproxy.internal.BridgeContext;
 import io.wsproxy.internal.ConnectionLimiter;
@@ -30,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Data path.</b> For each upgrade the transport calls {@link #handshake}: forwarded headers are
  * normalised, then the {@link OriginFilter}, the {@link AuthValidator} and the {@link RouteResolver}
  * decide; nothing is dialled before acceptance. The transport then calls {@link #open}, which dials
- * the upstream through the {@link UpstreamConnector} and relays both ways. Client frames that arrive
+ * the upstream through the {@link io.wsproxy.spi.UpstreamConnector} and relays both ways. Client frames that arrive
  * while the upstream connects are held in a bounded buffer and flushed in order. If the upstream
  * cannot be reached the client is closed with {@link Builder#upstreamFailureCloseCode} (1014 Bad
  * Gateway by default).

@@ -1,5 +1,6 @@
 package io.wsproxy;
 
+import io.wsproxy.spi.UpstreamConnector;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

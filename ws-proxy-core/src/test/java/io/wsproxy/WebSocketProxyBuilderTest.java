@@ -1,5 +1,6 @@
 package io.wsproxy;
 
+import io.wsproxy.spi.UpstreamConnector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,6 +1,6 @@
 package io.wsproxy.examples;
 
-import io.wsproxy.UpstreamConnector;
+import io.wsproxy.spi.UpstreamConnector;
 import io.wsproxy.WebSocketProxy;
 import io.wsproxy.examples.cli.Args;
 import io.wsproxy.examples.cli.Command;

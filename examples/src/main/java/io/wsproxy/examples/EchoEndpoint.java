@@ -6,9 +6,9 @@ import io.wsproxy.Headers;
 import io.wsproxy.Limits;
 import io.wsproxy.Principal;
 import io.wsproxy.RejectionMode;
-import io.wsproxy.WsChannel;
-import io.wsproxy.WsEndpoint;
-import io.wsproxy.WsListener;
+import io.wsproxy.spi.WsChannel;
+import io.wsproxy.spi.WsEndpoint;
+import io.wsproxy.spi.WsListener;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +17,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * An echo backend: every text and binary message is sent straight back, and a client's close code is
  * answered with the same code. Accepts any path and the first subprotocol offered. A small example of
- * implementing {@link WsEndpoint} yourself; thread-safe and stateless.
+ * implementing {@link io.wsproxy.spi.WsEndpoint} yourself; thread-safe and stateless.
  *
  * <p>A {@link #labelled labelled} echo prefixes each text reply with its label and the path the
  * client connected to ({@code "api /api/users: hi"}), so examples show which backend a proxied

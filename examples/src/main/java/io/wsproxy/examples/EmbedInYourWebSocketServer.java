@@ -1,7 +1,7 @@
 package io.wsproxy.examples;
 
 import io.wsproxy.WebSocketProxy;
-import io.wsproxy.WsEndpoint;
+import io.wsproxy.spi.WsEndpoint;
 import io.wsproxy.javawebsocket.JavaWebSocketAdapter;
 import io.wsproxy.javawebsocket.ProxyServer;
 import java.io.IOException;

@@ -9,7 +9,7 @@ import io.wsproxy.routing.RegisteredSession;
 import io.wsproxy.routing.RoutesFile;
 import java.io.IOException;
 import java.nio.file.Path;
-import io.wsproxy.UpstreamConnector;
+import io.wsproxy.spi.UpstreamConnector;
 import io.wsproxy.WebSocketProxy;
 import io.wsproxy.examples.cli.Args;
 import io.wsproxy.examples.cli.Command;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.wsproxy.PathPrefixRoutes;
 import io.wsproxy.Route;
-import io.wsproxy.UpstreamConnector;
+import io.wsproxy.spi.UpstreamConnector;
 import io.wsproxy.WebSocketProxy;
 import io.wsproxy.javawebsocket.JavaWebSocketUpstreamConnector;
 import io.wsproxy.javawebsocket.ProxyServer;

@@ -16,9 +16,9 @@ import io.wsproxy.OriginFilter;
 import io.wsproxy.Principal;
 import io.wsproxy.RejectionMode;
 import io.wsproxy.TrustedProxies;
-import io.wsproxy.WsChannel;
-import io.wsproxy.WsEndpoint;
-import io.wsproxy.WsListener;
+import io.wsproxy.spi.WsChannel;
+import io.wsproxy.spi.WsEndpoint;
+import io.wsproxy.spi.WsListener;
 import io.wsproxy.gateway.internal.GatewayCore;
 import io.wsproxy.gateway.internal.Settings;
 import io.wsproxy.internal.ForwardedHeaders;
@@ -33,7 +33,7 @@ import java.util.function.LongSupplier;
 /**
  * An embeddable JSON message gateway: one WebSocket endpoint where clients (UIs, agents, tools)
  * call methods of the host application, join sessions, broadcast to each other and route requests
- * to agents. It is transport-free: any transport that serves a {@link WsEndpoint} serves it (the
+ * to agents. It is transport-free: any transport that serves a {@link io.wsproxy.spi.WsEndpoint} serves it (the
  * Java-WebSocket module's ready server, or an adapter inside the host's own server).
  *
  * <pre>{@code

@@ -3,7 +3,7 @@ package io.wsproxy.internal;
 import io.wsproxy.ConnectionGroup;
 import io.wsproxy.Limits;
 import io.wsproxy.ProxyListener;
-import io.wsproxy.UpstreamConnector;
+import io.wsproxy.spi.UpstreamConnector;
 
 /** What every {@link Bridge} of one proxy shares. Immutable. */
 public record BridgeContext(UpstreamConnector connector, Limits limits, ProxyListener listener,

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsproxy.Limits;
-import io.wsproxy.UpstreamConnector;
+import io.wsproxy.spi.UpstreamConnector;
 import io.wsproxy.WebSocketProxy;
-import io.wsproxy.WsEndpoint;
+import io.wsproxy.spi.WsEndpoint;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

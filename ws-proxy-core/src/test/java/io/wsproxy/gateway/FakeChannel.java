@@ -1,6 +1,6 @@
 package io.wsproxy.gateway;
 
-import io.wsproxy.WsChannel;
+import io.wsproxy.spi.WsChannel;
 import java.nio.ByteBuffer;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -8,7 +8,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A {@link WsChannel} that records what the gateway sends. Thread-safe, like a real channel. */
+/** A {@link io.wsproxy.spi.WsChannel} that records what the gateway sends. Thread-safe, like a real channel. */
 final class FakeChannel implements WsChannel {
 
   /** A close the gateway started. */

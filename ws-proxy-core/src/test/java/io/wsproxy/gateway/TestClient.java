@@ -8,7 +8,7 @@ import com.google.gson.JsonParser;
 import io.wsproxy.HandshakeDecision;
 import io.wsproxy.HandshakeRequest;
 import io.wsproxy.Headers;
-import io.wsproxy.WsListener;
+import io.wsproxy.spi.WsListener;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Iterator;

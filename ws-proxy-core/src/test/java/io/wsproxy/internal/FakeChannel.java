@@ -1,12 +1,12 @@
 package io.wsproxy.internal;
 
-import io.wsproxy.WsChannel;
+import io.wsproxy.spi.WsChannel;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
-/** A recording {@link WsChannel} for transport-free tests; the test drives its events. */
+/** A recording {@link io.wsproxy.spi.WsChannel} for transport-free tests; the test drives its events. */
 final class FakeChannel implements WsChannel {
   final List<Object> sent = new CopyOnWriteArrayList<>();
   final CountDownLatch closed = new CountDownLatch(1);

@@ -1,6 +1,6 @@
 package io.wsproxy.javawebsocket;
 
-import io.wsproxy.WsEndpoint;
+import io.wsproxy.spi.WsEndpoint;
 import io.wsproxy.internal.Scheduler;
 import io.wsproxy.javawebsocket.internal.GuardedFactory;
 import io.wsproxy.javawebsocket.internal.LimitedDraft;
@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves a {@link WsEndpoint} (a {@code WebSocketProxy}, a gateway) from a host's own Java-WebSocket
+ * Serves a {@link io.wsproxy.spi.WsEndpoint} (a {@code WebSocketProxy}, a gateway) from a host's own Java-WebSocket
  * {@link WebSocketServer}. The adapter holds no proxy logic: it turns Java-WebSocket's callbacks into
  * the endpoint's handshake, channel and listener calls.
  *

@@ -1,9 +1,9 @@
 package io.wsproxy.javawebsocket;
 
-import io.wsproxy.UpstreamConnector;
-import io.wsproxy.UpstreamRequest;
-import io.wsproxy.WsChannel;
-import io.wsproxy.WsListener;
+import io.wsproxy.spi.UpstreamConnector;
+import io.wsproxy.spi.UpstreamRequest;
+import io.wsproxy.spi.WsChannel;
+import io.wsproxy.spi.WsListener;
 import io.wsproxy.internal.Scheduler;
 import io.wsproxy.javawebsocket.internal.UpstreamClient;
 import java.time.Duration;
@@ -15,7 +15,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * An {@link UpstreamConnector} on Java-WebSocket's {@code WebSocketClient}. The JDK connector
+ * An {@link io.wsproxy.spi.UpstreamConnector} on Java-WebSocket's {@code WebSocketClient}. The JDK connector
  * ({@code ws-proxy-jdk-httpclient}) is the default and scales better; use this one to avoid
  * {@code java.net.http} or to match a Java-WebSocket upstream's behaviour. It is not registered as a
  * service: pass it to {@code WebSocketProxy.Builder.connector(...)}.
@@ -26,7 +26,7 @@ import javax.net.ssl.SSLSocketFactory;
  * shared daemon timer thread per connector runs connect and close timeouts.
  *
  * <p><b>Behaviour.</b> TCP_NODELAY on; frames and messages from the upstream larger than
- * {@link UpstreamRequest#maxMessageSize()} close it with 1009; the request's subprotocols are offered
+ * {@link io.wsproxy.spi.UpstreamRequest#maxMessageSize()} close it with 1009; the request's subprotocols are offered
  * and the upstream must choose one of them (or none when none is offered), else the connect fails.
  * The connect timeout covers TCP connect, TLS and the upgrade. A refused upgrade fails with an
  * {@link io.wsproxy.UpstreamConnectException} carrying the upstream's HTTP status. The request's

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wsproxy.HandshakeRequest;
 import io.wsproxy.Limits;
 import io.wsproxy.RejectionMode;
-import io.wsproxy.WsChannel;
+import io.wsproxy.spi.WsChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

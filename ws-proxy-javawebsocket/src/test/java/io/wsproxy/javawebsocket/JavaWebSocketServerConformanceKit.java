@@ -1,7 +1,7 @@
 package io.wsproxy.javawebsocket;
 
 import io.wsproxy.Limits;
-import io.wsproxy.WsEndpoint;
+import io.wsproxy.spi.WsEndpoint;
 import io.wsproxy.conformance.TransportConformanceKit;
 import io.wsproxy.javawebsocket.internal.GuardedFactory;
 import java.net.InetSocketAddress;

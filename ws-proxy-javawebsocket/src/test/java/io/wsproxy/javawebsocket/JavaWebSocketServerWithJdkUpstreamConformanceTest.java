@@ -1,6 +1,6 @@
 package io.wsproxy.javawebsocket;
 
-import io.wsproxy.UpstreamConnector;
+import io.wsproxy.spi.UpstreamConnector;
 import io.wsproxy.jdk.JdkUpstreamConnector;
 import java.time.Duration;
 

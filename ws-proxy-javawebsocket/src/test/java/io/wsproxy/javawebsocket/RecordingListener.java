@@ -1,7 +1,7 @@
 package io.wsproxy.javawebsocket;
 
-import io.wsproxy.WsChannel;
-import io.wsproxy.WsListener;
+import io.wsproxy.spi.WsChannel;
+import io.wsproxy.spi.WsListener;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;

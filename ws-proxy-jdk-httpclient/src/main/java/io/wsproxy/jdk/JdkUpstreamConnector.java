@@ -1,10 +1,10 @@
 package io.wsproxy.jdk;
 
 import io.wsproxy.CloseCodes;
-import io.wsproxy.UpstreamConnector;
-import io.wsproxy.UpstreamRequest;
-import io.wsproxy.WsChannel;
-import io.wsproxy.WsListener;
+import io.wsproxy.spi.UpstreamConnector;
+import io.wsproxy.spi.UpstreamRequest;
+import io.wsproxy.spi.WsChannel;
+import io.wsproxy.spi.WsListener;
 import io.wsproxy.internal.Scheduler;
 import io.wsproxy.jdk.internal.JdkDialer;
 import java.net.http.HttpClient;
@@ -22,13 +22,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The default {@link UpstreamConnector}: dials upstreams with {@link java.net.http.WebSocket}. All
+ * The default {@link io.wsproxy.spi.UpstreamConnector}: dials upstreams with {@link java.net.http.WebSocket}. All
  * connections share one {@link HttpClient}, so one selector thread serves them all.
  *
  * <p><b>Channels.</b> The channels it opens read on demand: one message at a time, and not at all
- * while {@link WsChannel#pauseReading() paused} (they answer {@code canPauseReading() == true}), so
+ * while {@link io.wsproxy.spi.WsChannel#pauseReading() paused} (they answer {@code canPauseReading() == true}), so
  * a slow client slows its upstream down instead of filling memory. Messages are joined from their
- * fragments up to {@link UpstreamRequest#maxMessageSize()}; a larger one closes the upstream with
+ * fragments up to {@link io.wsproxy.spi.UpstreamRequest#maxMessageSize()}; a larger one closes the upstream with
  * 1008 (the JDK client may not send 1009) and reports {@code onClose(1009, "message too big")}.
  * Sends are queued in call order, one on the wire at a time; a binary send reads the caller's buffer
  * when it reaches the socket, so its bytes must not change after the call. Close codes the JDK
@@ -55,7 +55,7 @@ public final class JdkUpstreamConnector implements UpstreamConnector {
 
   /**
    * TCP connect limit of the client this connector creates. Each request's own
-   * {@link UpstreamRequest#connectTimeout()}, usually shorter, bounds the connect plus the upgrade.
+   * {@link io.wsproxy.spi.UpstreamRequest#connectTimeout()}, usually shorter, bounds the connect plus the upgrade.
    */
   public static final Duration OWNED_CLIENT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
   /**

@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsproxy.CloseCodes;
 import io.wsproxy.Headers;
-import io.wsproxy.UpstreamConnectException;
-import io.wsproxy.UpstreamConnector;
-import io.wsproxy.UpstreamRequest;
-import io.wsproxy.WsChannel;
+import io.wsproxy.spi.UpstreamConnectException;
+import io.wsproxy.spi.UpstreamConnector;
+import io.wsproxy.spi.UpstreamRequest;
+import io.wsproxy.spi.WsChannel;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,7 +1,7 @@
 package io.wsproxy.jdk;
 
 import io.wsproxy.Headers;
-import io.wsproxy.UpstreamRequest;
+import io.wsproxy.spi.UpstreamRequest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

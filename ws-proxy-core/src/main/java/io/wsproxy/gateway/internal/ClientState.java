@@ -2,7 +2,7 @@ package io.wsproxy.gateway.internal;
 
 import io.wsproxy.HandshakeDecision;
 import io.wsproxy.Principal;
-import io.wsproxy.WsChannel;
+import io.wsproxy.spi.WsChannel;
 import io.wsproxy.gateway.ClientInfo;
 import io.wsproxy.gateway.ErrorCodes;
 import io.wsproxy.gateway.GatewayException;

@@ -1,8 +1,8 @@
 package io.wsproxy.javawebsocket.internal;
 
 import io.wsproxy.CloseCodes;
-import io.wsproxy.WsChannel;
-import io.wsproxy.WsListener;
+import io.wsproxy.spi.WsChannel;
+import io.wsproxy.spi.WsListener;
 import io.wsproxy.internal.Scheduler;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link WsChannel} over one Java-WebSocket connection, server side or client side.
+ * A {@link io.wsproxy.spi.WsChannel} over one Java-WebSocket connection, server side or client side.
  *
  * <p><b>Sends</b> encode the frame on the caller's thread and append it to the connection's out
  * queue, which Java-WebSocket's selector (server) or write thread (client) drains; they never block.
@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Close.</b> {@link #close} sends the close frame and arms a timer on the shared scheduler that
  * aborts the connection if it is not closed within the close timeout. The listener's
- * {@link WsListener#onClose} runs exactly once; {@code remote} is true only when the peer started the
+ * {@link io.wsproxy.spi.WsListener#onClose} runs exactly once; {@code remote} is true only when the peer started the
  * close (Java-WebSocket also says "remote" for the peer's answer to our close, which we correct).
  */
 public final class JwsChannel implements WsChannel {
@@ -213,7 +213,7 @@ public final class JwsChannel implements WsChannel {
 
   /**
    * Starts delivering events: asks {@code listenerFactory} for the listener (unless the connection
-   * closed first), then calls its {@link WsListener#onOpen}. Events reported earlier are delivered
+   * closed first), then calls its {@link io.wsproxy.spi.WsListener#onOpen}. Events reported earlier are delivered
    * after it, in order.
    */
   public void open(Supplier<WsListener> listenerFactory) {

@@ -7,7 +7,7 @@ import io.wsproxy.Headers;
 import io.wsproxy.Limits;
 import io.wsproxy.Rejection;
 import io.wsproxy.RejectionMode;
-import io.wsproxy.WsEndpoint;
+import io.wsproxy.spi.WsEndpoint;
 import io.wsproxy.internal.Scheduler;
 import java.net.InetSocketAddress;
 import java.time.Duration;

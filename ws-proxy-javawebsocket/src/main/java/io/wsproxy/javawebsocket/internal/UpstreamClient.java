@@ -1,9 +1,9 @@
 package io.wsproxy.javawebsocket.internal;
 
-import io.wsproxy.UpstreamConnectException;
-import io.wsproxy.UpstreamRequest;
-import io.wsproxy.WsChannel;
-import io.wsproxy.WsListener;
+import io.wsproxy.spi.UpstreamConnectException;
+import io.wsproxy.spi.UpstreamRequest;
+import io.wsproxy.spi.WsChannel;
+import io.wsproxy.spi.WsListener;
 import io.wsproxy.internal.Scheduler;
 import java.io.IOException;
 import java.net.Socket;
@@ -78,7 +78,7 @@ public final class UpstreamClient extends WebSocketClient {
 
   /**
    * Starts dialling {@code request.uri()}; the future completes after {@code listener.onOpen}, or
-   * fails with an {@link UpstreamConnectException}.
+   * fails with an {@link io.wsproxy.spi.UpstreamConnectException}.
    *
    * @param tls the socket factory for {@code wss://}, or {@code null} for the JDK default
    */

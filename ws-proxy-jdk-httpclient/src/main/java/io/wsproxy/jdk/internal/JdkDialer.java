@@ -1,10 +1,10 @@
 package io.wsproxy.jdk.internal;
 
 import io.wsproxy.CloseCodes;
-import io.wsproxy.UpstreamConnectException;
-import io.wsproxy.UpstreamRequest;
-import io.wsproxy.WsChannel;
-import io.wsproxy.WsListener;
+import io.wsproxy.spi.UpstreamConnectException;
+import io.wsproxy.spi.UpstreamRequest;
+import io.wsproxy.spi.WsChannel;
+import io.wsproxy.spi.WsListener;
 import io.wsproxy.internal.Scheduler;
 import java.net.ConnectException;
 import java.net.URI;
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Dials upstreams with one shared {@link HttpClient} and turns each successful upgrade into a
- * {@link JdkWsChannel}; maps every failure to an {@link UpstreamConnectException}.
+ * {@link JdkWsChannel}; maps every failure to an {@link io.wsproxy.spi.UpstreamConnectException}.
  *
  * <p><b>Threading.</b> Thread-safe; {@link #dial} returns at once and completes on JDK threads.
  */

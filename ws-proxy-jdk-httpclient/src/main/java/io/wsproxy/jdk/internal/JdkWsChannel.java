@@ -1,10 +1,10 @@
 package io.wsproxy.jdk.internal;
 
 import io.wsproxy.CloseCodes;
-import io.wsproxy.UpstreamConnectException;
-import io.wsproxy.UpstreamRequest;
-import io.wsproxy.WsChannel;
-import io.wsproxy.WsListener;
+import io.wsproxy.spi.UpstreamConnectException;
+import io.wsproxy.spi.UpstreamRequest;
+import io.wsproxy.spi.WsChannel;
+import io.wsproxy.spi.WsListener;
 import io.wsproxy.internal.Scheduler;
 import io.wsproxy.jdk.internal.SendQueue.Outbound;
 import java.io.IOException;
@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link WsChannel} over one {@link WebSocket}.
+ * A {@link io.wsproxy.spi.WsChannel} over one {@link WebSocket}.
  *
  * <p><b>Reading</b> is demand-driven: one {@code request(1)} after each whole message the listener
  * returned from, none while paused (the JDK then stops reading the socket after at most one buffer).

@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsproxy.CloseCodes;
 import io.wsproxy.Headers;
-import io.wsproxy.UpstreamConnectException;
-import io.wsproxy.UpstreamRequest;
-import io.wsproxy.WsChannel;
+import io.wsproxy.spi.UpstreamConnectException;
+import io.wsproxy.spi.UpstreamRequest;
+import io.wsproxy.spi.WsChannel;
 import io.wsproxy.internal.Scheduler;
 import io.wsproxy.jdk.RecordingListener;
 import io.wsproxy.jdk.RecordingListener.Closed;

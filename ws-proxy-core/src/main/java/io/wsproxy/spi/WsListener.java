@@ -1,5 +1,6 @@
-package io.wsproxy;
+package io.wsproxy.spi;
 
+import io.wsproxy.CloseCodes;
 import java.nio.ByteBuffer;
 
 /**
@@ -9,16 +10,16 @@ import java.nio.ByteBuffer;
  * events happened on the wire; it may be a different thread from call to call. Implementations must
  * not block: they run on the transport's I/O threads.
  *
- * <p><b>Buffers</b> passed to {@link #onBinary}, {@link #onPing} and {@link #onPong} belong to the
- * listener: transports hand over a buffer they will not touch again.
+ * <p><b>Buffers</b> passed to {@link #onBinary}, {@link #onPing} and {@link #onPong}, and the bytes of
+ * a {@link Text}, belong to the listener: transports hand over what they will not touch again.
  */
 public interface WsListener {
 
   /** The channel is open; called once, before any other event. */
   default void onOpen(WsChannel channel) {}
 
-  /** A whole text message (fragments already joined, at most the configured message size). */
-  default void onText(WsChannel channel, String text) {}
+  /** A whole text message (fragments joined, valid UTF-8, at most the configured message size). */
+  default void onText(WsChannel channel, Text text) {}
 
   /** A whole binary message. */
   default void onBinary(WsChannel channel, ByteBuffer data) {}
@@ -28,6 +29,12 @@ public interface WsListener {
 
   /** A pong. */
   default void onPong(WsChannel channel, ByteBuffer data) {}
+
+  /**
+   * The channel's outbound queue drained below its low-water mark after a send answered
+   * {@code false}; sending may go on. Called at most once per such send, never before it.
+   */
+  default void onWritable(WsChannel channel) {}
 
   /**
    * The channel is closed, or the peer started closing it; called exactly once, last.
