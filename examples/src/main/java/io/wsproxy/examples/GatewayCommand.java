@@ -7,7 +7,6 @@ import io.wsproxy.examples.cli.UsageException;
 import io.wsproxy.gateway.CredentialsValidator;
 import io.wsproxy.gateway.Gateway;
 import io.wsproxy.gateway.GatewayProtocol;
-import io.wsproxy.javawebsocket.ProxyServer;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -24,7 +23,7 @@ final class GatewayCommand implements Command {
   static final Principal TOKEN_USER = Principal.of("user");
 
   private static final Set<String> VALUE_FLAGS = SecurityFlags.plus(SecurityFlags.GATEWAY_FLAGS,
-      "listen", "protocol", "token");
+      "listen", "protocol", "token", "server");
 
   @Override
   public String name() {
@@ -53,6 +52,7 @@ final class GatewayCommand implements Command {
           --protocol envelope|jsonrpc        wire format (default: envelope)
                                                envelope: {"type","id","sessionId","payload"}
                                                jsonrpc:  {"id","method","params"}
+          --server netty|javawebsocket       server transport (default: netty)
           --token TOKEN                      clients must first send auth {"token": TOKEN}
                                              (visible in the process list); without it
                                              every client is authenticated at once
@@ -89,11 +89,12 @@ final class GatewayCommand implements Command {
         throw new UsageException("--token: " + e.getMessage()); // never shows the token
       }
     }
+    String serverName = Servers.check(args.one("server", Servers.DEFAULT));
     Gateway gateway = builder.build();
     DemoChat.install(gateway);
-    ProxyServer server;
+    Servers.Started server;
     try {
-      server = ProxyServer.start(listen, gateway);
+      server = Servers.start(serverName, listen, gateway);
     } catch (Exception e) {
       gateway.close();
       throw e;

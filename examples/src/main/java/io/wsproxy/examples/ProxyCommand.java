@@ -14,7 +14,6 @@ import io.wsproxy.WebSocketProxy;
 import io.wsproxy.examples.cli.Args;
 import io.wsproxy.examples.cli.Command;
 import io.wsproxy.examples.cli.UsageException;
-import io.wsproxy.javawebsocket.ProxyServer;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -26,7 +25,8 @@ import java.util.Set;
 final class ProxyCommand implements Command {
 
   private static final Set<String> VALUE_FLAGS = SecurityFlags.plus(SecurityFlags.FLAGS,
-      "listen", "route", "routes", "upstream", "close-on-upstream-failure", "subprotocol");
+      "listen", "route", "routes", "server", "upstream", "close-on-upstream-failure",
+      "subprotocol");
 
   @Override
   public String name() {
@@ -57,7 +57,9 @@ final class ProxyCommand implements Command {
           --subprotocol NAME                 a subprotocol the routes accept (repeatable); a client
                                              gets the first one it offers that is accepted, and
                                              only that one is offered upstream
-          --upstream jdk|javawebsocket       upstream transport (default: jdk)
+          --server netty|javawebsocket       server transport (default: netty)
+          --upstream netty|jdk|javawebsocket upstream transport (default: netty; on a netty
+                                             server each upstream shares its client's thread)
           --close-on-upstream-failure CODE   close code sent to a client whose upstream cannot be
                                              reached or drops (default: 1014 Bad Gateway)
           --help                             show this help
@@ -109,11 +111,12 @@ final class ProxyCommand implements Command {
         .trustedProxies(security.trustedProxies())
         .limits(security.limits())
         .rejectionMode(security.rejectionMode());
-    UpstreamConnector connector = Upstreams.byName(args.one("upstream", "jdk"));
+    String serverName = Servers.check(args.one("server", Servers.DEFAULT));
+    UpstreamConnector connector = Upstreams.byName(args.one("upstream", Upstreams.DEFAULT));
     WebSocketProxy proxy = builder.connector(connector).build();
-    ProxyServer server;
+    Servers.Started server;
     try {
-      server = ProxyServer.start(listen, proxy);
+      server = Servers.start(serverName, listen, proxy);
     } catch (Exception e) {
       proxy.close();
       connector.close();

@@ -3,6 +3,7 @@ package io.wsproxy.netty.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -68,6 +69,8 @@ public final class NettyWsChannel extends ChannelInboundHandlerAdapter implement
   private final MessageAssembler assembler;
   private final Runnable flusher = this::flushNow;
   private final Runnable writableCheck = this::checkWritable;
+  private final Runnable pause = () -> autoRead(false);
+  private final Runnable resume = () -> autoRead(true);
 
   private WsListener listener; // loop-confined from open on
   private boolean flushScheduled; // loop-confined
@@ -139,7 +142,7 @@ public final class NettyWsChannel extends ChannelInboundHandlerAdapter implement
     }
     owesWritable = true;
     if (!loop.inEventLoop() && ch.isWritable()) {
-      loop.execute(writableCheck); // it drained between our two looks: do not lose the event
+      Loops.execute(loop, writableCheck); // it drained between our two looks: do not lose the event
     }
     return false;
   }
@@ -211,23 +214,23 @@ public final class NettyWsChannel extends ChannelInboundHandlerAdapter implement
 
   @Override
   public void pauseReading() {
-    ch.config().setAutoRead(false);
+    Loops.run(loop, pause);
   }
 
   @Override
   public void resumeReading() {
-    ch.config().setAutoRead(true);
+    Loops.run(loop, resume);
+  }
+
+  private void autoRead(boolean on) {
+    ch.config().setAutoRead(on);
   }
 
   // ---------------------------------------------------------------- WsChannel: closing
 
   @Override
   public void close(int code, String reason) {
-    if (loop.inEventLoop()) {
-      startClose(code, reason);
-    } else {
-      loop.execute(() -> startClose(code, reason));
-    }
+    Loops.run(loop, () -> startClose(code, reason));
   }
 
   private void startClose(int code, String reason) {
@@ -259,10 +262,8 @@ public final class NettyWsChannel extends ChannelInboundHandlerAdapter implement
 
   @Override
   public void abort() {
-    if (loop.inEventLoop()) {
-      abortNow();
-    } else {
-      loop.execute(this::abortNow);
+    if (!Loops.run(loop, this::abortNow)) {
+      ch.close(); // the loop is gone: Netty closes the channel itself
     }
   }
 
@@ -360,7 +361,13 @@ public final class NettyWsChannel extends ChannelInboundHandlerAdapter implement
     }
     if (!closeSent && ch.isActive()) {
       closeSent = true;
-      ch.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+      ChannelFuture sent = ch.writeAndFlush(new CloseWebSocketFrame(code, reason));
+      if (client) {
+        armCloseTimer(); // the server ends TCP (a server that drops frames arriving with the FIN
+                         // would lose our close if we did); we cut it if it does not
+      } else {
+        sent.addListener(ChannelFutureListener.CLOSE);
+      }
     } else {
       ch.close();
     }

@@ -106,10 +106,8 @@ public final class ServerUpgrade {
     deadline = loop.schedule(this::timedOut, limit.toNanos(), TimeUnit.NANOSECONDS);
     ch.closeFuture().addListener(f -> pending.abandon()); // no-op once open
     pending.decision().whenComplete((decision, error) -> {
-      if (loop.inEventLoop()) {
-        answer(decision, error);
-      } else {
-        loop.execute(() -> answer(decision, error));
+      if (!Loops.run(loop, () -> answer(decision, error))) {
+        pending.abandon(); // the server is shutting down: nobody is left to answer
       }
     });
   }

@@ -71,13 +71,12 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     UpstreamDial dial = new UpstreamDial(request, listener);
     dial.future.whenComplete((c, e) -> {
       if (dial.future.isCancelled()) {
-        loop.execute(dial::cancelled);
+        Loops.execute(loop, dial::cancelled);
       }
     });
-    if (loop.inEventLoop()) {
-      dial.connect(loop, channelClass, ssl, highWaterMark);
-    } else {
-      loop.execute(() -> dial.connect(loop, channelClass, ssl, highWaterMark));
+    if (!Loops.run(loop, () -> dial.connect(loop, channelClass, ssl, highWaterMark))) {
+      dial.future.completeExceptionally(
+          UpstreamConnectException.unreachable("the event loop has shut down", null));
     }
     return dial.future;
   }
