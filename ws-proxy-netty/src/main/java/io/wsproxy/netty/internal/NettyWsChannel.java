@@ -350,6 +350,7 @@ public final class NettyWsChannel extends ChannelInboundHandlerAdapter implement
       armCloseTimer(); // the server closes TCP; we cut it if it does not
     } else {
       ch.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
+      armCloseTimer(); // a client that does not read would hold the echo, and the socket, forever
     }
     end(code, reason, true);
   }
@@ -367,6 +368,7 @@ public final class NettyWsChannel extends ChannelInboundHandlerAdapter implement
                          // would lose our close if we did); we cut it if it does not
       } else {
         sent.addListener(ChannelFutureListener.CLOSE);
+        armCloseTimer();
       }
     } else {
       ch.close();
