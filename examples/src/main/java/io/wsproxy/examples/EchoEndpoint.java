@@ -93,6 +93,9 @@ public final class EchoEndpoint implements WsEndpoint {
     private static void pushBack(WsChannel channel, boolean writable) {
       if (!writable) {
         channel.pauseReading(); // a no-op where the transport cannot pause
+        if (channel.isWritable()) {
+          channel.resumeReading(); // it drained before the pause: onWritable has been and gone
+        }
       }
     }
   }
