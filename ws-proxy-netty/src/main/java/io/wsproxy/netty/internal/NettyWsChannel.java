@@ -1,22 +1,17 @@
 package io.wsproxy.netty.internal;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.util.ReferenceCountUtil;
 import io.wsproxy.CloseCodes;
 import io.wsproxy.spi.Text;
 import io.wsproxy.spi.WsChannel;
@@ -30,9 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link WsChannel} over one Netty channel whose pipeline already frames WebSocket (Netty's frame
- * decoder and encoder plus {@code Utf8FrameValidator}); it is also the pipeline's last WebSocket
- * handler, turning frames into listener events. Server side (the client's connection) and client side
- * (the upstream connection) alike.
+ * decoder and encoder plus {@code Utf8FrameValidator}); its {@link FrameHandler}, the pipeline's last
+ * WebSocket handler, turns frames into listener events. Server side (the client's connection) and
+ * client side (the upstream connection) alike.
  *
  * <p><b>Threading.</b> Everything of one connection runs on its event loop: frames are read there and
  * the listener is called there, one event at a time, never from inside a call to one of this
@@ -52,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * cuts the connection. A protocol violation (1002), invalid UTF-8 (1007) or an oversized frame or
  * message (1009) fails the connection: a close frame with that code, TCP closed, the code reported.
  */
-public final class NettyWsChannel extends ChannelInboundHandlerAdapter implements WsChannel {
+public final class NettyWsChannel implements WsChannel {
 
   private static final Logger log = LoggerFactory.getLogger(NettyWsChannel.class);
 
@@ -72,6 +67,7 @@ public final class NettyWsChannel extends ChannelInboundHandlerAdapter implement
   private final Runnable pause = () -> autoRead(false);
   private final Runnable resume = () -> autoRead(true);
 
+  private final FrameHandler handler = new FrameHandler(this);
   private WsListener listener; // loop-confined from open on
   private boolean flushScheduled; // loop-confined
   private boolean closeReceived; // loop-confined
@@ -98,9 +94,14 @@ public final class NettyWsChannel extends ChannelInboundHandlerAdapter implement
     this.assembler = new MessageAssembler(maxMessageSize);
   }
 
+  /** The pipeline handler that turns this connection's frames into listener events. */
+  public FrameHandler handler() {
+    return handler;
+  }
+
   /**
    * Starts delivering events to {@code l}: calls its {@code onOpen} at once. Call on the loop, with
-   * this handler in the pipeline and before reading is turned on.
+   * {@link #handler()} in the pipeline and before reading is turned on.
    */
   public void open(WsListener l) {
     this.listener = Objects.requireNonNull(l, "listener");
@@ -174,7 +175,7 @@ public final class NettyWsChannel extends ChannelInboundHandlerAdapter implement
     return data;
   }
 
-  private void write(Object frame) {
+  void write(Object frame) {
     if (loop.inEventLoop()) {
       ch.write(frame, ch.voidPromise());
       if (!flushScheduled) {
@@ -272,59 +273,32 @@ public final class NettyWsChannel extends ChannelInboundHandlerAdapter implement
     ch.close(); // channelInactive reports 1006
   }
 
-  // ---------------------------------------------------------------- inbound frames
+  // ---------------------------------------------------------------- state the handler reads
 
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof WebSocketFrame frame)) {
-      ReferenceCountUtil.release(msg); // nothing else reaches a WebSocket pipeline's end
-      return;
-    }
-    try {
-      if (ended) {
-        return; // failed or closed: what follows is dropped with the connection
-      }
-      if (frame instanceof CloseWebSocketFrame close) {
-        peerClosed(close);
-      } else if (frame instanceof PingWebSocketFrame) {
-        if (!closeSent) {
-          write(new PongWebSocketFrame(frame.content().retainedDuplicate()));
-        }
-        ByteBuffer data = copy(frame.content());
-        deliver(() -> listener.onPing(this, data), "onPing");
-      } else if (frame instanceof PongWebSocketFrame) {
-        ByteBuffer data = copy(frame.content());
-        deliver(() -> listener.onPong(this, data), "onPong");
-      } else {
-        dataFrame(frame);
-      }
-    } finally {
-      frame.release();
-    }
+  WsListener listener() {
+    return listener;
   }
 
-  private void dataFrame(WebSocketFrame frame) {
-    MessageAssembler.Result r = assembler.add(frame);
-    if (r == MessageAssembler.Result.INCOMPLETE || listener == null) {
-      return;
-    }
-    if (r == MessageAssembler.Result.TOO_BIG) {
-      fail(CloseCodes.MESSAGE_TOO_BIG, "Message too big");
-      return;
-    }
-    ByteBuffer message = assembler.take();
-    try {
-      if (r == MessageAssembler.Result.TEXT) {
-        listener.onText(this, Text.ofValidUtf8(message));
-      } else {
-        listener.onBinary(this, message);
-      }
-    } catch (RuntimeException e) {
-      listenerFailed(r == MessageAssembler.Result.TEXT ? "onText" : "onBinary", e);
-    }
+  boolean ended() {
+    return ended;
   }
 
-  private void peerClosed(CloseWebSocketFrame frame) {
+  boolean closeSent() {
+    return closeSent;
+  }
+
+  MessageAssembler assembler() {
+    return assembler;
+  }
+
+  Channel channel() {
+    return ch;
+  }
+
+  // ---------------------------------------------------------------- closes seen by the handler
+
+  /** The peer's close frame: our close answered, or the peer's close to answer. */
+  void peerClosed(CloseWebSocketFrame frame) {
     int code = frame.statusCode();
     String reason = code < 0 ? "" : frame.reasonText();
     if (code < 0) {
@@ -356,7 +330,7 @@ public final class NettyWsChannel extends ChannelInboundHandlerAdapter implement
   }
 
   /** The peer broke the protocol or a limit: close with {@code code} and cut the connection. */
-  private void fail(int code, String reason) {
+  void fail(int code, String reason) {
     if (ended) {
       return;
     }
@@ -377,45 +351,15 @@ public final class NettyWsChannel extends ChannelInboundHandlerAdapter implement
     end(code, reason, false);
   }
 
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof CorruptedWebSocketFrameException bad) {
-      int code = bad.closeStatus().code();
-      fail(code, reasonFor(code));
-      return;
-    }
-    if (ended || cause instanceof java.nio.channels.ClosedChannelException) {
-      return; // a write raced the close: channelInactive reports the end
-    }
-    log.debug("{}: {}", ch, cause.toString());
-    deliver(() -> listener.onError(this, cause), "onError");
-    ch.close(); // channelInactive reports the end
-  }
-
-  /** Our words for a close code, not the library's message. */
-  private static String reasonFor(int code) {
-    return switch (code) {
-      case CloseCodes.INVALID_PAYLOAD -> "Invalid UTF-8";
-      case CloseCodes.MESSAGE_TOO_BIG -> "Message too big";
-      default -> "Protocol error";
-    };
-  }
-
-  @Override
-  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    checkWritable();
-    ctx.fireChannelWritabilityChanged();
-  }
-
-  private void checkWritable() {
+  void checkWritable() {
     if (owesWritable && ch.isWritable() && !ended) {
       owesWritable = false;
       deliver(() -> listener.onWritable(this), "onWritable");
     }
   }
 
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
+  /** The connection is gone: report 1006 unless a close was reported already. */
+  void inactive() {
     assembler.release();
     if (closeTimer != null) {
       closeTimer.cancel(false);
@@ -423,7 +367,6 @@ public final class NettyWsChannel extends ChannelInboundHandlerAdapter implement
     // dropped: by the peer unless we cut it (abort, or our close went unanswered)
     boolean remote = !aborted && !(closeSent && !closeReceived);
     end(CloseCodes.ABNORMAL, DROPPED, remote);
-    ctx.fireChannelInactive();
   }
 
   private void end(int code, String reason, boolean remote) {
@@ -443,7 +386,7 @@ public final class NettyWsChannel extends ChannelInboundHandlerAdapter implement
 
   // ---------------------------------------------------------------- helpers
 
-  private void deliver(Runnable event, String method) {
+  void deliver(Runnable event, String method) {
     if (listener == null || ended) {
       return;
     }
@@ -454,13 +397,7 @@ public final class NettyWsChannel extends ChannelInboundHandlerAdapter implement
     }
   }
 
-  private static ByteBuffer copy(ByteBuf content) {
-    ByteBuffer out = ByteBuffer.allocate(content.readableBytes());
-    content.getBytes(content.readerIndex(), out);
-    return out.flip();
-  }
-
-  private void listenerFailed(String method, RuntimeException e) {
+  void listenerFailed(String method, RuntimeException e) {
     log.warn("WsListener.{} threw on {}", method, ch, e);
   }
 

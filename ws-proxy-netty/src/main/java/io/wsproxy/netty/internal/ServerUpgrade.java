@@ -173,7 +173,7 @@ public final class ServerUpgrade {
         limits.maxMessageSize());
     ChannelPipeline p = ch.pipeline();
     p.addBefore(ctx.name(), "ws-proxy-utf8", new Utf8FrameValidator(false));
-    p.addBefore(ctx.name(), "ws-proxy-channel", ws);
+    p.addBefore(ctx.name(), "ws-proxy-channel", ws.handler());
     Framing.waterMark(ch, highWaterMark);
     if (rejection != null) {
       ws.open(new WsListener() {}); // reads the client's answer to the close

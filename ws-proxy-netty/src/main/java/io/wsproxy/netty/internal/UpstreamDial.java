@@ -179,7 +179,7 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     p.addAfter(HTTP, "ws-proxy-decoder",
         new WebSocket13FrameDecoder(Framing.decoderConfig(false, request.maxFrameSize())));
     p.addAfter("ws-proxy-decoder", "ws-proxy-utf8", new Utf8FrameValidator(false));
-    p.addAfter("ws-proxy-utf8", "ws-proxy-channel", ws);
+    p.addAfter("ws-proxy-utf8", "ws-proxy-channel", ws.handler());
     p.remove(this);
     ws.open(listener);
     if (!future.complete(ws)) {
