@@ -42,7 +42,9 @@ class NettyUpstreamConnectorTest {
   static final class Counting implements WsListener {
     final AtomicInteger calls = new AtomicInteger();
     final CompletableFuture<String> text = new CompletableFuture<>();
+    final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     volatile boolean openedOnAffinityLoop;
+    volatile Thread openedOn;
     private final EventLoop affinity;
 
     Counting(EventLoop affinity) {
@@ -53,6 +55,7 @@ class NettyUpstreamConnectorTest {
     public void onOpen(WsChannel channel) {
       calls.incrementAndGet();
       openedOnAffinityLoop = affinity != null && affinity.inEventLoop();
+      openedOn = Thread.currentThread();
     }
 
     @Override
@@ -64,6 +67,7 @@ class NettyUpstreamConnectorTest {
     @Override
     public void onClose(WsChannel channel, int code, String reason, boolean remote) {
       calls.incrementAndGet();
+      closeCode.complete(code);
     }
   }
 
@@ -165,6 +169,23 @@ class NettyUpstreamConnectorTest {
   }
 
   @Test
+  void closesAnUpstreamThatSendsAMaskedFrameWith1002() throws Exception {
+    String maskedHi = new String(new byte[] {(byte) 0x81, (byte) 0x82, 1, 2, 3, 4,
+        (byte) ('h' ^ 1), (byte) ('i' ^ 2)}, StandardCharsets.ISO_8859_1);
+    try (CannedUpstream up = new CannedUpstream(key -> "HTTP/1.1 101 Switching Protocols\r\n"
+            + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
+            + CannedUpstream.accept(key) + "\r\n\r\n" + maskedHi);
+        NettyUpstreamConnector connector = new NettyUpstreamConnector()) {
+      Counting listener = new Counting(null);
+      connector.connect(request(up.port()).build(), listener)
+          .get(AWAIT.toMillis(), TimeUnit.MILLISECONDS);
+      assertEquals(io.wsproxy.CloseCodes.PROTOCOL_ERROR,
+          listener.closeCode.get(AWAIT.toMillis(), TimeUnit.MILLISECONDS));
+      assertTrue(!listener.text.isDone(), "the masked frame was not delivered");
+    }
+  }
+
+  @Test
   void cancellingTheDialClosesItsConnectionAndCallsNoListener() throws Exception {
     try (CannedUpstream up = new CannedUpstream(null);
         NettyUpstreamConnector connector = new NettyUpstreamConnector()) {
@@ -182,24 +203,19 @@ class NettyUpstreamConnectorTest {
   void closeRefusesNewDialsAndEndsItsOwnThreads() throws Exception {
     try (UpstreamPeer peer = UpstreamPeer.start()) {
       NettyUpstreamConnector connector = new NettyUpstreamConnector();
-      WsChannel ch = connector.connect(request(peer.port()).build(), new Counting(null))
+      Counting listener = new Counting(null);
+      WsChannel ch = connector.connect(request(peer.port()).build(), listener)
           .get(AWAIT.toMillis(), TimeUnit.MILLISECONDS);
       connector.close();
       assertEquals(Kind.UNREACHABLE, failure(connector.connect(request(peer.port()).build(),
           new Counting(null))).kind());
-      List<Thread> own = ownThreads();
-      assertTrue(!own.isEmpty(), "still serving its open connection");
+      Thread loop = listener.openedOn;
+      assertTrue(loop.getName().startsWith("ws-proxy-upstream"), loop.getName());
+      assertTrue(loop.isAlive(), "still serving its open connection");
       ch.close(1000, "bye");
-      for (Thread t : own) {
-        t.join(AWAIT.toMillis());
-      }
-      assertEquals(List.of(), ownThreads(), "the connector's loops ended with its last connection");
+      loop.join(AWAIT.toMillis());
+      assertTrue(!loop.isAlive(), "the connector's loop ended with its last connection");
     }
-  }
-
-  private static List<Thread> ownThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().startsWith("ws-proxy-upstream") && t.isAlive()).toList();
   }
 
   /** A TCP server answering one upgrade with a canned response (none when null). */
