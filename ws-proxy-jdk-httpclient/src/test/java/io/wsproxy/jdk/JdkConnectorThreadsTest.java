@@ -1,0 +1,158 @@
+package io.wsproxy.jdk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wsproxy.conformance.JdkThreadLeaks;
+import io.wsproxy.spi.UpstreamConnectException;
+import io.wsproxy.spi.WsChannel;
+import io.wsproxy.spi.WsListener;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The connector's threads: a fixed number whatever the connections, and none left after close. */
+class JdkConnectorThreadsTest {
+
+  private static final long WAIT = RecordingListener.WAIT_SECONDS;
+  /** Connections held open at once by the thread-count test. */
+  private static final int IDLE_CONNECTIONS = 500;
+  /** Dialled together: Java-WebSocket's accept backlog is 50. */
+  private static final int BATCH = 50;
+  /** How long a released pool may take to end its threads. */
+  private static final Duration RELEASE = Duration.ofSeconds(5);
+
+  @Test
+  void fiveHundredIdleConnectionsAddAFixedNumberOfThreads() throws Exception {
+    CountDownLatch closed = new CountDownLatch(IDLE_CONNECTIONS);
+    WsListener counting = new WsListener() {
+      @Override
+      public void onClose(WsChannel channel, int code, String reason, boolean remote) {
+        closed.countDown();
+      }
+    };
+    try (TestUpstream upstream = TestUpstream.launch()) {
+      Set<Thread> before = JdkThreadLeaks.snapshot();
+      int baseline = liveThreads();
+      JdkUpstreamConnector connector = new JdkUpstreamConnector();
+      List<WsChannel> channels = new ArrayList<>();
+      channels.add(connector.connect(TestRequests.to(upstream.uri()), counting).get(WAIT, TimeUnit.SECONDS));
+      int afterOne = liveThreads();
+
+      while (channels.size() < IDLE_CONNECTIONS) {
+        List<CompletableFuture<WsChannel>> batch = new ArrayList<>();
+        for (int i = 0; i < BATCH && channels.size() + batch.size() < IDLE_CONNECTIONS; i++) {
+          batch.add(connector.connect(TestRequests.to(upstream.uri()), counting));
+        }
+        for (CompletableFuture<WsChannel> f : batch) {
+          channels.add(f.get(WAIT, TimeUnit.SECONDS));
+        }
+      }
+      int afterAll = liveThreads();
+      List<String> added = names(JdkThreadLeaks.snapshot(), before);
+      System.out.printf("JDK connector threads: %d before, %d with 1 connection, %d with %d idle"
+          + " connections; added: %s%n", baseline, afterOne, afterAll, IDLE_CONNECTIONS, added);
+
+      // the pool (DEFAULT_THREADS) and the JDK's selector thread; a little slack for the JVM's own
+      assertTrue(afterAll - baseline <= JdkUpstreamConnector.DEFAULT_THREADS + 3,
+          "threads grew from " + baseline + " to " + afterAll + ": " + added);
+      assertTrue(afterAll - afterOne <= JdkUpstreamConnector.DEFAULT_THREADS,
+          "threads grew with the connections: " + afterOne + " -> " + afterAll + ": " + added);
+
+      connector.close();
+      for (WsChannel channel : channels) {
+        channel.close(1000, "");
+      }
+      assertTrue(closed.await(30, TimeUnit.SECONDS), "closed " + (IDLE_CONNECTIONS - closed.getCount()));
+      assertTrue(JdkThreadLeaks.await(RELEASE, () -> JdkThreadLeaks.startedSince(before).isEmpty()),
+          "left running: " + JdkThreadLeaks.startedSince(before));
+    }
+  }
+
+  @Test
+  void releasesItsThreadsAtOnceWhenClosedWithNoConnectionOpen() throws Exception {
+    Set<Thread> before = JdkThreadLeaks.snapshot();
+    JdkUpstreamConnector connector = new JdkUpstreamConnector();
+    failedDial(connector); // starts the pool's threads
+    assertFalse(JdkThreadLeaks.startedSince(before).isEmpty(), "the dial ran on no thread of ours");
+
+    connector.close();
+
+    assertTrue(JdkThreadLeaks.await(RELEASE, () -> JdkThreadLeaks.startedSince(before).isEmpty()),
+        "left running: " + JdkThreadLeaks.startedSince(before));
+  }
+
+  @Test
+  void keepsItsThreadsWhileAConnectionIsOpenAndReleasesThemWhenItEnds() throws Exception {
+    RecordingListener listener = new RecordingListener();
+    try (TestUpstream upstream = TestUpstream.launch()) {
+      upstream.echo = true;
+      Set<Thread> before = JdkThreadLeaks.snapshot();
+      JdkUpstreamConnector connector = new JdkUpstreamConnector();
+      WsChannel channel = connector.connect(TestRequests.to(upstream.uri()), listener)
+          .get(WAIT, TimeUnit.SECONDS);
+
+      connector.close();
+      channel.sendText(io.wsproxy.spi.Text.of("still served"));
+      assertEquals("still served", listener.awaitText());
+      assertFalse(JdkThreadLeaks.startedSince(before).isEmpty(), "released while a connection is open");
+
+      channel.close(1000, "");
+      assertEquals(1000, listener.awaitClose().code());
+
+      assertTrue(JdkThreadLeaks.await(RELEASE, () -> JdkThreadLeaks.startedSince(before).isEmpty()),
+          "left running: " + JdkThreadLeaks.startedSince(before));
+      listener.assertContractKept();
+    }
+  }
+
+  @Test
+  void releasesItsThreadsOnceACancelledDialHasBeenAbandoned() throws Exception {
+    RecordingListener listener = new RecordingListener();
+    try (RawUpstream late = new RawUpstream(RawUpstream.Mode.LATE_UPGRADE)) {
+      Set<Thread> before = JdkThreadLeaks.snapshot();
+      JdkUpstreamConnector connector = new JdkUpstreamConnector();
+      CompletableFuture<WsChannel> connected = connector.connect(TestRequests.to(late.uri()), listener);
+      late.requests.poll(WAIT, TimeUnit.SECONDS);
+      connected.cancel(false);
+      connector.close();
+
+      late.release.countDown();
+
+      assertTrue(late.peerClosed.await(WAIT, TimeUnit.SECONDS), "the late WebSocket was not aborted");
+      assertTrue(JdkThreadLeaks.await(RELEASE, () -> JdkThreadLeaks.startedSince(before).isEmpty()),
+          "left running: " + JdkThreadLeaks.startedSince(before));
+      assertEquals(0, listener.calls.get());
+    }
+  }
+
+  private static void failedDial(JdkUpstreamConnector connector) throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    CompletableFuture<WsChannel> f = connector.connect(
+        TestRequests.to(URI.create("ws://127.0.0.1:" + port + "/")), new RecordingListener());
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        () -> f.get(WAIT, TimeUnit.SECONDS));
+    assertEquals(UpstreamConnectException.Kind.UNREACHABLE, ((UpstreamConnectException) e.getCause()).kind());
+  }
+
+  private static int liveThreads() {
+    return (int) Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).count();
+  }
+
+  private static List<String> names(Set<Thread> now, Set<Thread> before) {
+    return now.stream().filter(t -> t.isAlive() && !before.contains(t)).map(Thread::getName).sorted().toList();
+  }
+}
