@@ -51,7 +51,7 @@ class JdkChannelMessagesTest extends UpstreamFixture {
 
   @Test
   void answersFalseWhileTheUpstreamDoesNotReadAndCallsOnWritableOnceItReadsAgain() throws Exception {
-    int maxSends = 64; // 64 MiB at most: more than any loopback socket buffers hold
+    int sends = 32; // 32 MiB: far more than loopback socket buffers hold, so most stays queued
     ByteBuffer mebibyte = ByteBuffer.allocate(1024 * 1024);
     try (RawUpstream stalled = new RawUpstream(RawUpstream.Mode.UPGRADE_THEN_READ_ON_RELEASE);
          JdkUpstreamConnector small = JdkUpstreamConnector.builder()
@@ -59,20 +59,21 @@ class JdkChannelMessagesTest extends UpstreamFixture {
       WsChannel channel = small.connect(TestRequests.to(stalled.uri()), listener).get(WAIT, TimeUnit.SECONDS);
       listener.next(RecordingListener.Opened.class);
 
-      int sends = 0;
-      boolean writable = true;
-      while (writable && sends < maxSends) {
-        writable = channel.sendBinary(mebibyte.duplicate());
-        sends++;
+      boolean lastAnswer = true;
+      for (int i = 0; i < sends; i++) {
+        lastAnswer = channel.sendBinary(mebibyte.duplicate());
       }
-      assertFalse(writable, "still writable after " + sends + " MiB");
+      assertFalse(lastAnswer, "still writable with " + channel.queuedBytes() + " bytes queued");
       assertFalse(channel.isWritable());
-      assertTrue(listener.events.isEmpty(), "unexpected: " + listener.events);
 
-      stalled.release.countDown();
+      stalled.release.countDown(); // the upstream reads again
 
-      listener.next(RecordingListener.Writable.class);
+      // earlier episodes (sends that drained into the socket buffers) may have their own onWritable
+      for (int i = 0; i < sends && !channel.isWritable(); i++) {
+        listener.next(RecordingListener.Writable.class);
+      }
       assertTrue(channel.isWritable());
+      assertTrue(channel.queuedBytes() <= 64 * 1024, "queued " + channel.queuedBytes());
       channel.abort();
       listener.awaitClose();
     }

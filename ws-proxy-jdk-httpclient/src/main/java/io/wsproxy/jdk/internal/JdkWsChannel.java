@@ -115,13 +115,13 @@ final class JdkWsChannel implements WsChannel {
   @Override
   public void sendPing(ByteBuffer data) {
     ByteBuffer view = control("ping data", data);
-    sends.offer(new Outbound(w -> w.sendPing(view), view.remaining()));
+    sends.offerControl(new Outbound(w -> w.sendPing(view), view.remaining()));
   }
 
   @Override
   public void sendPong(ByteBuffer data) {
     ByteBuffer view = control("pong data", data);
-    sends.offer(new Outbound(w -> w.sendPong(view), view.remaining()));
+    sends.offerControl(new Outbound(w -> w.sendPong(view), view.remaining()));
   }
 
   /** Sends {@code code}, or (defensively: the core maps codes first) the nearest one the JDK sends. */

@@ -17,11 +17,11 @@ import org.slf4j.LoggerFactory;
  * {@link IllegalStateException}; chaining every send (close included) behind the previous one keeps
  * the wire order equal to the call order.
  *
- * <p><b>Writability.</b> The queue counts the bytes queued or being written. Once a send takes them
- * past the {@link WaterMarks#high() high-water mark} the queue is unwritable (its offers answer
- * {@code false}) until completed sends bring them down to the {@link WaterMarks#low() low-water mark};
- * then {@code onWritable} runs, once per such episode. Sends are queued either way: the answer is
- * advice to the caller.
+ * <p><b>Writability.</b> The queue counts the bytes queued or being written. When a data send
+ * ({@link #offer}) leaves them past the {@link WaterMarks#high() high-water mark} it answers
+ * {@code false}, and the queue stays unwritable until completed sends bring them down to the
+ * {@link WaterMarks#low() low-water mark}; then {@code onWritable} runs, once per such episode, and
+ * never without a {@code false} answered before. Sends are queued either way: the answer is advice.
  *
  * <p><b>Threading.</b> Thread-safe. A send starts on the thread that queued it when the queue is idle,
  * else on the thread that completed the previous send. No user code runs under {@link #lock}; the
@@ -84,7 +84,22 @@ final class SendQueue {
     if (!enqueue(op, false)) {
       return false;
     }
-    return isWritable();
+    // decided after the send started: one that completed at once leaves the queue writable, and
+    // only an answered false may be followed by onWritable
+    synchronized (lock) {
+      if (queuedBytes.get() > marks.high()) {
+        unwritable = true;
+      }
+      return !closed && !unwritable;
+    }
+  }
+
+  /**
+   * Queues a ping or pong: its bytes are counted, but it never makes the queue unwritable (a
+   * liveness ping must not tell the caller to stop sending). {@code false} once closed.
+   */
+  boolean offerControl(Outbound op) {
+    return enqueue(op, false);
   }
 
   /** Whether the queue is open and not past its high-water mark (see the class comment). */
@@ -147,9 +162,7 @@ final class SendQueue {
       }
       closed = last;
       queue.add(op);
-      if (queuedBytes.addAndGet(op.bytes()) > marks.high()) {
-        unwritable = true;
-      }
+      queuedBytes.addAndGet(op.bytes());
       if (inFlight) {
         return true;
       }

@@ -80,6 +80,16 @@ class SendQueueTest {
   }
 
   @Test
+  void aLargeSendThatCompletesAtOnceAnswersWritableAndSignalsNothing() {
+    ws.completeAtOnce = true;
+
+    assertTrue(queue.offer(text("0123456789abcdefghij"))); // 20 bytes, all written at once
+
+    assertEquals(0, writables.get());
+    assertEquals(0, queue.queuedBytes());
+  }
+
+  @Test
   void neverSignalsWritableWhenTheHighWaterMarkWasNeverPassed() {
     queue.offer(text("0123"));
     queue.offer(text("0123"));
