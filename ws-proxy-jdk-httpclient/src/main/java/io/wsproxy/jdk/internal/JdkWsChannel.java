@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * 1009 at once when the upstream sent a message over the limit (the upstream is sent 1008: the JDK
  * cannot send 1009). A {@link LivenessProbe} ends connections the JDK lost without telling.
  *
- * <p><b>Threading.</b> Thread-safe. Listener calls go through a {@link SerialLane}: one at a time, on
+ * <p><b>Threading.</b> Thread-safe. Listener calls go through {@link ListenerCalls}: one at a time, on
  * a JDK or pool thread, never from inside a call to one of this channel's methods.
  */
 final class JdkWsChannel implements WsChannel {
@@ -53,10 +53,10 @@ final class JdkWsChannel implements WsChannel {
 
   private final WebSocket ws;
   private final WsListener listener;
+  private final ListenerCalls calls;
   private final String subprotocol;
   private final Runnable onEnd;
   private final SendQueue sends;
-  private final SerialLane lane;
   private final ReadDemand demand;
   private final CloseTimer closeTimer;
   /** Confined to the JDK's receive callbacks. */
@@ -69,8 +69,6 @@ final class JdkWsChannel implements WsChannel {
   private final AtomicBoolean ended = new AtomicBoolean();
   /** Our close frame reached the socket. */
   private volatile boolean closeSent;
-  /** Set by the lane task that reports the end; read and written only on the lane. */
-  private boolean listenerClosed;
 
   /**
    * @param timers        runs the close timeout and the liveness probe
@@ -87,9 +85,9 @@ final class JdkWsChannel implements WsChannel {
     String selected = ws.getSubprotocol();
     this.subprotocol = selected == null || selected.isEmpty() ? null : selected;
     this.onEnd = onEnd;
-    this.lane = new SerialLane(callbacks);
+    this.calls = new ListenerCalls(listener, this, callbacks);
     this.sends = new SendQueue(ws, this::sendFailed, marks, this::writableAgain);
-    this.demand = new ReadDemand(ws, lane::dispatch);
+    this.demand = new ReadDemand(ws, calls::dispatch);
     this.closeTimer = new CloseTimer(timers, request.closeTimeout(), this::closeTimedOut);
     this.assembler = new MessageAssembler(request.maxMessageSize());
     this.probe = new LivenessProbe(timers, probeInterval, demand::isPaused,
@@ -136,7 +134,7 @@ final class JdkWsChannel implements WsChannel {
   @Override
   public void abort() {
     ws.abort();
-    gone(false, null);
+    gone(false, null, false);
   }
 
   @Override
@@ -180,7 +178,7 @@ final class JdkWsChannel implements WsChannel {
 
   /** The upgrade succeeded: tell the listener, then the caller, then start reading. */
   void open(CompletableFuture<WsChannel> connected) {
-    lane.run(() -> {
+    calls.run(() -> {
       if (connected.isDone()) { // the caller cancelled while the upgrade ran
         ws.abort();
         endUnreported();
@@ -244,14 +242,14 @@ final class JdkWsChannel implements WsChannel {
     } else if (closeSent) {
       closeTimer.disarm(); // both close frames are through; the JDK closes the socket
     }
-    end(code, reason == null ? "" : reason, remote, null);
+    end(code, reason == null ? "" : reason, remote, null, true);
     return flushed;
   }
 
   /** The JDK failed the connection; it has closed input and output already. */
   void onJdkError(Throwable error) {
     log.debug("upstream connection failed: {}", error.toString());
-    gone(!closeStarted.get(), error);
+    gone(!closeStarted.get(), error, true);
   }
 
   // ---- internals ----
@@ -272,7 +270,7 @@ final class JdkWsChannel implements WsChannel {
       demand.next();
       return;
     }
-    lane.run(() -> {
+    calls.run(() -> {
       callListener(call);
       demand.next();
     });
@@ -281,13 +279,13 @@ final class JdkWsChannel implements WsChannel {
   /** The send queue drained after a send answered false; tell the listener off the sender's thread. */
   private void writableAgain() {
     if (!ended.get()) {
-      lane.dispatch(() -> callListener(() -> listener.onWritable(this)));
+      calls.dispatch(() -> callListener(() -> listener.onWritable(this)));
     }
   }
 
   /** On the lane: runs a listener call unless the end was reported; a throwing listener fails it. */
   private void callListener(Runnable call) {
-    if (listenerClosed) {
+    if (!calls.isOpen()) {
       return;
     }
     try {
@@ -295,7 +293,7 @@ final class JdkWsChannel implements WsChannel {
     } catch (RuntimeException e) {
       log.warn("listener failed; aborting the upstream connection", e);
       ws.abort();
-      gone(false, e);
+      gone(false, e, true);
     }
   }
 
@@ -303,7 +301,7 @@ final class JdkWsChannel implements WsChannel {
     if (!ended.get()) {
       log.debug("upstream message over {} bytes; closing", assembler.maxBytes());
       startClose(JdkCloseCodes.sendable(CloseCodes.MESSAGE_TOO_BIG), TOO_BIG_REASON);
-      end(CloseCodes.MESSAGE_TOO_BIG, TOO_BIG_REASON, false, null);
+      end(CloseCodes.MESSAGE_TOO_BIG, TOO_BIG_REASON, false, null, true);
     }
     demand.next(); // read on (discarding) until the upstream answers the close
   }
@@ -326,7 +324,7 @@ final class JdkWsChannel implements WsChannel {
   /** Claims the end without any listener call: the connect is reported failed or was cancelled. */
   private void endUnreported() {
     if (ended.compareAndSet(false, true)) {
-      listenerClosed = true; // on the lane already (open's task)
+      calls.silence(); // on the lane already (open's task)
       probe.stop();
       onEnd.run();
     }
@@ -335,7 +333,7 @@ final class JdkWsChannel implements WsChannel {
   private void sendFailed(Throwable error) {
     log.debug("send to upstream failed: {}", error.toString());
     ws.abort();
-    gone(!closeStarted.get(), error);
+    gone(!closeStarted.get(), error, false); // may fail inside the caller's send
   }
 
   /** The JDK lost the connection without telling (see {@link LivenessProbe}). */
@@ -343,46 +341,29 @@ final class JdkWsChannel implements WsChannel {
     log.debug("upstream sent no frame and answered no ping for {} each; aborting", probe.interval());
     ws.abort();
     gone(!closeStarted.get(), new IOException("upstream sent no frame and answered no ping for "
-        + probe.interval() + " each"));
+        + probe.interval() + " each"), true);
   }
 
   private void closeTimedOut() {
     log.debug("upstream did not finish the close within {}; aborting", closeTimer.timeout());
     ws.abort();
-    gone(false, null);
+    gone(false, null, true);
   }
 
   /** The socket is gone (aborted or failed): drop queued sends and report 1006 if not yet ended. */
-  private void gone(boolean remote, Throwable error) {
+  private void gone(boolean remote, Throwable error, boolean inPlace) {
     sends.discard();
     closeTimer.disarm();
-    end(CloseCodes.ABNORMAL, "", remote, error);
+    end(CloseCodes.ABNORMAL, "", remote, error, inPlace);
   }
 
-  /** Claims the end and queues the listener's last calls; the first claim wins. */
-  private void end(int code, String reason, boolean remote, Throwable error) {
+  /** Claims the end and queues the listener's last calls (see {@link ListenerCalls#reportEnd}). */
+  private void end(int code, String reason, boolean remote, Throwable error, boolean inPlace) {
     if (!ended.compareAndSet(false, true)) {
       return;
     }
     probe.stop();
-    lane.dispatch(() -> {
-      if (listenerClosed) {
-        return;
-      }
-      listenerClosed = true;
-      if (error != null) {
-        try {
-          listener.onError(this, error);
-        } catch (RuntimeException e) {
-          log.warn("listener failed in onError", e);
-        }
-      }
-      try {
-        listener.onClose(this, code, reason, remote);
-      } catch (RuntimeException e) {
-        log.warn("listener failed in onClose", e);
-      }
-    });
+    calls.reportEnd(code, reason, remote, error, inPlace);
     onEnd.run();
   }
 
