@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is aborted and the listener hears nothing. Restricted upgrade headers ({@code Host},
  * {@code Connection}, {@code Upgrade}, {@code Content-Length}, {@code Expect},
  * {@code Sec-WebSocket-*}) and values with control characters are not forwarded (the JDK would
- * refuse the whole connect); the JDK writes its own.
+ * refuse the whole connect); the JDK writes its own. {@link UpstreamRequest#affinity()} is ignored:
+ * the JDK client runs its connections on its own threads.
  *
  * <p><b>Channels.</b> They read on demand, one message at a time, and not at all while
  * {@linkplain WsChannel#pauseReading() paused} ({@code canPauseReading() == true}). Messages are

@@ -112,24 +112,22 @@ public final class RecordingListener implements WsListener {
 
   /** Skips events up to the next text message and answers it. */
   public String awaitText() throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-    while (true) {
-      Object e = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-      assertNotNull(e, "no onText within " + WAIT_SECONDS + " s");
-      if (e instanceof Text t) {
-        return t.text();
-      }
-    }
+    return awaitNext(Text.class).text();
   }
 
   /** Skips events up to the close and answers it. */
   public Closed awaitClose() throws InterruptedException {
+    return awaitNext(Closed.class);
+  }
+
+  /** Skips events up to the next one of {@code type} and answers it. */
+  public <T> T awaitNext(Class<T> type) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
     while (true) {
       Object e = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-      assertNotNull(e, "no onClose within " + WAIT_SECONDS + " s");
-      if (e instanceof Closed c) {
-        return c;
+      assertNotNull(e, "no " + type.getSimpleName() + " within " + WAIT_SECONDS + " s");
+      if (type.isInstance(e)) {
+        return type.cast(e);
       }
     }
   }
