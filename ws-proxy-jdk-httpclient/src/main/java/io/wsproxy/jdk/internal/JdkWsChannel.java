@@ -69,6 +69,8 @@ final class JdkWsChannel implements WsChannel {
   private final AtomicBoolean ended = new AtomicBoolean();
   /** Our close frame reached the socket. */
   private volatile boolean closeSent;
+  /** The upstream's answer to our close frame arrived. */
+  private volatile boolean closeAnswered;
 
   /**
    * @param timers        runs the close timeout and the liveness probe
@@ -239,8 +241,11 @@ final class JdkWsChannel implements WsChannel {
     CompletableFuture<Void> flushed = sends.closeAndDrain();
     if (remote) {
       closeTimer.arm(); // in case our queued sends never drain
-    } else if (closeSent) {
-      closeTimer.disarm(); // both close frames are through; the JDK closes the socket
+    } else {
+      closeAnswered = true;
+      if (closeSent) {
+        closeTimer.disarm(); // both close frames are through; the JDK closes the socket
+      }
     }
     end(code, reason == null ? "" : reason, remote, null, true);
     return flushed;
@@ -315,6 +320,9 @@ final class JdkWsChannel implements WsChannel {
     sends.offerLast(new Outbound(w -> w.sendClose(code, reason).whenComplete((x, e) -> {
       if (e == null) {
         closeSent = true;
+        if (closeAnswered) { // the answer was read before this completion ran
+          closeTimer.disarm();
+        }
       }
     }), 0));
     closeTimer.arm();

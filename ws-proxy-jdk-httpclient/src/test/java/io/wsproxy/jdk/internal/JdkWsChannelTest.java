@@ -322,6 +322,23 @@ class JdkWsChannelTest {
   }
 
   @Test
+  void disarmsTheCloseTimeoutWhenTheAnswerIsReadBeforeOurCloseSendCompletes() throws Exception {
+    Duration closeTimeout = Duration.ofMillis(50);
+    channel = channel(closeTimeout, Duration.ZERO);
+    open();
+    channel.close(CloseCodes.NORMAL, "");
+
+    channel.onJdkClose(CloseCodes.NORMAL, ""); // the answer, read while our send is still pending
+    ws.completeNext();
+
+    assertEquals(new Closed(CloseCodes.NORMAL, "", false), listener.next(Closed.class));
+    java.util.concurrent.CountDownLatch pastTheTimeout = new java.util.concurrent.CountDownLatch(1);
+    timers.schedule(closeTimeout.multipliedBy(2), pastTheTimeout::countDown); // one thread: runs after
+    assertTrue(pastTheTimeout.await(WAIT_SECONDS, TimeUnit.SECONDS));
+    assertFalse(ws.aborted, "the close timeout fired after a finished close");
+  }
+
+  @Test
   void pingsASilentUpstreamAndEndsTheConnectionWhenThePingStaysUnanswered() throws Exception {
     channel = channel(Duration.ofSeconds(5), PROBE_INTERVAL);
     open();
