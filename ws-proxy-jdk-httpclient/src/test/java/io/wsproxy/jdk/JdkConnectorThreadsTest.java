@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsproxy.conformance.JdkThreadLeaks;
+import io.wsproxy.spi.Text;
 import io.wsproxy.spi.UpstreamConnectException;
 import io.wsproxy.spi.WsChannel;
 import io.wsproxy.spi.WsListener;
@@ -21,7 +22,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The connector's threads: a fixed number whatever the connections, and none left after close. */
+/**
+ * The connector's threads: a fixed number whatever the connections and bursts, and none left after
+ * close.
+ */
 class JdkConnectorThreadsTest {
 
   private static final long WAIT = RecordingListener.WAIT_SECONDS;
@@ -33,15 +37,22 @@ class JdkConnectorThreadsTest {
   private static final Duration RELEASE = Duration.ofSeconds(5);
 
   @Test
-  void fiveHundredIdleConnectionsAddAFixedNumberOfThreads() throws Exception {
+  void fiveHundredConnectionsAndABurstOnAllOfThemAddAFixedNumberOfThreads() throws Exception {
     CountDownLatch closed = new CountDownLatch(IDLE_CONNECTIONS);
+    CountDownLatch echoed = new CountDownLatch(IDLE_CONNECTIONS);
     WsListener counting = new WsListener() {
+      @Override
+      public void onText(WsChannel channel, Text text) {
+        echoed.countDown();
+      }
+
       @Override
       public void onClose(WsChannel channel, int code, String reason, boolean remote) {
         closed.countDown();
       }
     };
     try (TestUpstream upstream = TestUpstream.launch()) {
+      upstream.echo = true;
       Set<Thread> before = JdkThreadLeaks.snapshot();
       JdkUpstreamConnector connector = new JdkUpstreamConnector();
       List<WsChannel> channels = new ArrayList<>();
@@ -58,13 +69,19 @@ class JdkConnectorThreadsTest {
         }
       }
       List<String> withAll = startedSince(before);
+      for (WsChannel channel : channels) { // a burst: one message echoed on every connection at once
+        channel.sendText(Text.of("burst"));
+      }
+      assertTrue(echoed.await(30, TimeUnit.SECONDS), "echoed " + (IDLE_CONNECTIONS - echoed.getCount()));
+      List<String> afterBurst = startedSince(before);
       System.out.printf("JDK connector: threads started with 1 connection: %d %s; with %d idle"
-          + " connections: %d %s%n", withOne.size(), withOne, IDLE_CONNECTIONS, withAll.size(), withAll);
+          + " connections: %d %s; after a burst on all of them: %d%n", withOne.size(), withOne,
+          IDLE_CONNECTIONS, withAll.size(), withAll, afterBurst.size());
 
-      // the pool (DEFAULT_THREADS) and the JDK's selector thread, nothing per connection
-      List<String> connectors = withAll.stream()
-          .filter(name -> name.startsWith("ws-proxy-") || name.startsWith("HttpClient-")).toList();
-      assertTrue(connectors.size() <= JdkUpstreamConnector.DEFAULT_THREADS + 1, "started: " + withAll);
+      // the pool (DEFAULT_THREADS) and the JDK's selector thread, nothing per connection or burst
+      assertTrue(connectorThreads(withAll) <= JdkUpstreamConnector.DEFAULT_THREADS + 1, "started: " + withAll);
+      assertTrue(connectorThreads(afterBurst) <= JdkUpstreamConnector.DEFAULT_THREADS + 1,
+          "started: " + afterBurst);
 
       connector.close();
       for (WsChannel channel : channels) {
@@ -100,7 +117,7 @@ class JdkConnectorThreadsTest {
           .get(WAIT, TimeUnit.SECONDS);
 
       connector.close();
-      channel.sendText(io.wsproxy.spi.Text.of("still served"));
+      channel.sendText(Text.of("still served"));
       assertEquals("still served", listener.awaitText());
       assertFalse(JdkThreadLeaks.startedSince(before).isEmpty(), "released while a connection is open");
 
@@ -143,6 +160,11 @@ class JdkConnectorThreadsTest {
     ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
         () -> f.get(WAIT, TimeUnit.SECONDS));
     assertEquals(UpstreamConnectException.Kind.UNREACHABLE, ((UpstreamConnectException) e.getCause()).kind());
+  }
+
+  /** How many of {@code names} are the connector's or its HTTP client's threads. */
+  private static long connectorThreads(List<String> names) {
+    return names.stream().filter(n -> n.startsWith("ws-proxy-") || n.startsWith("HttpClient-")).count();
   }
 
   /** Names of the threads alive now that were not in {@code before} (any thread, tracked or not). */
