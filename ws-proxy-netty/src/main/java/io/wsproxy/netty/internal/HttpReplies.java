@@ -9,9 +9,9 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.wsproxy.Headers;
 
 /**
  * Plain HTTP answers: a status with a one-line text/plain body, then the connection is closed
@@ -28,12 +28,12 @@ public final class HttpReplies {
    * closes the connection once written.
    */
   public static ChannelFuture replyAndClose(ChannelHandlerContext ctx, int status, String body,
-      HttpHeaders extra) {
+      Headers extra) {
     ByteBuf content = ByteBufUtil.writeUtf8(ctx.alloc(), body + "\n");
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
         HttpResponseStatus.valueOf(status), content);
     if (extra != null) {
-      res.headers().add(extra);
+      extra.forEach(res.headers()::add);
     }
     res.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
@@ -42,7 +42,7 @@ public final class HttpReplies {
     return ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
   }
 
-  /** {@link #replyAndClose(ChannelHandlerContext, int, String, HttpHeaders)} with no extra header. */
+  /** {@link #replyAndClose(ChannelHandlerContext, int, String, Headers)} with no extra header. */
   public static ChannelFuture replyAndClose(ChannelHandlerContext ctx, int status, String body) {
     return replyAndClose(ctx, status, body, null);
   }

@@ -4,11 +4,10 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
+import io.wsproxy.Headers;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -48,9 +47,7 @@ public final class PlainHttpHandler extends ChannelInboundHandlerAdapter {
       } else {
         HttpReplies.replyAndClose(ctx, 426,
             "This is a WebSocket endpoint: connect with a WebSocket client",
-            new DefaultHttpHeaders()
-                .set(HttpHeaderNames.UPGRADE, "websocket")
-                .set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, UpgradeRequests.VERSION));
+            Headers.of("Upgrade", "websocket", "Sec-WebSocket-Version", UpgradeRequests.VERSION));
       }
       ctx.channel().config().setAutoRead(false); // the answer ends the connection
     } finally {

@@ -18,10 +18,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.wsproxy.HandshakeDecision;
 import io.wsproxy.HandshakeRequest;
+import io.wsproxy.Headers;
 import io.wsproxy.Limits;
 import io.wsproxy.Rejection;
 import io.wsproxy.RejectionMode;
 import io.wsproxy.spi.PendingHandshake;
+import io.wsproxy.spi.UpgradeCheck;
 import io.wsproxy.spi.WsEndpoint;
 import io.wsproxy.spi.WsListener;
 import java.time.Duration;
@@ -76,17 +78,18 @@ public final class ServerUpgrade {
     Channel ch = ctx.channel();
     ch.config().setAutoRead(false); // nothing more is read until the client has its answer
     Limits limits = endpoint.limits();
-    UpgradeRequests.Refusal refusal = UpgradeRequests.check(req, limits);
-    if (refusal != null) {
-      log.debug("{}: upgrade refused before the endpoint: {} {}", ch, refusal.status(),
-          refusal.reason());
-      HttpReplies.replyAndClose(ctx, refusal.status(), refusal.reason(), refusal.headers());
-      return;
-    }
     HandshakeRequest hr;
     try {
-      hr = UpgradeRequests.toHandshakeRequest(req, ch);
-    } catch (IllegalArgumentException e) { // a header the core's Headers refuses
+      Headers headers = UpgradeRequests.headers(req);
+      UpgradeCheck.Refusal refusal = UpgradeRequests.check(req, headers, limits);
+      if (refusal != null) {
+        log.debug("{}: upgrade refused before the endpoint: {} {}", ch, refusal.status(),
+            refusal.reason());
+        HttpReplies.replyAndClose(ctx, refusal.status(), refusal.reason(), refusal.headers());
+        return;
+      }
+      hr = UpgradeRequests.toHandshakeRequest(req, headers, ch);
+    } catch (IllegalArgumentException e) { // a header name or value the core's Headers refuses
       HttpReplies.replyAndClose(ctx, 400, "Bad request");
       return;
     }
