@@ -139,19 +139,13 @@ public final class NettyProxyServer implements AutoCloseable {
 
     /** Event loop threads (default: one per core); each serves its connections start to end. */
     public Builder eventLoopThreads(int threads) {
-      if (threads <= 0) {
-        throw new IllegalArgumentException("eventLoopThreads must be positive: " + threads);
-      }
-      this.threads = threads;
+      this.threads = Framing.atLeast("eventLoopThreads", threads, 1);
       return this;
     }
 
     /** The listening socket's accept backlog (default {@value #DEFAULT_BACKLOG}). */
     public Builder backlog(int backlog) {
-      if (backlog <= 0) {
-        throw new IllegalArgumentException("backlog must be positive: " + backlog);
-      }
-      this.backlog = backlog;
+      this.backlog = Framing.atLeast("backlog", backlog, 1);
       return this;
     }
 
@@ -160,10 +154,7 @@ public final class NettyProxyServer implements AutoCloseable {
      * endpoint's {@code maxQueuedBytes}); see {@link WsProxyHandler}.
      */
     public Builder writeBufferHighWaterMark(int bytes) {
-      if (bytes < 2) {
-        throw new IllegalArgumentException("writeBufferHighWaterMark must be at least 2: " + bytes);
-      }
-      this.highWaterMark = bytes;
+      this.highWaterMark = Framing.atLeast("writeBufferHighWaterMark", bytes, 2);
       return this;
     }
 

@@ -158,19 +158,13 @@ public final class NettyUpstreamConnector implements UpstreamConnector {
 
     /** Threads of the connector's own loops, used for dials without a Netty affinity. */
     public Builder eventLoopThreads(int threads) {
-      if (threads <= 0) {
-        throw new IllegalArgumentException("eventLoopThreads must be positive: " + threads);
-      }
-      this.threads = threads;
+      this.threads = Framing.atLeast("eventLoopThreads", threads, 1);
       return this;
     }
 
     /** High-water mark of each upstream connection's outbound buffer (default 256 KiB). */
     public Builder writeBufferHighWaterMark(int bytes) {
-      if (bytes < 2) {
-        throw new IllegalArgumentException("writeBufferHighWaterMark must be at least 2: " + bytes);
-      }
-      this.highWaterMark = bytes;
+      this.highWaterMark = Framing.atLeast("writeBufferHighWaterMark", bytes, 2);
       return this;
     }
 

@@ -68,10 +68,7 @@ public final class WsProxyHandler extends ChannelInboundHandlerAdapter {
   public WsProxyHandler(WsEndpoint endpoint, Predicate<String> paths, int highWaterMarkBytes) {
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     this.paths = Objects.requireNonNull(paths, "paths");
-    if (highWaterMarkBytes < 2) {
-      throw new IllegalArgumentException("highWaterMarkBytes must be at least 2: "
-          + highWaterMarkBytes);
-    }
+    Framing.atLeast("highWaterMarkBytes", highWaterMarkBytes, 2);
     long cap = endpoint.limits().maxQueuedBytes();
     this.highWaterMark = (int) Math.min(highWaterMarkBytes, Math.max(2, cap));
   }

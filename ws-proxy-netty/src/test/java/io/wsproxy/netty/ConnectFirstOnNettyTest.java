@@ -12,11 +12,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,22 +22,7 @@ import org.junit.jupiter.api.Timeout;
  * upstream's, and gets its subprotocol or its failure as an HTTP status.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class ConnectFirstOnNettyTest {
-
-  private static final Duration AWAIT = Duration.ofSeconds(10);
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-
-  private <T extends AutoCloseable> T register(T r) {
-    resources.push(r);
-    return r;
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    while (!resources.isEmpty()) {
-      resources.pop().close();
-    }
-  }
+class ConnectFirstOnNettyTest extends Resources {
 
   private int proxyTo(String upstream) throws Exception {
     NettyUpstreamConnector connector = register(new NettyUpstreamConnector());

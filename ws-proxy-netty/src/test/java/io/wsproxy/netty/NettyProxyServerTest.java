@@ -16,15 +16,11 @@ import io.wsproxy.spi.WsEndpoint;
 import io.wsproxy.spi.WsListener;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,23 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The ready server's plain-HTTP answers, strict upgrade checks, framing rules and pending handshakes. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class NettyProxyServerTest {
-
-  static final Duration AWAIT = Duration.ofSeconds(10);
-
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-
-  private <T extends AutoCloseable> T register(T r) {
-    resources.push(r);
-    return r;
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    while (!resources.isEmpty()) {
-      resources.pop().close();
-    }
-  }
+class NettyProxyServerTest extends Resources {
 
   private int serve(WsEndpoint endpoint) throws Exception {
     return register(NettyProxyServer.builder(endpoint).eventLoopThreads(1)
@@ -66,6 +46,14 @@ class NettyProxyServerTest {
 
   private RawSocket raw(int port) throws Exception {
     return register(RawSocket.connect(port, AWAIT));
+  }
+
+  /** A raw socket upgraded at {@code /echo}. */
+  private RawSocket upgraded(int port) throws Exception {
+    RawSocket s = raw(port);
+    s.send(RawSocket.upgrade("/echo", port));
+    assertEquals(101, s.readResponse().status());
+    return s;
   }
 
   @Test
@@ -169,9 +157,7 @@ class NettyProxyServerTest {
   @Test
   void closesAnUnmaskedClientFrameWith1002() throws Exception {
     int port = echoProxy(RejectionMode.HTTP_STATUS);
-    RawSocket s = raw(port);
-    s.send(RawSocket.upgrade("/echo", port));
-    assertEquals(101, s.readResponse().status());
+    RawSocket s = upgraded(port);
     s.sendFrame(0x1, "not masked".getBytes(StandardCharsets.UTF_8), false);
     RawSocket.Frame close = s.readFrame();
     assertEquals(0x8, close.opcode());
@@ -182,9 +168,7 @@ class NettyProxyServerTest {
   @Test
   void closesInvalidUtf8With1007() throws Exception {
     int port = echoProxy(RejectionMode.HTTP_STATUS);
-    RawSocket s = raw(port);
-    s.send(RawSocket.upgrade("/echo", port));
-    assertEquals(101, s.readResponse().status());
+    RawSocket s = upgraded(port);
     s.sendFrame(0x1, new byte[] {(byte) 0xc3, (byte) 0x28}, true);
     RawSocket.Frame close = s.readFrame();
     assertEquals(CloseCodes.INVALID_PAYLOAD, close.closeCode());
@@ -193,9 +177,7 @@ class NettyProxyServerTest {
   @Test
   void closesAnInvalidUtf8CloseReasonWith1007() throws Exception {
     int port = echoProxy(RejectionMode.HTTP_STATUS);
-    RawSocket s = raw(port);
-    s.send(RawSocket.upgrade("/echo", port));
-    assertEquals(101, s.readResponse().status());
+    RawSocket s = upgraded(port);
     byte[] bad = {0x0f, (byte) 0xa0, (byte) 0xc3, (byte) 0x28}; // 4000, then invalid UTF-8
     s.sendFrame(0x8, bad, true);
     RawSocket.Frame close = s.readFrame();
@@ -205,9 +187,7 @@ class NettyProxyServerTest {
   @Test
   void answersAPingWithItsPayload() throws Exception {
     int port = echoProxy(RejectionMode.HTTP_STATUS);
-    RawSocket s = raw(port);
-    s.send(RawSocket.upgrade("/echo", port));
-    assertEquals(101, s.readResponse().status());
+    RawSocket s = upgraded(port);
     s.sendFrame(0x9, "p".getBytes(StandardCharsets.UTF_8), true);
     RawSocket.Frame pong = s.readFrame();
     assertEquals(0xA, pong.opcode());

@@ -41,6 +41,14 @@ public final class Framing {
         .build();
   }
 
+  /** {@code value} when it is at least {@code min}; else names {@code field} in the exception. */
+  public static int atLeast(String field, int value, int min) {
+    if (value < min) {
+      throw new IllegalArgumentException(field + " must be at least " + min + ": " + value);
+    }
+    return value;
+  }
+
   /** Sets {@code ch}'s outbound buffer marks: {@code high}, and half of it to become writable. */
   static void waterMark(Channel ch, int high) {
     ch.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
