@@ -157,7 +157,7 @@ final class Relay {
       public void frozen() {
         log.info("#{} client sent nothing, not even a pong, for two keepalive intervals; closing",
             bridge.info().id());
-        frozen(true);
+        legFroze(true);
       }
     };
   }
@@ -174,7 +174,7 @@ final class Relay {
       public void frozen() {
         log.info("#{} upstream sent nothing, not even a pong, for two keepalive intervals; closing",
             bridge.info().id());
-        frozen(false);
+        legFroze(false);
       }
     };
   }
@@ -183,7 +183,7 @@ final class Relay {
    * A leg froze: cut it and close the other with what it means — a frozen client closes its
    * upstream with 1001, a frozen upstream closes its client with the upstream-failure code.
    */
-  private void frozen(boolean clientLeg) {
+  private void legFroze(boolean clientLeg) {
     if (!bridge.isOpen()) {
       return;
     }
