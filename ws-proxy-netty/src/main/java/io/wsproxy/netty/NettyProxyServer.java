@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.wsproxy.Limits;
+import io.wsproxy.netty.internal.AcceptErrors;
 import io.wsproxy.netty.internal.Framing;
 import io.wsproxy.netty.internal.PlainHttpHandler;
 import io.wsproxy.netty.internal.RequestDeadline;
@@ -70,6 +71,7 @@ public final class NettyProxyServer implements AutoCloseable {
           .channel(Transports.serverChannelClass(group))
           .option(ChannelOption.SO_BACKLOG, b.backlog)
           .option(ChannelOption.SO_REUSEADDR, true)
+          .handler(new AcceptErrors())
           .childOption(ChannelOption.TCP_NODELAY, true)
           .childHandler(new ChannelInitializer<Channel>() {
             @Override
