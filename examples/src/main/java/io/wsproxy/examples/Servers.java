@@ -12,12 +12,17 @@ final class Servers {
   static final String USAGE = "netty|javawebsocket";
   static final String DEFAULT = "netty";
 
-  /** A started server: its port and how to stop it. */
-  interface Started extends AutoCloseable {
-    int port();
-
+  /**
+   * A started server.
+   *
+   * @param port the bound port
+   * @param stop stops it (closes the listening socket and its threads)
+   */
+  record Started(int port, Runnable stop) implements AutoCloseable {
     @Override
-    void close();
+    public void close() {
+      stop.run();
+    }
   }
 
   private Servers() {}
@@ -34,25 +39,9 @@ final class Servers {
       throws Exception {
     if (check(name).equals("netty")) {
       NettyProxyServer s = NettyProxyServer.start(listen, endpoint);
-      return new Started() {
-        public int port() {
-          return s.port();
-        }
-
-        public void close() {
-          s.close();
-        }
-      };
+      return new Started(s.port(), s::close);
     }
     ProxyServer s = ProxyServer.start(listen, endpoint);
-    return new Started() {
-      public int port() {
-        return s.port();
-      }
-
-      public void close() {
-        s.close();
-      }
-    };
+    return new Started(s.port(), s::close);
   }
 }

@@ -158,8 +158,15 @@ public final class ServerUpgrade {
     WebSocketDecoderConfig config = Framing.decoderConfig(true, limits.maxFrameSize());
     WebSocketServerHandshaker13 handshaker =
         new WebSocketServerHandshaker13("/", subprotocol, config);
-    ChannelFuture written = handshaker.handshake(ch, handshakeCopy(subprotocol), null,
-        ch.newPromise());
+    ChannelFuture written;
+    try {
+      written = handshaker.handshake(ch, handshakeCopy(subprotocol), null, ch.newPromise());
+    } catch (RuntimeException e) { // Netty's own checks; ours ran first, so this is a bug
+      log.warn("{}: the 101 could not be made", ch, e);
+      pending.abandon();
+      HttpReplies.replyAndClose(ctx, 500, "Internal error");
+      return;
+    }
     written.addListener(f -> {
       if (!f.isSuccess()) {
         log.debug("{}: the 101 could not be written: {}", ch, f.cause().toString());
