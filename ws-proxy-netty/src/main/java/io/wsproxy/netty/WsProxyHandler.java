@@ -1,13 +1,13 @@
 package io.wsproxy.netty;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import io.wsproxy.netty.internal.EarlyBytes;
 import io.wsproxy.netty.internal.Framing;
 import io.wsproxy.netty.internal.ServerUpgrade;
 import io.wsproxy.netty.internal.UpgradeRequests;
@@ -32,6 +32,10 @@ import java.util.function.Predicate;
  * the endpoint sees it. The upstream connection of a {@link NettyUpstreamConnector} is dialled from
  * the client channel's event loop.
  *
+ * <p>HTTP decoding stops at a taken upgrade request: bytes behind it (a pipelining client's first
+ * frames) are held and relayed once the WebSocket is open. A connection whose upgrade was taken
+ * serves no further HTTP request.
+ *
  * <p><b>Threading.</b> {@linkplain ChannelHandler.Sharable Sharable} and stateless (per-connection
  * state lives in a channel attribute and in handlers it adds); everything of a connection runs on
  * its event loop.
@@ -39,8 +43,8 @@ import java.util.function.Predicate;
 @ChannelHandler.Sharable
 public final class WsProxyHandler extends ChannelInboundHandlerAdapter {
 
-  /** Set while the rest of an upgrade request (its empty last content) is to be dropped. */
-  private static final AttributeKey<Boolean> TAKEN =
+  /** Set once an upgrade request was taken: what follows it is the client's early frames. */
+  private static final AttributeKey<EarlyBytes> TAKEN =
       AttributeKey.valueOf(WsProxyHandler.class, "taken");
 
   private final WsEndpoint endpoint;
@@ -80,24 +84,24 @@ public final class WsProxyHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof HttpRequest req && UpgradeRequests.isWebSocketUpgrade(req)
-        && paths.test(UpgradeRequests.path(req.uri()))) {
-      ctx.channel().attr(TAKEN).set(Boolean.TRUE);
-      try {
-        ServerUpgrade.start(ctx, req, endpoint, highWaterMark);
-      } finally {
-        if (msg instanceof LastHttpContent) { // a host's aggregator made it a FullHttpRequest
-          ctx.channel().attr(TAKEN).set(null);
-        }
-        ReferenceCountUtil.release(msg);
+    EarlyBytes early = ctx.channel().attr(TAKEN).get();
+    if (early != null) {
+      if (msg instanceof ByteBuf bytes) {
+        early.add(ctx, bytes); // HTTP decoding stopped at the upgrade: these are early frames
+      } else {
+        ReferenceCountUtil.release(msg); // the (empty) last content of the request we took
       }
       return;
     }
-    if (msg instanceof HttpContent && ctx.channel().attr(TAKEN).get() != null) {
-      if (msg instanceof LastHttpContent) {
-        ctx.channel().attr(TAKEN).set(null);
+    if (msg instanceof HttpRequest req && UpgradeRequests.isWebSocketUpgrade(req)
+        && paths.test(UpgradeRequests.path(req.uri()))) {
+      early = new EarlyBytes();
+      ctx.channel().attr(TAKEN).set(early);
+      try {
+        ServerUpgrade.start(ctx, req, endpoint, highWaterMark, early);
+      } finally {
+        ReferenceCountUtil.release(msg);
       }
-      ReferenceCountUtil.release(msg); // the (empty) rest of an upgrade request we took
       return;
     }
     ctx.fireChannelRead(msg);

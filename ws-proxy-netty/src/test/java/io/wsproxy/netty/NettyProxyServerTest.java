@@ -185,6 +185,18 @@ class NettyProxyServerTest extends Resources {
   }
 
   @Test
+  void relaysFramesAClientPipelinedBehindItsUpgradeRequest() throws Exception {
+    int port = echoProxy(RejectionMode.HTTP_STATUS);
+    RawSocket s = raw(port);
+    s.send(RawSocket.upgrade("/echo", port));
+    s.sendFrame(0x1, "early".getBytes(StandardCharsets.UTF_8), true); // before the 101
+    assertEquals(101, s.readResponse().status());
+    RawSocket.Frame echo = s.readFrame();
+    assertEquals(0x1, echo.opcode());
+    assertEquals("early", new String(echo.payload(), StandardCharsets.UTF_8));
+  }
+
+  @Test
   void answersAPingWithItsPayload() throws Exception {
     int port = echoProxy(RejectionMode.HTTP_STATUS);
     RawSocket s = upgraded(port);

@@ -55,28 +55,33 @@ public final class ServerUpgrade {
   private final HttpRequest request;
   private final WsEndpoint endpoint;
   private final int highWaterMark;
+  private final EarlyBytes early;
   private PendingHandshake pending;
   private ScheduledFuture<?> deadline;
   private boolean answered; // loop-confined
 
   private ServerUpgrade(ChannelHandlerContext ctx, HttpRequest request, WsEndpoint endpoint,
-      int highWaterMark) {
+      int highWaterMark, EarlyBytes early) {
     this.ctx = ctx;
     this.ch = ctx.channel();
     this.loop = ch.eventLoop();
     this.request = request;
     this.endpoint = endpoint;
     this.highWaterMark = highWaterMark;
+    this.early = early;
   }
 
   /**
    * Takes over the upgrade request {@code req} that arrived at {@code ctx} (the ws-proxy handler's
    * context): checks it, hands it to {@code endpoint}, and answers the client when it decided.
+   * Bytes behind the request go to {@code early} (the ws-proxy handler passes them on).
    */
   public static void start(ChannelHandlerContext ctx, HttpRequest req, WsEndpoint endpoint,
-      int highWaterMark) {
+      int highWaterMark, EarlyBytes early) {
     Channel ch = ctx.channel();
     ch.config().setAutoRead(false); // nothing more is read until the client has its answer
+    ch.closeFuture().addListener(f -> early.release());
+    EarlyBytes.stopHttpDecoding(ctx.pipeline()); // what follows the request is WebSocket
     Limits limits = endpoint.limits();
     HandshakeRequest hr;
     try {
@@ -93,7 +98,7 @@ public final class ServerUpgrade {
       HttpReplies.replyAndClose(ctx, 400, "Bad request");
       return;
     }
-    new ServerUpgrade(ctx, req, endpoint, highWaterMark).begin(hr, limits);
+    new ServerUpgrade(ctx, req, endpoint, highWaterMark, early).begin(hr, limits);
   }
 
   private void begin(HandshakeRequest hr, Limits limits) {
@@ -186,6 +191,7 @@ public final class ServerUpgrade {
     p.addBefore(ctx.name(), "ws-proxy-channel", ws.handler());
     Framing.waterMark(ch, highWaterMark);
     if (rejection != null) {
+      early.release();
       ws.open(new WsListener() {}); // reads the client's answer to the close
       ws.close(rejection.closeCode(), rejection.reason());
       pending.abandon();
@@ -202,6 +208,7 @@ public final class ServerUpgrade {
         ws.close(io.wsproxy.CloseCodes.INTERNAL_ERROR, OPEN_FAILED);
       } else {
         ws.open(l);
+        early.feed(p); // a pipelining client's first frames, before anything read later
       }
     }
     ch.config().setAutoRead(true);
