@@ -3,6 +3,7 @@ package io.wsproxy.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsproxy.ConnectMode;
 import io.wsproxy.Limits;
 import io.wsproxy.spi.UpstreamConnector;
 import io.wsproxy.WebSocketProxy;
@@ -110,6 +111,28 @@ public abstract class ConformanceFixture {
   protected WebSocketProxy startEchoProxy() throws Exception {
     String target = upstream().uri("").toString();
     return startProxy(b -> b.route("/", target));
+  }
+
+  /** A proxy routing every path to {@link #upstream()}, answering clients in {@code mode}. */
+  protected WebSocketProxy startEchoProxy(ConnectMode mode) throws Exception {
+    String target = upstream().uri("").toString();
+    return startProxy(b -> b.route("/", target).connectMode(mode));
+  }
+
+  /** A scripted (non-WebSocket) upstream, closed at teardown. */
+  protected ScriptedUpstream scripted(ScriptedUpstream upstream) {
+    return register(upstream);
+  }
+
+  /**
+   * Sends an upgrade request with {@code extraHeaderLines} to the proxy and asserts that it is
+   * refused with HTTP {@code status}; answers the response head.
+   */
+  protected String assertUpgradeRefused(int status, String pathAndQuery, String... extraHeaderLines)
+      throws IOException {
+    String head = RawClient.responseHead(proxyPort(), pathAndQuery, AWAIT, extraHeaderLines);
+    assertEquals(status, HttpHead.status(head), () -> "the proxy answered " + head);
+    return head;
   }
 
   protected WebSocketProxy proxy() {
