@@ -94,13 +94,7 @@ public abstract class ConnectFirstConformanceCases extends SlowReaderConformance
     startEchoProxy(mode);
     List<String> burst = burst("open-");
     FrameClient client = register(FrameClient.connectSendingOnOpen(proxyUri("/burst"), burst));
-    UpstreamPeer.Conn up = upstream().awaitConnection(AWAIT);
-    for (String m : burst) {
-      assertEquals(m, up.next(AWAIT), "upstream order");
-    }
-    for (String m : burst) {
-      assertEquals(m, client.next(AWAIT), "echo order");
-    }
+    assertRelayedAndEchoedInOrder(burst, () -> client.next(AWAIT));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -113,12 +107,21 @@ public abstract class ConnectFirstConformanceCases extends SlowReaderConformance
     RawClient client = register(RawClient.send(proxyPort(), "/piped", AWAIT, List.of()));
     client.sendTexts(burst); // before the 101: a pipelining client does not wait for it
     client.awaitUpgrade();
+    assertRelayedAndEchoedInOrder(burst, client::readTextMessage);
+  }
+
+  /** The client's next echo. */
+  private interface Echoes {
+    Object next() throws Exception;
+  }
+
+  private void assertRelayedAndEchoedInOrder(List<String> burst, Echoes echoes) throws Exception {
     UpstreamPeer.Conn up = upstream().awaitConnection(AWAIT);
     for (String m : burst) {
       assertEquals(m, up.next(AWAIT), "upstream order");
     }
     for (String m : burst) {
-      assertEquals(m, client.readTextMessage(), "echo order");
+      assertEquals(m, echoes.next(), "echo order");
     }
   }
 

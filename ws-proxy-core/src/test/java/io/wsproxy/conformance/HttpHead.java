@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Reading the head of an HTTP/1.1 request or response off a plain socket, for the raw test peers. */
-final class HttpHead {
+/**
+ * Reading the head of an HTTP/1.1 request or response off a plain socket, for raw test peers (the
+ * kit's own and those of the transport modules' tests).
+ */
+public final class HttpHead {
 
   /** Largest head read; a longer one fails the read. */
   static final int MAX_HEAD_BYTES = 64 * 1024;
@@ -17,7 +20,7 @@ final class HttpHead {
    * Reads up to and including the blank line that ends an HTTP head; throws {@link IOException} if
    * the stream ends first (saying what had arrived).
    */
-  static String read(InputStream in) throws IOException {
+  public static String read(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int matched = 0;
     byte[] end = {'\r', '\n', '\r', '\n'};
@@ -37,7 +40,7 @@ final class HttpHead {
   }
 
   /** The status code of a response head ({@code HTTP/1.1 502 Bad Gateway} → 502). */
-  static int status(String responseHead) {
+  public static int status(String responseHead) {
     String[] parts = responseHead.split(" ", 3);
     if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
       throw new AssertionError("not an HTTP response: " + responseHead);

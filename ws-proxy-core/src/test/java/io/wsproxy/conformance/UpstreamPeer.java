@@ -312,22 +312,22 @@ public final class UpstreamPeer implements AutoCloseable {
       handshakes.add(request.getResourceDescriptor());
       CountDownLatch gate = handshakeGate;
       if (gate != null) {
-        try {
-          gate.await(MAX_HANDSHAKE_HOLD.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        awaitAtMost(gate, MAX_HANDSHAKE_HOLD);
       }
       Duration delay = handshakeDelay;
       if (delay != null) {
-        try {
-          // the answer is late on purpose: this is the slow upstream under test, not a wait for it
-          stopping.await(delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        // the answer is late on purpose: this is the slow upstream under test, not a wait for it
+        awaitAtMost(stopping, delay);
       }
       return super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
+    }
+
+    private void awaitAtMost(CountDownLatch latch, Duration timeout) {
+      try {
+        latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
 
     @Override
