@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.wsproxy.CloseCodes;
+import io.wsproxy.TrustedProxies;
+import java.util.Locale;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.util.ArrayList;
@@ -93,6 +95,37 @@ public abstract class HardeningConformanceCases extends ConnectFirstConformanceC
     for (int i = 0; i < clients.size(); i++) {
       assertEquals("c" + i, clients.get(i).next(AWAIT), "connection " + i);
     }
+  }
+
+  @Test
+  void capsConnectionsPerResolvedClientAddressAfterTrustedProxies() throws Exception {
+    String target = upstreamUri();
+    startProxy(b -> b.route("/", target).trustedProxies(TrustedProxies.of("127.0.0.1/32"))
+        .limits(KIT_LIMITS.toBuilder().maxConnectionsPerAddress(2).build()));
+    // one peer (127.0.0.1, a trusted load balancer) speaking for three clients
+    for (String client : List.of("198.51.100.1", "198.51.100.2", "198.51.100.3")) {
+      connect("/", c -> c.header("X-Forwarded-For", client));
+    }
+    connect("/", c -> c.header("X-Forwarded-For", "198.51.100.1")); // the cap is 2 per client
+    assertUpgradeRefused(429, "/", "X-Forwarded-For: 198.51.100.1");
+    assertEquals(4, proxy().connectionCount());
+  }
+
+  @Test
+  void namesNoServerLibraryInItsAnswers() throws Exception {
+    String target = upstreamUri();
+    startProxy(b -> b.route("/echo", target));
+    String upgrade = connectRaw("/echo").upgradeHead();
+    String refusal = assertUpgradeRefused(404, "/nowhere");
+    for (String head : List.of(upgrade, refusal)) {
+      String lower = head.toLowerCase(Locale.ROOT);
+      assertTrue(!lower.contains("tootallnate") && !lower.contains("java-websocket")
+          && !lower.contains("netty"), () -> "the answer names the library: " + head);
+    }
+  }
+
+  private String upstreamUri() throws Exception {
+    return upstream().uri("").toString();
   }
 
   /** This JVM's descriptor limit, or -1 where the platform does not say. */

@@ -39,6 +39,7 @@ public final class RawClient implements AutoCloseable {
 
   private final Socket socket;
   private final DataInputStream in;
+  private String upgradeHead; // the 101 once read
 
   private RawClient(Socket socket) throws IOException {
     this.socket = socket;
@@ -124,7 +125,16 @@ public final class RawClient implements AutoCloseable {
     if (!head.startsWith("HTTP/1.1 101")) {
       throw new AssertionError("upgrade refused: " + head);
     }
+    upgradeHead = head;
     return head;
+  }
+
+  /** The 101 head this client read (after {@link #connect} or {@link #awaitUpgrade}). */
+  public String upgradeHead() {
+    if (upgradeHead == null) {
+      throw new IllegalStateException("no 101 read yet");
+    }
+    return upgradeHead;
   }
 
   /** Sends a short text message in one masked frame. */
