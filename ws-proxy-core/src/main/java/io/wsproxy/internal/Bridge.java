@@ -4,6 +4,7 @@ import io.wsproxy.AuthValidator;
 import io.wsproxy.CloseCodes;
 import io.wsproxy.ConnectionGroup;
 import io.wsproxy.ConnectionInfo;
+import io.wsproxy.ConnectionSummary;
 import io.wsproxy.Direction;
 import io.wsproxy.HandshakeDecision;
 import io.wsproxy.Limits;
@@ -63,6 +64,11 @@ public final class Bridge implements ConnectionGroup.Member {
   private final WsListener upstreamListener = new UpstreamSide();
   private final CompletableFuture<HandshakeDecision> decision = new CompletableFuture<>();
   private final AtomicInteger activity = new AtomicInteger(); // bumped lazily by the relay
+  // relay counters, each written by one side's event thread only; read once the bridge is CLOSED
+  private long messagesToUpstream;
+  private long bytesToUpstream;
+  private long messagesToClient;
+  private long bytesToClient;
   private final long startNanos = System.nanoTime();
 
   private final Object lock = new Object();
@@ -181,7 +187,11 @@ public final class Bridge implements ConnectionGroup.Member {
           state = State.AWAITING_CLIENT;
         } else {
           flows();
-          early.drainTo(m -> send(ch, m));
+          early.drainTo(m -> {
+            messagesToUpstream++;
+            bytesToUpstream += FrameBuffer.sizeOf(m);
+            send(ch, m);
+          });
           state = ends.client ? State.CLOSING : State.OPEN;
         }
       }
@@ -267,7 +277,11 @@ public final class Bridge implements ConnectionGroup.Member {
       mirrorUpstreamClose = state == State.AWAITING_CLIENT && ends.upstream;
       if (state == State.AWAITING_CLIENT) {
         flows();
-        early.drainTo(m -> send(c, m));
+        early.drainTo(m -> {
+          messagesToClient++;
+          bytesToClient += FrameBuffer.sizeOf(m);
+          send(c, m);
+        });
         state = ends.upstream ? State.CLOSING : State.OPEN;
       } else if (state != State.CLOSING) {
         throw new IllegalStateException("attachClient in state " + state);
@@ -333,14 +347,16 @@ public final class Bridge implements ConnectionGroup.Member {
   private void fromClient(Object message) {
     activity.lazySet(activity.get() + 1);
     if (state == State.OPEN || holdOrDrop(message, State.DIALING)) {
-      relay(upstream, message, toUpstream, Direction.CLIENT_TO_UPSTREAM);
+      messagesToUpstream++;
+      bytesToUpstream += relay(upstream, message, toUpstream, Direction.CLIENT_TO_UPSTREAM);
     }
   }
 
   private void fromUpstream(Object message) {
     activity.lazySet(activity.get() + 1);
     if (state == State.OPEN || holdOrDrop(message, State.AWAITING_CLIENT)) {
-      relay(client, message, toClient, Direction.UPSTREAM_TO_CLIENT);
+      messagesToClient++;
+      bytesToClient += relay(client, message, toClient, Direction.UPSTREAM_TO_CLIENT);
     }
   }
 
@@ -366,7 +382,8 @@ public final class Bridge implements ConnectionGroup.Member {
     return false;
   }
 
-  private void relay(WsChannel target, Object message, FlowControl flow, Direction direction) {
+  /** Sends {@code message} on; answers its size. */
+  private long relay(WsChannel target, Object message, FlowControl flow, Direction direction) {
     long size = FrameBuffer.sizeOf(message);
     boolean writable = send(target, message);
     if (events) {
@@ -375,6 +392,7 @@ public final class Bridge implements ConnectionGroup.Member {
     if (!writable) {
       flow.blocked(size);
     }
+    return size;
   }
 
   private static boolean send(WsChannel target, Object message) {
@@ -549,11 +567,13 @@ public final class Bridge implements ConnectionGroup.Member {
     } catch (RuntimeException e) {
       log.warn("#{} close hook failed", info.id(), e);
     }
-    int cc = ends.clientCode;
-    int uc = ends.upstreamCode;
-    String reason = ends.closeReason;
-    log.debug("#{} closed: client {}, upstream {}", info.id(), cc, uc);
-    notifyListener(() -> ctx.listener().connectionClosed(info, cc, uc, reason));
+    ConnectionSummary summary = new ConnectionSummary(client != null, info.subprotocol(),
+        ends.clientCode, ends.clientReason, ends.upstreamCode, ends.upstreamReason,
+        ends.closeReason, Duration.ofNanos(System.nanoTime() - startNanos), messagesToUpstream,
+        bytesToUpstream, messagesToClient, bytesToClient);
+    log.debug("#{} closed: client {}, upstream {}", info.id(), summary.clientCode(),
+        summary.upstreamCode());
+    notifyListener(() -> ctx.listener().connectionClosed(info, summary));
   }
 
   private void notifyListener(Runnable event) {
