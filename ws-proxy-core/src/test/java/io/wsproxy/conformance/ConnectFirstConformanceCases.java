@@ -21,12 +21,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * upstream that is down, refuses, breaks RFC 6455 in its 101 or never answers gives the client an
  * HTTP status (502, its own 4xx, 502, 504), or the configured close code in close-code mode; a
  * client that leaves while its upstream is dialled cancels the dial; and a burst the client sends
- * right on open is relayed whole and in order, in either mode. Not meant to be extended directly.
+ * right on open, or pipelines behind its upgrade request, is relayed whole and in order, in either
+ * mode. Not meant to be extended directly.
  */
 public abstract class ConnectFirstConformanceCases extends SlowReaderConformanceCases {
 
   /** Messages of the burst-on-open cases: the burst that used to be closed with 1013. */
   static final int BURST = 5_000;
+  /**
+   * Messages a client pipelines behind its upgrade request, before the 101 (RFC 6455 4.1 says it
+   * must wait; some do not): about 16 KB, within the small bound a transport that holds the bytes
+   * instead of pausing its reads may set (the Java-WebSocket adapter's is 64 KiB).
+   */
+  static final int PIPELINED = 1_000;
   /** How late the slow upstream answers its upgrades. */
   static final Duration SLOW_UPSTREAM = Duration.ofMillis(400);
   /** Connect timeout of the cases that wait for it to run out. */
@@ -92,18 +99,18 @@ public abstract class ConnectFirstConformanceCases extends SlowReaderConformance
       throws Exception {
     upstream().delayHandshakes(SLOW_UPSTREAM);
     startEchoProxy(mode);
-    List<String> burst = burst("open-");
+    List<String> burst = burst("open-", BURST);
     FrameClient client = register(FrameClient.connectSendingOnOpen(proxyUri("/burst"), burst));
     assertRelayedAndEchoedInOrder(burst, () -> client.next(AWAIT));
   }
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(ConnectMode.class)
-  void relaysInOrder5000MessagesPipelinedBehindTheUpgradeRequest(ConnectMode mode)
+  void relaysInOrder1000MessagesPipelinedBehindTheUpgradeRequest(ConnectMode mode)
       throws Exception {
     upstream().delayHandshakes(SLOW_UPSTREAM);
     startEchoProxy(mode);
-    List<String> burst = burst("piped-");
+    List<String> burst = burst("piped-", PIPELINED);
     RawClient client = register(RawClient.send(proxyPort(), "/piped", AWAIT, List.of()));
     client.sendTexts(burst); // before the 101: a pipelining client does not wait for it
     client.awaitUpgrade();
@@ -215,9 +222,9 @@ public abstract class ConnectFirstConformanceCases extends SlowReaderConformance
     awaitNoProxyConnections();
   }
 
-  private static List<String> burst(String prefix) {
-    List<String> out = new ArrayList<>(BURST);
-    for (int i = 0; i < BURST; i++) {
+  private static List<String> burst(String prefix, int count) {
+    List<String> out = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
       out.add(prefix + i);
     }
     return out;
