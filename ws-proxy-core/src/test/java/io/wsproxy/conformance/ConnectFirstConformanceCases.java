@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsproxy.AuthValidator;
+import io.wsproxy.CloseCodes;
 import io.wsproxy.ConnectMode;
+import io.wsproxy.PathPrefixRoutes;
 import io.wsproxy.RejectionMode;
+import io.wsproxy.Route;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -203,6 +207,19 @@ public abstract class ConnectFirstConformanceCases extends SlowReaderConformance
       TestClient client = connect(path); // the upgrade completes, then the close says why
       assertEquals(FAILURE_CODE, client.awaitClose(PROMPTLY).code(), path);
     }
+    awaitNoProxyConnections();
+  }
+
+  @Test
+  void answersEachRouteInItsOwnConnectMode() throws Exception {
+    URI down = URI.create("ws://127.0.0.1:" + refusedPort());
+    startProxy(b -> b.routes(PathPrefixRoutes.builder()
+        .route("/first", Route.to(down))
+        .route("/accepting", Route.to(down).withConnectMode(ConnectMode.ACCEPT_FIRST))
+        .build()));
+    assertUpgradeRefused(502, "/first"); // the proxy's default: connect-first
+    TestClient accepted = connect("/accepting"); // that route answers first, then closes
+    assertEquals(CloseCodes.BAD_GATEWAY, accepted.awaitClose(PROMPTLY).code());
     awaitNoProxyConnections();
   }
 
