@@ -8,8 +8,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.wsproxy.CloseCodes;
 import io.wsproxy.TrustedProxies;
 import java.util.Locale;
-import java.lang.management.ManagementFactory;
-import java.lang.management.OperatingSystemMXBean;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -128,11 +129,21 @@ public abstract class HardeningConformanceCases extends ConnectFirstConformanceC
     return upstream().uri("").toString();
   }
 
-  /** This JVM's descriptor limit, or -1 where the platform does not say. */
+  /**
+   * This process's descriptor limit (the soft {@code ulimit -n}), from {@code /proc/self/limits}; -1
+   * where the platform does not say. (Read from /proc rather than through java.management, which
+   * the core module does not read.)
+   */
   private static long maxFileDescriptors() {
-    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-    if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
-      return unix.getMaxFileDescriptorCount();
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+        if (line.startsWith("Max open files")) {
+          String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+          return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux: assume enough
     }
     return -1;
   }
