@@ -96,6 +96,16 @@ final class HeadlessChromium {
       }
       server.stop(0);
       threads.shutdownNow();
+      deleteQuietly(profile);
+    }
+  }
+
+  /** Removes Chromium's profile directory; what cannot be removed stays under target/. */
+  private static void deleteQuietly(Path dir) {
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // left for mvn clean
     }
   }
 
