@@ -222,6 +222,31 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
         relay::queueOverflow);
     toClient = new FlowControl(upstream, client, Direction.UPSTREAM_TO_CLIENT, max,
         relay::queueOverflow);
+    timers.startKeepalive(ctx.limits().keepaliveInterval(),
+        new Keepalive(relay::heardFromClient, relay.clientLeg()),
+        new Keepalive(relay::heardFromUpstream, relay.upstreamLeg()));
+  }
+
+  /**
+   * A leg froze (keepalive): cut it and close the other with what it means — a frozen client closes
+   * its upstream with 1001, a frozen upstream closes its client with the upstream-failure code.
+   */
+  void frozen(boolean clientLeg) {
+    WsChannel dead;
+    synchronized (lock) {
+      if (state != State.OPEN) {
+        return;
+      }
+      dead = clientLeg ? client : upstream;
+    }
+    if (clientLeg) {
+      closeBoth(CloseCodes.GOING_AWAY, "Client unresponsive", CloseCodes.GOING_AWAY,
+          "Client unresponsive");
+    } else {
+      closeBoth(ctx.upstreamFailureCloseCode(), "Upstream unresponsive", CloseCodes.GOING_AWAY,
+          "Upstream unresponsive");
+    }
+    dead.abort(); // it answers nothing: waiting for its close would only hold the slot
   }
 
   // ---------------------------------------------------------------- relay
@@ -394,7 +419,7 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
     ConnectionSummary summary = new ConnectionSummary(client != null, info.subprotocol(),
         ends.clientCode, ends.clientReason, ends.upstreamCode, ends.upstreamReason,
         ends.closeReason, Duration.ofNanos(System.nanoTime() - startNanos),
-        relay.messagesToUpstream, relay.bytesToUpstream, relay.messagesToClient,
+        relay.messagesToUpstream(), relay.bytesToUpstream, relay.messagesToClient(),
         relay.bytesToClient);
     log.debug("#{} closed: client {}, upstream {}", info.id(), summary.clientCode(),
         summary.upstreamCode());
