@@ -1,12 +1,17 @@
 package io.wsproxy.examples;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +34,8 @@ class CliThirdPartyPeersTest {
   static final String SLOW_BACKEND_MS = "400";
   static final Duration PAGE_TIMEOUT = Duration.ofSeconds(60);
   private static final Pattern RESULT = Pattern.compile("<div id=\"result\">([^<]*)</div>");
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private static NodePeers.Backend backend;
   private static Cli.Started proxy;
@@ -64,6 +71,23 @@ class CliThirdPartyPeersTest {
     List<String> seen = NodePeers.drain(backend.lines(), 1, "\"protocol\":\"b\"");
     assertTrue(seen.stream().anyMatch(s -> s.matches(".*\"offered\":\"a, ?b, ?c\".*")),
         () -> "the backend did not get the client's whole offer: " + seen);
+  }
+
+  @Test
+  void subprotocolFlagIsAnAllowlistOfWhatGoesUpstream() throws Exception {
+    try (Cli.Started allowlisted = Cli.start(new ProxyCommand(), "--listen", "127.0.0.1:0",
+        "--route", "/=" + backend.uri(), "--subprotocol", "chat")) {
+      WebSocket ws = HTTP.newWebSocketBuilder().subprotocols("b", "chat")
+          .buildAsync(URI.create("ws://127.0.0.1:" + allowlisted.port() + "/"),
+              new WebSocket.Listener() {})
+          .get(WsClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      try {
+        // the backend prefers b, but only the allowed chat was offered to it
+        assertEquals("chat", ws.getSubprotocol());
+      } finally {
+        ws.abort();
+      }
+    }
   }
 
   @Test
