@@ -227,27 +227,6 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
         new Keepalive(relay::heardFromUpstream, relay.upstreamLeg()));
   }
 
-  /**
-   * A leg froze (keepalive): cut it and close the other with what it means — a frozen client closes
-   * its upstream with 1001, a frozen upstream closes its client with the upstream-failure code.
-   */
-  void frozen(boolean clientLeg) {
-    WsChannel dead;
-    synchronized (lock) {
-      if (state != State.OPEN) {
-        return;
-      }
-      dead = clientLeg ? client : upstream;
-    }
-    if (clientLeg) {
-      closeBoth(CloseCodes.GOING_AWAY, "Client unresponsive", CloseCodes.GOING_AWAY,
-          "Client unresponsive");
-    } else {
-      closeBoth(ctx.upstreamFailureCloseCode(), "Upstream unresponsive", CloseCodes.GOING_AWAY,
-          "Upstream unresponsive");
-    }
-    dead.abort(); // it answers nothing: waiting for its close would only hold the slot
-  }
 
   // ---------------------------------------------------------------- relay
 

@@ -157,7 +157,7 @@ final class Relay {
       public void frozen() {
         log.info("#{} client sent nothing, not even a pong, for two keepalive intervals; closing",
             bridge.info().id());
-        bridge.frozen(true);
+        legFroze(true);
       }
     };
   }
@@ -174,9 +174,28 @@ final class Relay {
       public void frozen() {
         log.info("#{} upstream sent nothing, not even a pong, for two keepalive intervals; closing",
             bridge.info().id());
-        bridge.frozen(false);
+        legFroze(false);
       }
     };
+  }
+
+  /**
+   * A leg froze: cut it and close the other with what it means — a frozen client closes its
+   * upstream with 1001, a frozen upstream closes its client with the upstream-failure code.
+   */
+  private void legFroze(boolean clientLeg) {
+    if (!bridge.isOpen()) {
+      return;
+    }
+    WsChannel dead = clientLeg ? bridge.client() : bridge.upstream();
+    if (clientLeg) {
+      bridge.closeBoth(CloseCodes.GOING_AWAY, "Client unresponsive", CloseCodes.GOING_AWAY,
+          "Client unresponsive");
+    } else {
+      bridge.closeBoth(ctx.upstreamFailureCloseCode(), "Upstream unresponsive",
+          CloseCodes.GOING_AWAY, "Upstream unresponsive");
+    }
+    dead.abort(); // it answers nothing: waiting for its close would only hold the slot
   }
 
   /** Nothing moved for the idle timeout. */
