@@ -80,6 +80,15 @@ public abstract class ConformanceFixture {
     return null;
   }
 
+  /**
+   * Whether the connector under test can abort an upgrade while it is in flight. The JDK's
+   * {@code java.net.http.WebSocket} cannot: a dial the client abandoned ends at the connect timeout
+   * (and a late open is closed at once), so its kits answer {@code false}.
+   */
+  protected boolean abortsUpgradesInFlight() {
+    return true;
+  }
+
   /** The default upstream: an echo server started on first use. */
   protected UpstreamPeer upstream() throws Exception {
     if (upstream == null) {
