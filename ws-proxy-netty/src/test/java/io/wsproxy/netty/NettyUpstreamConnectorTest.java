@@ -108,6 +108,21 @@ class NettyUpstreamConnectorTest {
   }
 
   @Test
+  void dialsAHostNameResolvedOffTheEventLoop() throws Exception {
+    try (UpstreamPeer peer = UpstreamPeer.start();
+        NettyUpstreamConnector connector = new NettyUpstreamConnector()) {
+      Counting listener = new Counting(null);
+      UpstreamRequest r = UpstreamRequest.builder(
+          URI.create("ws://localhost:" + peer.port() + "/named")).build();
+      WsChannel ch = connector.connect(r, listener).get(AWAIT.toMillis(), TimeUnit.MILLISECONDS);
+      UpstreamPeer.Conn up = peer.awaitConnection(AWAIT);
+      assertEquals("/named", up.resource());
+      assertEquals("localhost:" + peer.port(), up.header("Host"), "the Host names what was dialled");
+      ch.close(1000, "done");
+    }
+  }
+
+  @Test
   void failsUnreachableWhenNothingListens() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -25,13 +25,19 @@ import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.wsproxy.spi.UpstreamConnectException;
 import io.wsproxy.spi.UpstreamRequest;
 import io.wsproxy.spi.WsChannel;
 import io.wsproxy.spi.WsListener;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -90,8 +96,36 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     String host = uri.getHost();
     int port = UpstreamHandshake.port(uri);
     long connectMillis = Math.max(1, request.connectTimeout().toMillis());
+    timeout = loop.schedule(() -> fail(UpstreamConnectException.timedOut(
+        "no upgrade from " + host + ":" + port + " within " + request.connectTimeout())),
+        connectMillis, TimeUnit.MILLISECONDS);
+    String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    byte[] ip = NetUtil.createByteArrayFromIpAddressString(literal);
+    Bootstrap b = bootstrap(loop, channelClass, ssl, highWaterMark, host, port, connectMillis);
+    if (ip != null) {
+      connectTo(b, new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(literal), port));
+      return;
+    }
+    // a name: the JDK resolver blocks, so it runs off the event loop (its answers are cached)
+    CompletableFuture.supplyAsync(() -> {
+      try {
+        return InetAddress.getByName(host);
+      } catch (UnknownHostException e) {
+        throw new CompletionException(e);
+      }
+    }, ForkJoinPool.commonPool()).whenComplete((address, error) -> Loops.execute(loop, () -> {
+      if (error != null) {
+        fail(UpstreamConnectException.unreachable("cannot resolve " + host, error.getCause()));
+      } else if (!done) {
+        connectTo(b, new InetSocketAddress(address, port));
+      }
+    }));
+  }
+
+  private Bootstrap bootstrap(EventLoop loop, Class<? extends Channel> channelClass, SslContext ssl,
+      int highWaterMark, String host, int port, long connectMillis) {
     UpstreamDial dial = this;
-    Bootstrap b = new Bootstrap()
+    return new Bootstrap()
         .group(loop)
         .channel(channelClass)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectMillis))
@@ -109,18 +143,18 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
             p.addLast("ws-proxy-dial", dial);
           }
         });
-    ChannelFuture connect = b.connect(host, port);
+  }
+
+  private void connectTo(Bootstrap b, InetSocketAddress address) {
+    ChannelFuture connect = b.connect(address);
     ch = connect.channel();
-    timeout = loop.schedule(() -> fail(UpstreamConnectException.timedOut(
-        "no upgrade from " + host + ":" + port + " within " + request.connectTimeout())),
-        connectMillis, TimeUnit.MILLISECONDS);
     connect.addListener(f -> {
       if (!f.isSuccess()) {
         Throwable cause = f.cause();
         fail(cause instanceof ConnectTimeoutException
             ? UpstreamConnectException.timedOut("connect timed out: " + cause.getMessage())
-            : UpstreamConnectException.unreachable(
-                "cannot connect to " + host + ":" + port + ": " + cause, cause));
+            : UpstreamConnectException.unreachable("cannot connect to " + address + ": " + cause,
+                cause));
       }
     });
   }
