@@ -1,0 +1,29 @@
+package io.wsproxy.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class DescriptorBudgetTest {
+
+  @Test
+  void keepsACapThatFitsTheDescriptorLimit() {
+    assertEquals(1000, DescriptorBudget.fit(1000, 2, 20_000, "proxy"));
+  }
+
+  @Test
+  void lowersACapThatWouldRunTheProcessOutOfDescriptors() {
+    // 10,000 proxied connections need 20,256 descriptors: with 20,000 the cap becomes 9,872
+    assertEquals((20_000 - DescriptorBudget.RESERVED) / 2,
+        DescriptorBudget.fit(10_000, 2, 20_000, "proxy"));
+    assertEquals(20_000 - DescriptorBudget.RESERVED,
+        DescriptorBudget.fit(50_000, 1, 20_000, "gateway"));
+    assertEquals(1, DescriptorBudget.fit(10, 2, 100, "proxy"), "never below one");
+  }
+
+  @Test
+  void readsTheSoftLimitWhereThePlatformTellsIt() {
+    DescriptorBudget.softLimit().ifPresent(limit -> assertTrue(limit > 0));
+  }
+}
