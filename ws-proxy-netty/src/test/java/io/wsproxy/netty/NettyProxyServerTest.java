@@ -165,23 +165,21 @@ class NettyProxyServerTest extends Resources {
     assertTrue(s.awaitEndOfStream(), "the connection is cut");
   }
 
-  @Test
-  void closesInvalidUtf8With1007() throws Exception {
-    int port = echoProxy(RejectionMode.HTTP_STATUS);
-    RawSocket s = upgraded(port);
-    s.sendFrame(0x1, new byte[] {(byte) 0xc3, (byte) 0x28}, true);
-    RawSocket.Frame close = s.readFrame();
-    assertEquals(CloseCodes.INVALID_PAYLOAD, close.closeCode());
+  static Stream<Arguments> invalidUtf8() {
+    byte[] text = {(byte) 0xc3, (byte) 0x28};
+    byte[] closeReason = {0x0f, (byte) 0xa0, (byte) 0xc3, (byte) 0x28}; // 4000, then invalid UTF-8
+    return Stream.of(Arguments.of("in a text message", 0x1, text),
+        Arguments.of("in a close reason", 0x8, closeReason));
   }
 
-  @Test
-  void closesAnInvalidUtf8CloseReasonWith1007() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidUtf8")
+  void closesInvalidUtf8With1007(String where, int opcode, byte[] payload) throws Exception {
     int port = echoProxy(RejectionMode.HTTP_STATUS);
     RawSocket s = upgraded(port);
-    byte[] bad = {0x0f, (byte) 0xa0, (byte) 0xc3, (byte) 0x28}; // 4000, then invalid UTF-8
-    s.sendFrame(0x8, bad, true);
+    s.sendFrame(opcode, payload, true);
     RawSocket.Frame close = s.readFrame();
-    assertEquals(CloseCodes.INVALID_PAYLOAD, close.closeCode());
+    assertEquals(CloseCodes.INVALID_PAYLOAD, close.closeCode(), where);
   }
 
   @Test
