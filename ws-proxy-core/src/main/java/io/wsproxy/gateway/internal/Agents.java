@@ -83,7 +83,7 @@ final class Agents implements AgentRegistry {
 
   /** Registers (or re-registers) an agent for {@code client}; a {@link GatewayException} if refused. */
   AgentInfo register(ClientState client, String agentId, String type, Set<String> capabilities) {
-    Sessions.requireValidId(agentId, "agentId");
+    Rooms.requireValidId(agentId, "agentId");
     requireName(type, "type");
     if (capabilities.size() > MAX_CAPABILITIES) {
       throw new GatewayException(ErrorCodes.INVALID_PARAMS,
