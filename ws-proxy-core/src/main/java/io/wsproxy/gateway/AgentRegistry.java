@@ -10,7 +10,7 @@ import java.util.concurrent.CompletionStage;
  * The agents registered with a {@link Gateway}: clients that announced an id, a type and
  * capabilities with {@code agents.register}. An agent is online while the connection that
  * registered it is open; it stays listed offline afterwards and comes back online when it
- * registers again (until {@link Gateway.Builder#maxAgents} forces the oldest offline agents out).
+ * registers again (until {@link GatewayBuilder#maxAgents} forces the oldest offline agents out).
  *
  * <p><b>Routing.</b> {@link #request} sends the event {@code agent.request}
  * {@code {requestId, capability, method, params, from}} to an online agent with the capability

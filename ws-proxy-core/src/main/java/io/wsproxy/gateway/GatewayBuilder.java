@@ -145,19 +145,19 @@ public final class GatewayBuilder extends EndpointBuilder<GatewayBuilder> {
     return this;
   }
 
-  /** Time an unauthenticated client has to authenticate; {@link #Gateway.DEFAULT_AUTH_TIMEOUT} by default. */
+  /** Time an unauthenticated client has to authenticate; {@link Gateway#DEFAULT_AUTH_TIMEOUT} by default. */
   public GatewayBuilder authTimeout(Duration timeout) {
     this.authTimeout = positive("authTimeout", timeout);
     return this;
   }
 
-  /** Refused auth attempts before the client is closed; {@link #Gateway.DEFAULT_MAX_AUTH_FAILURES} by default. */
+  /** Refused auth attempts before the client is closed; {@link Gateway#DEFAULT_MAX_AUTH_FAILURES} by default. */
   public GatewayBuilder maxAuthFailures(int attempts) {
     this.maxAuthFailures = positive("maxAuthFailures", attempts);
     return this;
   }
 
-  /** Deepest JSON nesting accepted, 1 to {@link #Gateway.MAX_JSON_DEPTH}; {@link #Gateway.DEFAULT_MAX_JSON_DEPTH} by default. */
+  /** Deepest JSON nesting accepted, 1 to {@link Gateway#MAX_JSON_DEPTH}; {@link Gateway#DEFAULT_MAX_JSON_DEPTH} by default. */
   public GatewayBuilder maxJsonDepth(int depth) {
     if (depth < 1 || depth > Gateway.MAX_JSON_DEPTH) {
       throw new IllegalArgumentException("maxJsonDepth must be 1.." + Gateway.MAX_JSON_DEPTH + ": " + depth);
@@ -168,7 +168,7 @@ public final class GatewayBuilder extends EndpointBuilder<GatewayBuilder> {
 
   /**
    * Each client's rate limit: {@code burst} messages at once, refilled at {@code perSecond};
-   * {@link #Gateway.DEFAULT_RATE_PER_SECOND} and {@link #Gateway.DEFAULT_RATE_BURST} by default.
+   * {@link Gateway#DEFAULT_RATE_PER_SECOND} and {@link Gateway#DEFAULT_RATE_BURST} by default.
    */
   public GatewayBuilder rateLimit(double perSecond, int burst) {
     if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
@@ -179,19 +179,19 @@ public final class GatewayBuilder extends EndpointBuilder<GatewayBuilder> {
     return this;
   }
 
-  /** Rate-limited messages in a row that close the client; {@link #Gateway.DEFAULT_RATE_CLOSE_AFTER} by default. */
+  /** Rate-limited messages in a row that close the client; {@link Gateway#DEFAULT_RATE_CLOSE_AFTER} by default. */
   public GatewayBuilder rateLimitCloseAfter(int refusals) {
     this.rateCloseAfter = positive("rateLimitCloseAfter", refusals);
     return this;
   }
 
-  /** Heartbeat ping interval; {@link Duration#ZERO} disables the heartbeat. {@link #Gateway.DEFAULT_PING_INTERVAL} by default. */
+  /** Heartbeat ping interval; {@link Duration#ZERO} disables the heartbeat. {@link Gateway#DEFAULT_PING_INTERVAL} by default. */
   public GatewayBuilder pingInterval(Duration interval) {
     this.pingInterval = Checks.notNegative("pingInterval", interval);
     return this;
   }
 
-  /** Silence after which a client is closed; more than the ping interval. {@link #Gateway.DEFAULT_CLIENT_TIMEOUT} by default. */
+  /** Silence after which a client is closed; more than the ping interval. {@link Gateway#DEFAULT_CLIENT_TIMEOUT} by default. */
   public GatewayBuilder clientTimeout(Duration timeout) {
     this.clientTimeout = positive("clientTimeout", timeout);
     return this;
@@ -225,19 +225,19 @@ public final class GatewayBuilder extends EndpointBuilder<GatewayBuilder> {
     return this;
   }
 
-  /** Most sessions one client may be in; {@link #Gateway.DEFAULT_MAX_SESSIONS_PER_CLIENT} by default. */
+  /** Most sessions one client may be in; {@link Gateway#DEFAULT_MAX_SESSIONS_PER_CLIENT} by default. */
   public GatewayBuilder maxSessionsPerClient(int sessions) {
     this.maxSessionsPerClient = positive("maxSessionsPerClient", sessions);
     return this;
   }
 
-  /** Most registered agents; {@link #Gateway.DEFAULT_MAX_AGENTS} by default. */
+  /** Most registered agents; {@link Gateway#DEFAULT_MAX_AGENTS} by default. */
   public GatewayBuilder maxAgents(int agents) {
     this.maxAgents = positive("maxAgents", agents);
     return this;
   }
 
-  /** Default time an agent has to answer a routed request; at most {@link #Gateway.MAX_AGENT_REQUEST_TIMEOUT}. */
+  /** Default time an agent has to answer a routed request; at most {@link Gateway#MAX_AGENT_REQUEST_TIMEOUT}. */
   public GatewayBuilder agentRequestTimeout(Duration timeout) {
     positive("agentRequestTimeout", timeout);
     if (timeout.compareTo(Gateway.MAX_AGENT_REQUEST_TIMEOUT) > 0) {

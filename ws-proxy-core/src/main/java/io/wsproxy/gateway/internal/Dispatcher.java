@@ -62,6 +62,10 @@ final class Dispatcher {
     handlers.builtin(CancelParams.class, this::cancel, "cancel", "$/cancelRequest");
   }
 
+  /** Calls never refused for the in-flight bound: a client at the bound must still be able to cancel. */
+  private static final java.util.Set<String> CONTROL =
+      java.util.Set.of("cancel", "$/cancelRequest", "agent.cancel");
+
   /** Params of {@code cancel}: the id of the caller's request to cancel. */
   record CancelParams(JsonElement id) {}
 
@@ -158,7 +162,8 @@ final class Dispatcher {
           + truncate(e.getMessage()), null);
       return;
     }
-    if (client.inFlight.size() >= maxCallsInFlight) {
+    if (client.inFlight.size() >= maxCallsInFlight && !reg.preAuth()
+        && !CONTROL.contains(reg.name())) {
       core.sendError(client, in, in.id(), ErrorCodes.RATE_LIMITED,
           "Too many calls in flight (at most " + maxCallsInFlight + ")", null);
       return;
