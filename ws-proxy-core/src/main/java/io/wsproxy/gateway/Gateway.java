@@ -7,11 +7,13 @@ import io.wsproxy.HandshakeOptions;
 import io.wsproxy.HandshakeRequest;
 import io.wsproxy.Limits;
 import io.wsproxy.OriginFilter;
+import io.wsproxy.Rejection;
 import io.wsproxy.RejectionMode;
 import io.wsproxy.gateway.internal.GatewayRuntime;
 import io.wsproxy.internal.AcceptingHandshake;
 import io.wsproxy.internal.Admission;
 import io.wsproxy.internal.Admissions;
+import io.wsproxy.internal.Refused;
 import io.wsproxy.spi.PendingHandshake;
 import io.wsproxy.spi.WsEndpoint;
 import java.time.Duration;
@@ -189,6 +191,10 @@ public final class Gateway implements WsEndpoint, AutoCloseable {
   @Override
   public PendingHandshake handshake(HandshakeRequest request, Object affinity) {
     Objects.requireNonNull(request, "request");
+    String path = config.path();
+    if (path != null && !path.equals(request.path())) {
+      return Refused.of(Rejection.notFound("No gateway at this path"));
+    }
     return AcceptingHandshake.start(admission, request, runtime::open);
   }
 

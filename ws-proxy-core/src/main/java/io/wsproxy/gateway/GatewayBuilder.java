@@ -41,6 +41,7 @@ public final class GatewayBuilder extends EndpointBuilder<GatewayBuilder> {
   private AgentProfile agentProfile;
   private Boolean announceOnConnect;
   private int maxCallsInFlight = Gateway.DEFAULT_MAX_CALLS_IN_FLIGHT;
+  private String path;
 
   GatewayBuilder() {
     super(Gateway.DEFAULT_LIMITS);
@@ -74,11 +75,32 @@ public final class GatewayBuilder extends EndpointBuilder<GatewayBuilder> {
     b.agentProfile = agentProfile;
     b.announceOnConnect = announceOnConnect;
     b.maxCallsInFlight = maxCallsInFlight;
+    b.path = path;
     return b;
   }
 
   GatewayProtocol protocol() {
     return protocol;
+  }
+
+  String path() {
+    return path;
+  }
+
+  /**
+   * Serves only handshakes for exactly this path (raw, starting with {@code /}, query ignored);
+   * others are refused with 404 / 4404 before anything else runs. By default every path is served
+   * (the host's server decides what reaches the gateway).
+   */
+  public GatewayBuilder path(String path) {
+    Objects.requireNonNull(path, "path");
+    if (!path.startsWith("/") || path.contains("?") || path.contains("#")
+        || path.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+      throw new IllegalArgumentException(
+          "path must start with / and hold no query, fragment, space or control character: " + path);
+    }
+    this.path = path;
+    return this;
   }
 
   /** The validated settings the internals run on. */

@@ -183,4 +183,16 @@ class GatewayLifecycleTest {
       assertEquals(1, g.clients().size());
     }
   }
+
+  @Test
+  void servesOnlyItsPathWhenOneIsSet() throws Exception {
+    try (Gateway g = Gateway.builder().path("/gateway").build()) {
+      HandshakeDecision other = TestClient.decide(g.handshake(
+          TestClient.request(Headers.EMPTY).toBuilder().path("/elsewhere").build()));
+      assertEquals(404, ((Rejection) other).httpStatus());
+      assertInstanceOf(HandshakeDecision.Accept.class, TestClient.handshake(g, Headers.EMPTY),
+          "TestClient asks for /gateway");
+    }
+    assertThrows(IllegalArgumentException.class, () -> Gateway.builder().path("gw"));
+  }
 }
