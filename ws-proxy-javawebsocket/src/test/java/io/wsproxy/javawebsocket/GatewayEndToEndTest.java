@@ -81,6 +81,8 @@ class GatewayEndToEndTest {
     try (Gateway gateway = Gateway.builder().build(); ProxyServer server = serve(gateway)) {
       JdkClient a = JdkClient.connect(uri(server));
       JdkClient b = JdkClient.connect(uri(server));
+      assertEquals(Gateway.SESSION_INFO_EVENT, next(a).get("type").getAsString());
+      assertEquals(Gateway.SESSION_INFO_EVENT, next(b).get("type").getAsString());
       JsonObject hello = call(a, "{\"type\":\"connect\",\"id\":\"c1\",\"payload\":{}}");
       assertEquals("hello_ok", hello.get("type").getAsString());
       assertEquals("session_join_ok",
@@ -111,12 +113,12 @@ class GatewayEndToEndTest {
         .messageAuth(CredentialsValidator.token(token, Principal.of("ui"))).build();
         ProxyServer server = serve(gateway)) {
       JdkClient client = JdkClient.connect(uri(server));
-      JsonObject refused = call(client, "{\"id\":1,\"method\":\"sessions.list\"}");
+      JsonObject refused = call(client, "{\"id\":1,\"method\":\"rooms.list\"}");
       assertEquals(ErrorCodes.NOT_AUTHENTICATED,
           refused.getAsJsonObject("error").get("code").getAsInt());
       JsonObject ok = call(client, "{\"id\":2,\"method\":\"auth\",\"params\":{\"token\":\"" + token + "\"}}");
       assertEquals("ui", ok.getAsJsonObject("result").get("principal").getAsString());
-      assertTrue(call(client, "{\"id\":3,\"method\":\"sessions.list\"}").has("result"));
+      assertTrue(call(client, "{\"id\":3,\"method\":\"rooms.list\"}").has("result"));
     }
     try (Gateway strict = Gateway.builder().authValidator(AuthValidator.bearerTokens(token)).build();
         ProxyServer server = serve(strict)) {
