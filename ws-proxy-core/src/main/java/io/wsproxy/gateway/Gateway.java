@@ -49,12 +49,20 @@ import java.util.function.Predicate;
  * answered with {@link ErrorCodes#NOT_AUTHENTICATED}. After {@link GatewayBuilder#maxAuthFailures} refused
  * attempts the client is closed with {@value #CLOSE_AUTH_FAILED}.
  *
- * <p><b>Built-in methods</b> (envelope aliases in brackets): {@code connect} → {@code hello_ok},
- * {@code auth} → {@code auth_success}, {@code ping} → {@code pong}, {@code system.health},
- * {@code stats}, {@code sessions.create|join|leave|patch|list|broadcast}
- * ({@code session_create|join|leave|patch|list|broadcast}), {@code presence},
- * {@code agents.register|list|request|respond} ({@code agent_register|list|request|respond}).
- * Hosts add methods with {@link #handle} and may replace any built-in except connect, auth and ping.
+ * <p><b>Built-in methods</b> (envelope aliases in brackets): {@code connect} → {@code hello_ok}
+ * (with a presence snapshot), {@code auth} → {@code auth_success}, {@code ping} → {@code pong},
+ * {@code cancel {id}}, {@code system.health}, {@code stats}; the broadcast rooms
+ * {@code rooms.create|join|leave|patch|list|broadcast|presence|chat}
+ * ({@code session_create|join|leave|patch|list|broadcast}, {@code presence}, {@code chat}); the
+ * agent registry {@code agents.register|list|request|respond|unregister|status|broadcast}
+ * ({@code agent_*}, {@code route_request}); and with {@link GatewayBuilder#agentProfile} the agent
+ * profile ({@code agent.send|cancel}, {@code sessions.create|list|history} as conversations,
+ * {@code tools.list|invoke}). Hosts add methods with {@link #handle} and may replace any built-in
+ * except connect, auth and ping.
+ *
+ * <p><b>Rooms are not conversations.</b> A "session" in this class ({@link SessionInfo},
+ * {@link #broadcast}, {@link #createSession}) is a broadcast room, as in the envelope protocol; the
+ * agent profile's conversations live in its {@link io.wsproxy.gateway.agent.ConversationStore}.
  *
  * <p><b>Heartbeat.</b> Every {@link GatewayBuilder#pingInterval} the gateway sends a WebSocket ping to each
  * client it has not heard from for half that interval; any message or pong counts as a sign of life
@@ -131,9 +139,9 @@ public final class Gateway implements WsEndpoint, AutoCloseable {
 
   /** Event to session members when a client joins or leaves: {@code {sessionId, clientId, principal, action}}. */
   public static final String PRESENCE_EVENT = "presence";
-  /** Event of {@code sessions.broadcast}: {@code {sessionId, from, data}}. */
+  /** Event of {@code rooms.broadcast}: {@code {sessionId, from, data}}. */
   public static final String SESSION_MESSAGE_EVENT = "session.message";
-  /** Event of {@code sessions.patch}: {@code {sessionId, from, metadata}}. */
+  /** Event of {@code rooms.patch}: {@code {sessionId, from, metadata}}. */
   public static final String SESSION_PATCH_EVENT = "session.patch";
   /** Event of {@code chat}: {@code {sessionId, from, principal, text}}. */
   public static final String CHAT_EVENT = "chat";

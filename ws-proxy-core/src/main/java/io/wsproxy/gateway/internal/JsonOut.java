@@ -14,7 +14,7 @@ import java.io.StringWriter;
  */
 final class JsonOut {
 
-  private static final Gson GSON = new GsonBuilder().serializeNulls().create();
+  private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
 
   private JsonOut() {}
 
