@@ -106,11 +106,7 @@ final class GatewayCommand implements Command {
   /** What a client of the agent profile sends first: auth (if asked), a message, the history. */
   static List<String> agentMessages(GatewayProtocol protocol, boolean auth) {
     boolean rpc = protocol == GatewayProtocol.JSON_RPC;
-    List<String> messages = new ArrayList<>();
-    if (auth) {
-      messages.add(rpc ? "\"method\":\"auth\",\"params\":{\"token\":\"TOKEN\"}}"
-          : "\"type\":\"auth\",\"payload\":{\"token\":\"TOKEN\"}}");
-    }
+    List<String> messages = authFirst(rpc, auth);
     messages.add(rpc ? "\"method\":\"agent.send\",\"params\":{\"text\":\"hello\"}}"
         : "\"type\":\"agent.send\",\"payload\":{\"text\":\"hello\"}}");
     messages.add(rpc ? "\"method\":\"sessions.history\"}"
@@ -121,17 +117,23 @@ final class GatewayCommand implements Command {
   /** What a client sends to authenticate (if asked), join a session and chat, numbered from 1. */
   static List<String> firstMessages(GatewayProtocol protocol, boolean auth) {
     boolean rpc = protocol == GatewayProtocol.JSON_RPC;
-    List<String> messages = new ArrayList<>();
-    if (auth) {
-      messages.add(rpc ? "\"method\":\"auth\",\"params\":{\"token\":\"TOKEN\"}}"
-          : "\"type\":\"auth\",\"payload\":{\"token\":\"TOKEN\"}}");
-    }
+    List<String> messages = authFirst(rpc, auth);
     messages.add(rpc ? "\"method\":\"rooms.join\",\"params\":{\"sessionId\":\"room\"}}"
         : "\"type\":\"session_join\",\"sessionId\":\"room\"}");
     messages.add(rpc
         ? "\"method\":\"chat.send\",\"params\":{\"sessionId\":\"room\",\"text\":\"hi\"}}"
         : "\"type\":\"chat_send\",\"sessionId\":\"room\",\"payload\":{\"text\":\"hi\"}}");
     return numbered(rpc, messages);
+  }
+
+  /** A list holding the auth message if the client must authenticate (ids added by {@link #numbered}). */
+  private static List<String> authFirst(boolean rpc, boolean auth) {
+    List<String> messages = new ArrayList<>();
+    if (auth) {
+      messages.add(rpc ? "\"method\":\"auth\",\"params\":{\"token\":\"TOKEN\"}}"
+          : "\"type\":\"auth\",\"payload\":{\"token\":\"TOKEN\"}}");
+    }
+    return messages;
   }
 
   private static List<String> numbered(boolean rpc, List<String> messages) {

@@ -112,8 +112,8 @@ final class AgentRuns {
       return o;
     }
 
-    /** Sends an event of a run still going; later ones are dropped. */
-    void emit(JsonObject event) {
+    /** Sends an event of a run still going; later ones are dropped (the lock orders it before {@link #end}). */
+    synchronized void emit(JsonObject event) {
       if (!reply.isDone()) {
         clients.sendEvent(client, EVENT, null, event);
       }
