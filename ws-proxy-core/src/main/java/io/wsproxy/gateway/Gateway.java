@@ -177,7 +177,7 @@ public final class Gateway implements WsEndpoint, AutoCloseable {
   }
 
   /** The limits a transport enforces: frames and messages larger than the gateway's by the headroom. */
-  private static Limits transportLimits(Limits gateway) {
+  static Limits transportLimits(Limits gateway) {
     long size = (long) gateway.maxMessageSize()
         + Math.max(TRANSPORT_HEADROOM_BYTES, gateway.maxMessageSize());
     int transport = (int) Math.min(Integer.MAX_VALUE - 8, size);
