@@ -47,7 +47,7 @@ class ThirdPartyPeersTest {
     assumeTrue(runs("node", "--version") && runs("npm", "--version"),
         "Node.js and npm are needed for the third-party peer test");
     Files.createDirectories(DIR);
-    for (String script : new String[] {"ws-server.js", "ws-client.js"}) {
+    for (String script : new String[] {"ws-server.js", "ws-client.js", "ws-gateway-client.js"}) {
       try (InputStream in = ThirdPartyPeersTest.class.getResourceAsStream("/thirdparty/" + script)) {
         Files.copy(in, DIR.resolve(script), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
@@ -103,6 +103,28 @@ class ThirdPartyPeersTest {
       server.getOutputStream().close(); // the script exits when its stdin ends
       if (!server.waitFor(10, TimeUnit.SECONDS)) {
         server.destroyForcibly();
+      }
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void theWsPackagesClientUsesEveryAgentProfileMethodOfTheCliGateway() throws Exception {
+    try (Cli.Started gateway = Cli.start(new GatewayCommand(), "--listen", "127.0.0.1:0",
+        "--profile", "agent")) {
+      Process client = node("ws-gateway-client.js", "ws://127.0.0.1:" + gateway.port() + "/");
+      BlockingQueue<String> clientLines = lines(client.getInputStream());
+      List<String> results = new ArrayList<>();
+      String line;
+      while ((line = clientLines.poll(60, TimeUnit.SECONDS)) != null && !line.equals("DONE")) {
+        results.add(line);
+      }
+      assertTrue(client.waitFor(30, TimeUnit.SECONDS));
+      for (String check : List.of("tools.list", "sessions.create", "agent.send", "agent.cancel",
+          "sessions.history", "sessions.list", "tools.invoke", "system.health", "cancel",
+          "tooLarge")) {
+        String result = results.stream().filter(r -> r.contains("\"check\":\"" + check + "\""))
+            .findFirst().orElse("missing");
+        assertTrue(result.contains("\"ok\":true"), check + ": " + result + " / all: " + results);
       }
     }
   }
