@@ -10,7 +10,9 @@ import io.wsproxy.examples.cli.Args;
 import io.wsproxy.examples.cli.UsageException;
 import io.wsproxy.gateway.ErrorCodes;
 import java.net.URI;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,22 +22,26 @@ import org.junit.jupiter.api.Test;
 /** The {@code gateway} command over real sockets: the agent profile, limits, path; and the CLI's environment and version. */
 class CliGatewayTest {
 
-  private final List<AutoCloseable> open = new ArrayList<>();
+  /** Closes the gateways and clients each test started, last first. */
+  private final Deque<AutoCloseable> open = new ArrayDeque<>();
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
+    while (!open.isEmpty()) {
+      open.pop().close();
     }
   }
 
-  private <T extends AutoCloseable> T keep(T resource) {
-    open.add(resource);
-    return resource;
+  private Cli.Started gateway(String... argv) throws Exception {
+    Cli.Started g = Cli.start(new GatewayCommand(), argv);
+    open.push(g);
+    return g;
   }
 
   private WsClient client(Cli.Started gateway, String path) throws Exception {
-    return keep(WsClient.connect(URI.create("ws://127.0.0.1:" + gateway.port() + path)));
+    WsClient c = WsClient.connect(URI.create("ws://127.0.0.1:" + gateway.port() + path));
+    open.push(c);
+    return c;
   }
 
   /** The next message that is not an {@code agent.event}, collecting the events' types. */
@@ -52,8 +58,8 @@ class CliGatewayTest {
 
   @Test
   void agentProfileServesAllEightMethodsWithStreamingAndCancel() throws Exception {
-    Cli.Started gateway = keep(Cli.start(new GatewayCommand(), "--listen", "127.0.0.1:0",
-        "--profile", "agent"));
+    Cli.Started gateway = gateway("--listen", "127.0.0.1:0",
+        "--profile", "agent");
     assertTrue(gateway.out().contains("(protocol jsonrpc, agent profile, no auth)"), gateway.out());
     WsClient c = client(gateway, "/");
 
@@ -103,8 +109,8 @@ class CliGatewayTest {
 
   @Test
   void oversizedMessageIsAnsweredMinus32003ThenClosed1009OverASocket() throws Exception {
-    Cli.Started gateway = keep(Cli.start(new GatewayCommand(), "--listen", "127.0.0.1:0",
-        "--protocol", "jsonrpc", "--max-message-size", "1000"));
+    Cli.Started gateway = gateway("--listen", "127.0.0.1:0",
+        "--protocol", "jsonrpc", "--max-message-size", "1000");
     WsClient c = client(gateway, "/");
     c.send("{\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\"" + "x".repeat(2000) + "\"}}");
     JsonObject refused = c.nextJson();
@@ -114,8 +120,8 @@ class CliGatewayTest {
 
   @Test
   void pathFlagServesOnlyThatPath() throws Exception {
-    Cli.Started gateway = keep(Cli.start(new GatewayCommand(), "--listen", "127.0.0.1:0",
-        "--protocol", "jsonrpc", "--path", "/gw"));
+    Cli.Started gateway = gateway("--listen", "127.0.0.1:0",
+        "--protocol", "jsonrpc", "--path", "/gw");
     assertEquals(404, WsClient.refusedStatus(
         URI.create("ws://127.0.0.1:" + gateway.port() + "/other"), Map.of()));
     assertTrue(client(gateway, "/gw").call("{\"id\":1,\"method\":\"ping\"}").has("result"));

@@ -42,7 +42,6 @@ final class AgentProfileMethods {
 
   private final AgentProfile profile;
   private final ConversationStore store;
-  private final Clients clients;
   private final Timeouts timeouts;
   private final Gson gson;
   private final AgentRuns runs;
@@ -50,7 +49,6 @@ final class AgentProfileMethods {
   AgentProfileMethods(AgentProfile profile, Clients clients, Timeouts timeouts, Gson gson) {
     this.profile = profile;
     this.store = profile.conversations();
-    this.clients = clients;
     this.timeouts = timeouts;
     this.gson = gson;
     this.runs = new AgentRuns(profile, this, clients);
