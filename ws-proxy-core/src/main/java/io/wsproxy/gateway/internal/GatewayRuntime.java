@@ -72,7 +72,7 @@ public final class GatewayRuntime {
     Timeouts timeouts = new Timeouts(scheduler);
     this.profile = settings.agentProfile() == null ? null
         : new AgentProfileMethods(settings.agentProfile(), clients, timeouts, settings.gson());
-    this.limiter = ConnectionLimiter.of(settings.limits());
+    this.limiter = ConnectionLimiter.fitted(settings.limits(), 1, "gateway"); // one descriptor per client
     this.startedAt = clients.now();
     new BuiltinMethods(clients, settings, timeouts, this::stats, counters::requestsByType,
         this::healthExtras).register(handlers);
