@@ -38,7 +38,15 @@ final class HttpRefusal {
 
   /** Sends the refusal and closes {@code conn}; Java-WebSocket reports no open or close for it. */
   static void send(WebSocketImpl conn, Rejection rejection) {
-    ByteBuffer response = response(rejection);
+    send(conn, rejection, null);
+  }
+
+  /**
+   * Sends the refusal with one extra header line ({@code "Name: value"}, or {@code null} for none)
+   * and closes {@code conn}.
+   */
+  static void send(WebSocketImpl conn, Rejection rejection, String extraHeader) {
+    ByteBuffer response = response(rejection, extraHeader);
     ByteChannel channel = conn.getChannel();
     try {
       int idle = 0;
@@ -50,18 +58,19 @@ final class HttpRefusal {
         log.debug("refusal truncated: the socket did not take the whole response");
       }
     } catch (IOException e) {
-      log.debug("could not write the refusal", e);
+      log.debug("could not write the refusal: {}", e.toString());
     }
     conn.closeConnection(rejection.closeCode(), rejection.reason());
   }
 
-  /** The whole HTTP response for {@code rejection}. */
-  static ByteBuffer response(Rejection rejection) {
+  /** The whole HTTP response for {@code rejection}, with {@code extraHeader} when not null. */
+  static ByteBuffer response(Rejection rejection, String extraHeader) {
     byte[] body = (rejection.reason() + "\n").getBytes(StandardCharsets.UTF_8);
     String head = "HTTP/1.1 " + rejection.httpStatus() + " " + phrase(rejection.httpStatus()) + "\r\n"
         + "Content-Type: text/plain; charset=utf-8\r\n"
         + "Content-Length: " + body.length + "\r\n"
         + "Connection: close\r\n"
+        + (extraHeader == null ? "" : extraHeader + "\r\n")
         + "\r\n";
     byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
     ByteBuffer out = ByteBuffer.allocate(headBytes.length + body.length);

@@ -1,0 +1,219 @@
+package io.wsproxy.javawebsocket.internal.workarounds;
+
+import io.wsproxy.CloseCodes;
+import io.wsproxy.HandshakeRequest;
+import io.wsproxy.Headers;
+import io.wsproxy.Limits;
+import io.wsproxy.Rejection;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads a client's upgrade request before Java-WebSocket sees it, working around three defects of
+ * Java-WebSocket 1.6.0's own request parsing:
+ * <ul>
+ *   <li><b>Unbounded upgrade request.</b> It buffers header bytes without limit while waiting for the
+ *       blank line. Here the header section is capped at {@code maxHandshakeHeaderBytes} plus
+ *       {@link #REQUEST_LINE_ALLOWANCE} (431 beyond), and what the client sends after it while the
+ *       endpoint decides at {@link #EARLY_BYTES} more (the connection is closed beyond).</li>
+ *   <li><b>Joined repeated headers.</b> It joins a repeated header's values with {@code "; "}, so two
+ *       {@code Host} headers became one value and reached the upstream as
+ *       {@code X-Forwarded-Host: a; b}. Here every field line stays its own value.</li>
+ *   <li><b>Loose validation.</b> It accepts a missing or repeated {@code Host}, {@code Connection}
+ *       without {@code upgrade}, any {@code Upgrade}, a key of any length, and a body; and it answers
+ *       an unsupported version with 404. Here those get 400, a wrong method 405, and a version other
+ *       than 13 gets 426 with {@code Sec-WebSocket-Version: 13} (RFC 6455 section 4.2.2), all
+ *       before the endpoint or any upstream is involved.</li>
+ * </ul>
+ *
+ * <p>Used by one connection's worker thread at a time (Java-WebSocket decodes a connection on one
+ * worker); not thread-safe.
+ */
+public final class UpgradeRequestReader {
+
+  /** Room for the request line and line ends on top of the header size limit: 8 KiB. */
+  public static final int REQUEST_LINE_ALLOWANCE = 8 * Limits.KIB;
+  /** Bytes a client may send after its request while the endpoint decides: 64 KiB. */
+  public static final int EARLY_BYTES = 64 * Limits.KIB;
+
+  static final Rejection TOO_LARGE =
+      new Rejection(431, CloseCodes.BAD_REQUEST, "Request header fields too large");
+
+  /** What reading has come to. */
+  public enum Progress { INCOMPLETE, COMPLETE, HEADERS_TOO_LARGE, TOO_MUCH_DATA }
+
+  /** What {@link #parse} found. */
+  public sealed interface Outcome permits Parsed, Refusal {}
+
+  /** A well-formed request for the endpoint. */
+  public record Parsed(HandshakeRequest request) implements Outcome {}
+
+  /** A refusal and the one extra response header it needs ({@code null} for none). */
+  public record Refusal(Rejection rejection, String extraHeader) implements Outcome {}
+
+  private static final byte[] END_OF_HEADERS = {'\r', '\n', '\r', '\n'};
+
+  private final Limits limits;
+  private final int maxHeaderSection;
+  private byte[] bytes = new byte[1024];
+  private int length;
+  private int headerEnd = -1; // index just past the blank line, once seen
+
+  public UpgradeRequestReader(Limits limits) {
+    this.limits = limits;
+    this.maxHeaderSection = limits.maxHandshakeHeaderBytes() + REQUEST_LINE_ALLOWANCE;
+  }
+
+  /** Copies {@code src}'s remaining bytes (the caller's buffer is reused by Java-WebSocket). */
+  public Progress append(ByteBuffer src) {
+    int n = src.remaining();
+    int bound = (headerEnd < 0 ? maxHeaderSection : headerEnd) + EARLY_BYTES;
+    if ((long) length + n > bound) {
+      return headerEnd < 0 ? Progress.HEADERS_TOO_LARGE : Progress.TOO_MUCH_DATA;
+    }
+    if (length + n > bytes.length) {
+      bytes = Arrays.copyOf(bytes, Math.max(length + n, bytes.length * 2));
+    }
+    src.get(bytes, length, n);
+    int from = Math.max(0, length - 3);
+    length += n;
+    if (headerEnd < 0) {
+      headerEnd = find(from);
+      if (headerEnd < 0) {
+        return length > maxHeaderSection ? Progress.HEADERS_TOO_LARGE : Progress.INCOMPLETE;
+      }
+      if (headerEnd > maxHeaderSection) {
+        return Progress.HEADERS_TOO_LARGE;
+      }
+    }
+    return Progress.COMPLETE;
+  }
+
+  private int find(int from) {
+    outer:
+    for (int i = from; i + END_OF_HEADERS.length <= length; i++) {
+      for (int j = 0; j < END_OF_HEADERS.length; j++) {
+        if (bytes[i + j] != END_OF_HEADERS[j]) {
+          continue outer;
+        }
+      }
+      return i + END_OF_HEADERS.length;
+    }
+    return -1;
+  }
+
+  /** Everything read so far (request and early bytes), as a new buffer of at least {@code min}. */
+  public ByteBuffer held(int min) {
+    ByteBuffer out = ByteBuffer.allocate(Math.max(min, length));
+    out.put(bytes, 0, length).flip();
+    return out;
+  }
+
+  /** The refusal for a request over the size limit. */
+  public static Refusal tooLarge() {
+    return new Refusal(TOO_LARGE, null);
+  }
+
+  /**
+   * Parses and checks the complete request (after {@link Progress#COMPLETE}): a
+   * {@link HandshakeRequest} for the endpoint, or the {@link Refusal} to answer.
+   */
+  public Outcome parse(InetSocketAddress remote, boolean secure) {
+    String head = new String(bytes, 0, headerEnd - 4, StandardCharsets.ISO_8859_1);
+    String[] lines = head.split("\r\n", -1);
+    String[] requestLine = lines[0].split(" ", -1);
+    if (requestLine.length != 3 || !requestLine[1].startsWith("/")) {
+      return bad("Malformed request line");
+    }
+    if (!requestLine[2].equals("HTTP/1.1")) {
+      return bad("HTTP/1.1 required");
+    }
+    if (!requestLine[0].equals("GET")) {
+      return new Refusal(new Rejection(405, CloseCodes.BAD_REQUEST, "Method not allowed"), null);
+    }
+    if (lines.length - 1 > limits.maxHandshakeHeaders()) {
+      return new Refusal(TOO_LARGE, null);
+    }
+    Headers.Builder headers = Headers.builder();
+    long headerBytes = 0;
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      if (colon <= 0 || lines[i].charAt(0) == ' ' || lines[i].charAt(0) == '\t'
+          || lines[i].charAt(colon - 1) == ' ') {
+        return bad("Malformed header field"); // no obsolete line folding, no space before ':'
+      }
+      String name = lines[i].substring(0, colon);
+      String value = lines[i].substring(colon + 1).strip();
+      headerBytes += name.length() + value.length();
+      headers.add(name, value);
+    }
+    if (headerBytes > limits.maxHandshakeHeaderBytes()) {
+      return new Refusal(TOO_LARGE, null);
+    }
+    Headers h = headers.build();
+    Refusal refusal = check(h);
+    if (refusal != null) {
+      return refusal;
+    }
+    try {
+      return new Parsed(HandshakeRequest.builder().target(requestLine[1]).headers(h)
+          .remoteAddress(remote).secure(secure).build());
+    } catch (RuntimeException e) {
+      return bad("Malformed request target");
+    }
+  }
+
+  private static Refusal check(Headers h) {
+    if (h.all("Host").size() != 1 || h.all("Host").get(0).isEmpty()) {
+      return bad("Exactly one Host header required");
+    }
+    if (!hasToken(h.all("Upgrade"), "websocket")) {
+      return bad("Upgrade: websocket required");
+    }
+    if (!hasToken(h.all("Connection"), "upgrade")) {
+      return bad("Connection: upgrade required");
+    }
+    List<String> version = h.all("Sec-WebSocket-Version");
+    if (version.size() != 1 || !version.get(0).equals("13")) {
+      return new Refusal(new Rejection(426, CloseCodes.BAD_REQUEST, "WebSocket version 13 required"),
+          "Sec-WebSocket-Version: 13");
+    }
+    List<String> key = h.all("Sec-WebSocket-Key");
+    if (key.size() != 1 || !isSixteenBytes(key.get(0))) {
+      return bad("Invalid Sec-WebSocket-Key");
+    }
+    if (!h.all("Transfer-Encoding").isEmpty()
+        || h.all("Content-Length").stream().anyMatch(v -> !v.equals("0"))) {
+      return bad("An upgrade request has no body");
+    }
+    return null;
+  }
+
+  private static boolean hasToken(List<String> values, String token) {
+    for (String v : values) {
+      for (String t : v.split(",")) {
+        if (t.strip().toLowerCase(Locale.ROOT).equals(token)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean isSixteenBytes(String key) {
+    try {
+      return key.length() == 24 && Base64.getDecoder().decode(key).length == 16;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static Refusal bad(String reason) {
+    return new Refusal(Rejection.badRequest(reason), null);
+  }
+}
