@@ -23,10 +23,15 @@ public final class Limits {
   public static final int DEFAULT_MAX_MESSAGE_SIZE = 4 * MIB;
   /** Outbound bytes queued toward one side before the bridge pushes back: 16 MiB. */
   public static final long DEFAULT_MAX_QUEUED_BYTES = 16L * MIB;
-  /** Client frames held while the upstream connects: 1,024 frames. */
-  public static final int DEFAULT_EARLY_FRAMES = 1024;
-  /** Client bytes held while the upstream connects: 4 MiB. */
+  /**
+   * Bytes of early messages held for one connection (accept-first: the client's while the upstream
+   * connects; connect-first: the upstream's until the client's 101 is written): 4 MiB. Each message
+   * counts its payload plus {@value #EARLY_MESSAGE_OVERHEAD} bytes, so 5,000 small messages fit and
+   * a flood of empty ones does not.
+   */
   public static final long DEFAULT_EARLY_BYTES = 4L * MIB;
+  /** What one held early message costs beyond its payload, in bytes: 64. */
+  public static final int EARLY_MESSAGE_OVERHEAD = 64;
   /** Total size of the upgrade request's header fields: 16 KiB. */
   public static final int DEFAULT_MAX_HANDSHAKE_HEADER_BYTES = 16 * KIB;
   /** Number of header fields in the upgrade request: 100. */
@@ -41,8 +46,13 @@ public final class Limits {
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
   /** Open client connections per proxy: 10,000. */
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
-  /** Open client connections per client address: 256. */
-  public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
+  /**
+   * Open client connections per client address (after trusted proxies): 0, meaning no cap. Behind a
+   * load balancer or a NAT every client shares one address, so a cap there must be set knowingly.
+   */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 0;
+  /** Upgrade requests being decided at once (auth, upstream dial) per endpoint: 1,024. */
+  public static final int DEFAULT_MAX_PENDING_HANDSHAKES = 1024;
 
   /** The defaults. */
   public static final Limits DEFAULTS = builder().build();
@@ -50,7 +60,6 @@ public final class Limits {
   private final int maxFrameSize;
   private final int maxMessageSize;
   private final long maxQueuedBytes;
-  private final int earlyFrames;
   private final long earlyBytes;
   private final int maxHandshakeHeaderBytes;
   private final int maxHandshakeHeaders;
@@ -60,12 +69,12 @@ public final class Limits {
   private final Duration closeTimeout;
   private final int maxConnections;
   private final int maxConnectionsPerAddress;
+  private final int maxPendingHandshakes;
 
   private Limits(Builder b) {
     this.maxFrameSize = b.maxFrameSize;
     this.maxMessageSize = b.maxMessageSize;
     this.maxQueuedBytes = b.maxQueuedBytes;
-    this.earlyFrames = b.earlyFrames;
     this.earlyBytes = b.earlyBytes;
     this.maxHandshakeHeaderBytes = b.maxHandshakeHeaderBytes;
     this.maxHandshakeHeaders = b.maxHandshakeHeaders;
@@ -75,6 +84,7 @@ public final class Limits {
     this.closeTimeout = b.closeTimeout;
     this.maxConnections = b.maxConnections;
     this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
+    this.maxPendingHandshakes = b.maxPendingHandshakes;
   }
 
   public static Builder builder() {
@@ -84,11 +94,12 @@ public final class Limits {
   public Builder toBuilder() {
     return new Builder()
         .maxFrameSize(maxFrameSize).maxMessageSize(maxMessageSize).maxQueuedBytes(maxQueuedBytes)
-        .earlyFrames(earlyFrames).earlyBytes(earlyBytes)
+        .earlyBytes(earlyBytes)
         .maxHandshakeHeaderBytes(maxHandshakeHeaderBytes).maxHandshakeHeaders(maxHandshakeHeaders)
         .handshakeTimeout(handshakeTimeout).connectTimeout(connectTimeout)
         .idleTimeout(idleTimeout).closeTimeout(closeTimeout)
-        .maxConnections(maxConnections).maxConnectionsPerAddress(maxConnectionsPerAddress);
+        .maxConnections(maxConnections).maxConnectionsPerAddress(maxConnectionsPerAddress)
+        .maxPendingHandshakes(maxPendingHandshakes);
   }
 
   /** Largest frame payload, in bytes; larger frames close the sender with 1009. */
@@ -100,8 +111,6 @@ public final class Limits {
   /** High-water mark of bytes queued toward one side; the bridge resumes reading below half of it. */
   public long maxQueuedBytes() { return maxQueuedBytes; }
 
-  /** Most client frames held while the upstream connects. */
-  public int earlyFrames() { return earlyFrames; }
 
   /** Most client bytes held while the upstream connects. */
   public long earlyBytes() { return earlyBytes; }
@@ -130,15 +139,19 @@ public final class Limits {
   /** Most open client connections from one client address. */
   public int maxConnectionsPerAddress() { return maxConnectionsPerAddress; }
 
+  /** Upgrade requests being decided at once; over it a new one gets 503. */
+  public int maxPendingHandshakes() { return maxPendingHandshakes; }
+
   @Override
   public String toString() {
     return "Limits{maxFrameSize=" + maxFrameSize + ", maxMessageSize=" + maxMessageSize
-        + ", maxQueuedBytes=" + maxQueuedBytes + ", earlyFrames=" + earlyFrames
+        + ", maxQueuedBytes=" + maxQueuedBytes
         + ", earlyBytes=" + earlyBytes + ", maxHandshakeHeaderBytes=" + maxHandshakeHeaderBytes
         + ", maxHandshakeHeaders=" + maxHandshakeHeaders + ", handshakeTimeout=" + handshakeTimeout
         + ", connectTimeout=" + connectTimeout + ", idleTimeout=" + idleTimeout
         + ", closeTimeout=" + closeTimeout + ", maxConnections=" + maxConnections
-        + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress + "}";
+        + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress
+        + ", maxPendingHandshakes=" + maxPendingHandshakes + "}";
   }
 
   /** Builds {@link Limits}; every setter validates its argument and names the field. */
@@ -146,7 +159,6 @@ public final class Limits {
     private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
     private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
     private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
-    private int earlyFrames = DEFAULT_EARLY_FRAMES;
     private long earlyBytes = DEFAULT_EARLY_BYTES;
     private int maxHandshakeHeaderBytes = DEFAULT_MAX_HANDSHAKE_HEADER_BYTES;
     private int maxHandshakeHeaders = DEFAULT_MAX_HANDSHAKE_HEADERS;
@@ -156,6 +168,7 @@ public final class Limits {
     private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+    private int maxPendingHandshakes = DEFAULT_MAX_PENDING_HANDSHAKES;
 
     private Builder() {}
 
@@ -171,11 +184,6 @@ public final class Limits {
 
     public Builder maxQueuedBytes(long bytes) {
       this.maxQueuedBytes = positive("maxQueuedBytes", bytes);
-      return this;
-    }
-
-    public Builder earlyFrames(int frames) {
-      this.earlyFrames = positive("earlyFrames", frames);
       return this;
     }
 
@@ -220,8 +228,14 @@ public final class Limits {
       return this;
     }
 
+    /** 0 (the default) disables the per-address cap. */
     public Builder maxConnectionsPerAddress(int count) {
-      this.maxConnectionsPerAddress = positive("maxConnectionsPerAddress", count);
+      this.maxConnectionsPerAddress = notNegative("maxConnectionsPerAddress", count);
+      return this;
+    }
+
+    public Builder maxPendingHandshakes(int count) {
+      this.maxPendingHandshakes = positive("maxPendingHandshakes", count);
       return this;
     }
 

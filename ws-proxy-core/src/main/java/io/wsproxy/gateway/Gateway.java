@@ -16,13 +16,15 @@ import io.wsproxy.OriginFilter;
 import io.wsproxy.Principal;
 import io.wsproxy.RejectionMode;
 import io.wsproxy.TrustedProxies;
-import io.wsproxy.spi.WsChannel;
+import io.wsproxy.EndpointBuilder;
+import io.wsproxy.HandshakeOptions;
+import io.wsproxy.spi.PendingHandshake;
 import io.wsproxy.spi.WsEndpoint;
-import io.wsproxy.spi.WsListener;
 import io.wsproxy.gateway.internal.GatewayCore;
 import io.wsproxy.gateway.internal.Settings;
-import io.wsproxy.internal.ForwardedHeaders;
-import io.wsproxy.internal.HandshakePipeline;
+import io.wsproxy.internal.AcceptingHandshake;
+import io.wsproxy.internal.Admission;
+import io.wsproxy.internal.Admissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -146,22 +148,20 @@ public final class Gateway implements WsEndpoint, AutoCloseable {
   public static final String AGENT_REQUEST_EVENT = "agent.request";
 
   private final Builder config;
-  private final HandshakePipeline pipeline;
+  private final HandshakeOptions options;
+  private final Admission admission;
   private final GatewayCore core;
 
   private Gateway(Builder b) {
     this.config = b.copy();
-    Settings settings = new Settings(b.protocol, b.limits, b.maxJsonDepth, b.ratePerSecond,
+    this.options = b.handshakeOptions();
+    Settings settings = new Settings(b.protocol, options.limits(), b.maxJsonDepth, b.ratePerSecond,
         b.rateBurst, b.rateCloseAfter, b.pingInterval, b.clientTimeout, b.authTimeout,
         b.maxAuthFailures, b.messageAuth, b.ticker, b.listener, b.gson, b.version,
         b.maxSessionsPerClient, b.maxAgents, b.agentRequestTimeout);
     this.core = new GatewayCore(settings, this);
-    ForwardedHeaders.Policy forwarding = ForwardedHeaders.Policy.of(b.trustedProxies)
-        .withIdentityHeaders(b.identityHeaders);
-    // routes == null: a gateway accepts without routing; the pipeline warns when every origin is
-    // allowed while auth is on
-    this.pipeline = new HandshakePipeline(forwarding, b.originFilter, b.authValidator, null,
-        b.limits, core.handshakeListener(), core.limiter());
+    // no routes: a gateway accepts without routing
+    this.admission = Admissions.of(options, null, null, core.handshakeListener(), core.limiter());
   }
 
   /** A new builder with the secure defaults. */
@@ -174,27 +174,21 @@ public final class Gateway implements WsEndpoint, AutoCloseable {
     return config.copy();
   }
 
+  /** Runs the handshake pipeline; the gateway answers clients at once (it has no upstream). */
   @Override
-  public CompletionStage<HandshakeDecision> handshake(HandshakeRequest request) {
+  public PendingHandshake handshake(HandshakeRequest request, Object affinity) {
     Objects.requireNonNull(request, "request");
-    return pipeline.run(request);
-  }
-
-  @Override
-  public WsListener open(WsChannel client, HandshakeDecision.Accept accept) {
-    Objects.requireNonNull(client, "client");
-    Objects.requireNonNull(accept, "accept");
-    return core.open(client, accept);
+    return AcceptingHandshake.start(admission, request, core::open);
   }
 
   @Override
   public Limits limits() {
-    return config.limits;
+    return options.limits();
   }
 
   @Override
   public RejectionMode rejectionMode() {
-    return config.rejectionMode;
+    return options.rejectionMode();
   }
 
   /** The wire protocol of this gateway. */
@@ -294,14 +288,8 @@ public final class Gateway implements WsEndpoint, AutoCloseable {
    * Configures a {@link Gateway}. Not thread-safe. Every setter validates its argument at once and
    * names the field in the exception.
    */
-  public static final class Builder {
+  public static final class Builder extends EndpointBuilder<Builder> {
     private GatewayProtocol protocol = GatewayProtocol.ENVELOPE;
-    private OriginFilter originFilter = OriginFilter.allowAll();
-    private AuthValidator authValidator = AuthValidator.none();
-    private TrustedProxies trustedProxies = TrustedProxies.none();
-    private List<String> identityHeaders = List.of();
-    private Limits limits = DEFAULT_LIMITS;
-    private RejectionMode rejectionMode = RejectionMode.HTTP_STATUS;
     private CredentialsValidator messageAuth;
     private Duration authTimeout = DEFAULT_AUTH_TIMEOUT;
     private int maxAuthFailures = DEFAULT_MAX_AUTH_FAILURES;
@@ -319,17 +307,18 @@ public final class Gateway implements WsEndpoint, AutoCloseable {
     private int maxAgents = DEFAULT_MAX_AGENTS;
     private Duration agentRequestTimeout = DEFAULT_AGENT_REQUEST_TIMEOUT;
 
-    private Builder() {}
+    private Builder() {
+      super(DEFAULT_LIMITS);
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
 
     private Builder copy() {
-      Builder b = new Builder();
+      Builder b = new Builder().handshakeOptions(handshakeOptions());
       b.protocol = protocol;
-      b.originFilter = originFilter;
-      b.authValidator = authValidator;
-      b.trustedProxies = trustedProxies;
-      b.identityHeaders = identityHeaders;
-      b.limits = limits;
-      b.rejectionMode = rejectionMode;
       b.messageAuth = messageAuth;
       b.authTimeout = authTimeout;
       b.maxAuthFailures = maxAuthFailures;
@@ -352,59 +341,6 @@ public final class Gateway implements WsEndpoint, AutoCloseable {
     /** The wire protocol; {@link GatewayProtocol#ENVELOPE} by default. */
     public Builder protocol(GatewayProtocol protocol) {
       this.protocol = Objects.requireNonNull(protocol, "protocol");
-      return this;
-    }
-
-    /**
-     * The handshake's origin check; by default every origin is allowed
-     * ({@link OriginFilter#allowAll()}), and a warning is logged when that is combined with an auth
-     * validator. Browsers' pages should be limited with {@link OriginFilter#allowList}.
-     */
-    public Builder originFilter(OriginFilter filter) {
-      this.originFilter = Objects.requireNonNull(filter, "originFilter");
-      return this;
-    }
-
-    /**
-     * The handshake's authentication, exactly as for the proxy. A client it accepts with a
-     * non-anonymous {@link Principal} is authenticated from the start. By default everyone is
-     * accepted as {@link Principal#ANONYMOUS}.
-     */
-    public Builder authValidator(AuthValidator validator) {
-      this.authValidator = Objects.requireNonNull(validator, "authValidator");
-      return this;
-    }
-
-    /** The peers whose forwarding headers are believed; none by default. */
-    public Builder trustedProxies(TrustedProxies trusted) {
-      this.trustedProxies = Objects.requireNonNull(trusted, "trustedProxies");
-      return this;
-    }
-
-    /**
-     * Headers that assert who the user is (for example a VPN's {@code Tailscale-User-Login}), for
-     * {@link AuthValidator#identityHeader}: dropped from every peer that is not a trusted proxy, so a
-     * client cannot forge them. None by default.
-     */
-    public Builder identityHeaders(String... names) {
-      List<String> list = List.of(names);
-      ForwardedHeaders.Policy.of(TrustedProxies.none()).withIdentityHeaders(list); // validates
-      this.identityHeaders = list;
-      return this;
-    }
-
-    /**
-     * Sizes and timeouts for the transport and the gateway, including the connection caps (total
-     * and per client address, refused with 429 / 4429); {@link #DEFAULT_LIMITS} by default.
-     */
-    public Builder limits(Limits limits) {
-      this.limits = Objects.requireNonNull(limits, "limits");
-      return this;
-    }
-
-    /** How refused handshakes are answered; {@link RejectionMode#HTTP_STATUS} by default. */
-    public Builder rejectionMode(RejectionMode mode) {
-      this.rejectionMode = Objects.requireNonNull(mode, "rejectionMode");
       return this;
     }
 

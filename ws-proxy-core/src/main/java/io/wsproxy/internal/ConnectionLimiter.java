@@ -31,16 +31,17 @@ public final class ConnectionLimiter {
   private final AtomicInteger total = new AtomicInteger();
   private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
 
+  /** @param maxPerAddress the per-address cap; 0 for none */
   public ConnectionLimiter(int maxConnections, int maxPerAddress) {
     if (maxConnections <= 0) {
       throw new IllegalArgumentException("maxConnections must be positive: " + maxConnections);
     }
-    if (maxPerAddress <= 0) {
-      throw new IllegalArgumentException("maxConnectionsPerAddress must be positive: "
+    if (maxPerAddress < 0) {
+      throw new IllegalArgumentException("maxConnectionsPerAddress must not be negative: "
           + maxPerAddress);
     }
     this.maxConnections = maxConnections;
-    this.maxPerAddress = maxPerAddress;
+    this.maxPerAddress = maxPerAddress == 0 ? Integer.MAX_VALUE : maxPerAddress;
   }
 
   /** A limiter with {@link Limits#maxConnections()} and {@link Limits#maxConnectionsPerAddress()}. */

@@ -1,5 +1,6 @@
 package io.wsproxy.gateway;
 
+import io.wsproxy.spi.Text;
 import io.wsproxy.spi.WsChannel;
 import java.nio.ByteBuffer;
 import java.util.concurrent.BlockingQueue;
@@ -20,15 +21,21 @@ final class FakeChannel implements WsChannel {
   volatile long queuedBytes;
 
   @Override
-  public void sendText(String text) {
+  public boolean sendText(Text text) {
     if (!closed.isDone()) {
-      sent.add(text);
+      sent.add(text.asString());
     }
+    return queuedBytes == 0;
   }
 
   @Override
-  public void sendBinary(ByteBuffer data) {
+  public boolean sendBinary(ByteBuffer data) {
     throw new AssertionError("the gateway never sends binary");
+  }
+
+  @Override
+  public boolean isWritable() {
+    return queuedBytes == 0;
   }
 
   @Override

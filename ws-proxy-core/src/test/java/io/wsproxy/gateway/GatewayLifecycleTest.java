@@ -9,6 +9,8 @@ import io.wsproxy.CloseCodes;
 import io.wsproxy.HandshakeDecision;
 import io.wsproxy.Headers;
 import io.wsproxy.Rejection;
+import io.wsproxy.spi.PendingHandshake;
+import io.wsproxy.spi.WsListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -71,21 +73,23 @@ class GatewayLifecycleTest {
   }
 
   @Test
-  void capsConnectionsPerAddressAndFreesTheSlotOnDisconnect() throws Exception {
+  void capsConnectionsPerAddressFromTheHandshakeOnAndFreesTheSlotOnDisconnect() throws Exception {
     try (Gateway g = Gateway.builder().limits(Gateway.DEFAULT_LIMITS.toBuilder()
         .maxConnectionsPerAddress(1).build()).build()) {
-      HandshakeDecision.Accept first = (HandshakeDecision.Accept) TestClient.handshake(g, Headers.EMPTY);
-      HandshakeDecision.Accept raced = (HandshakeDecision.Accept) TestClient.handshake(g, Headers.EMPTY);
-      FakeChannel firstChannel = new FakeChannel();
-      io.wsproxy.WsListener firstListener = g.open(firstChannel, first);
-      Rejection full = assertInstanceOf(Rejection.class, TestClient.handshake(g, Headers.EMPTY));
+      PendingHandshake first = TestClient.pending(g, Headers.EMPTY);
+      assertInstanceOf(HandshakeDecision.Accept.class, TestClient.decide(first));
+      Rejection full = assertInstanceOf(Rejection.class, TestClient.handshake(g, Headers.EMPTY),
+          "an accepted handshake holds its slot before it is opened");
       assertEquals(429, full.httpStatus());
-      FakeChannel racedChannel = new FakeChannel();
-      g.open(racedChannel, raced);
-      assertEquals(CloseCodes.TOO_MANY_REQUESTS, racedChannel.awaitClose().code(),
-          "a handshake that passed the check before the slot was taken is closed at open");
+      FakeChannel firstChannel = new FakeChannel();
+      WsListener firstListener = first.open(firstChannel);
+      assertInstanceOf(Rejection.class, TestClient.handshake(g, Headers.EMPTY));
       firstListener.onClose(firstChannel, 1000, "", true);
-      assertInstanceOf(HandshakeDecision.Accept.class, TestClient.handshake(g, Headers.EMPTY));
+      PendingHandshake again = TestClient.pending(g, Headers.EMPTY);
+      assertInstanceOf(HandshakeDecision.Accept.class, TestClient.decide(again));
+      again.abandon();
+      assertInstanceOf(HandshakeDecision.Accept.class, TestClient.handshake(g, Headers.EMPTY),
+          "an abandoned handshake gives its slot back");
     }
   }
 
@@ -119,14 +123,15 @@ class GatewayLifecycleTest {
     }).build();
     TestClient a = TestClient.connect(g);
     TestClient b = TestClient.connect(g);
-    HandshakeDecision.Accept late = (HandshakeDecision.Accept) TestClient.handshake(g, Headers.EMPTY);
+    PendingHandshake late = TestClient.pending(g, Headers.EMPTY);
+    assertInstanceOf(HandshakeDecision.Accept.class, TestClient.decide(late));
     g.close();
     g.close();
     assertEquals(CloseCodes.GOING_AWAY, a.channel.awaitClose().code());
     assertEquals(Gateway.SHUTDOWN_REASON, b.channel.awaitClose().reason());
     assertEquals(List.of(1001, 1001), codes);
     FakeChannel lateChannel = new FakeChannel();
-    g.open(lateChannel, late);
+    late.open(lateChannel);
     assertEquals(CloseCodes.GOING_AWAY, lateChannel.awaitClose().code());
     assertTrue(g.clients().isEmpty());
   }

@@ -1,5 +1,6 @@
 package io.wsproxy.internal;
 
+import io.wsproxy.spi.Text;
 import io.wsproxy.spi.WsChannel;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -19,8 +20,12 @@ final class FakeChannel implements WsChannel {
   volatile boolean pausable;
   volatile boolean paused;
 
-  @Override public void sendText(String text) { sent.add(text); }
-  @Override public void sendBinary(ByteBuffer data) { sent.add(data); }
+  volatile boolean writable = true;
+
+  /** Records texts as strings, so tests compare them with string literals. */
+  @Override public boolean sendText(Text text) { sent.add(text.asString()); return writable; }
+  @Override public boolean sendBinary(ByteBuffer data) { sent.add(data); return writable; }
+  @Override public boolean isWritable() { return writable; }
   @Override public void sendPing(ByteBuffer data) {}
   @Override public void sendPong(ByteBuffer data) {}
 

@@ -4,6 +4,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.wsproxy.CloseCodes;
 import io.wsproxy.HandshakeDecision;
+import io.wsproxy.internal.Closes;
+import io.wsproxy.spi.Text;
 import io.wsproxy.spi.WsChannel;
 import io.wsproxy.spi.WsListener;
 import io.wsproxy.gateway.AgentRegistry;
@@ -91,22 +93,18 @@ public final class GatewayCore {
 
   // ---- client lifecycle ----
 
-  public WsListener open(WsChannel channel, HandshakeDecision.Accept accept) {
+  /** Serves an accepted client; {@code permit} is its connection slot, given back on removal. */
+  public WsListener open(WsChannel channel, HandshakeDecision.Accept accept,
+      ConnectionLimiter.Permit permit) {
     if (closed.get()) {
-      channel.close(CloseCodes.GOING_AWAY, Gateway.SHUTDOWN_REASON);
-      return new WsListener() {};
-    }
-    // the handshake only checked the caps; the slot is taken here and given back on removal
-    ConnectionLimiter.Admission admission = limiter.tryAcquire(accept.clientAddress());
-    if (admission instanceof ConnectionLimiter.Refused refused) {
-      log.info("refused {}: {}", accept.clientAddress(), refused.rejection().reason());
-      channel.close(refused.rejection().closeCode(), refused.rejection().reason());
+      permit.release();
+      Closes.close(channel, CloseCodes.GOING_AWAY, Gateway.SHUTDOWN_REASON);
       return new WsListener() {};
     }
     boolean authenticated = settings.messageAuth() == null || !accept.principal().isAnonymous();
     long now = now();
     ClientState client = new ClientState(UUID.randomUUID().toString(), channel, accept,
-        (ConnectionLimiter.Permit) admission, authenticated,
+        permit, authenticated,
         new TokenBucket(settings.ratePerSecond(), settings.rateBurst(), now), now);
     clients.put(client.id, client);
     if (!authenticated) {
@@ -126,8 +124,8 @@ public final class GatewayCore {
     }
     return new WsListener() {
       @Override
-      public void onText(WsChannel ch, String text) {
-        dispatcher.onText(client, text);
+      public void onText(WsChannel ch, Text text) {
+        dispatcher.onText(client, text.asString());
       }
 
       @Override
@@ -161,7 +159,7 @@ public final class GatewayCore {
   void closeClient(ClientState client, int code, String reason) {
     if (client.closed.compareAndSet(false, true)) {
       remove(client, code, reason);
-      client.channel.close(code, reason);
+      Closes.close(client.channel, code, reason);
     }
   }
 
@@ -221,9 +219,9 @@ public final class GatewayCore {
     if (client.closed.get()) {
       return;
     }
-    client.channel.sendText(text);
+    boolean writable = client.channel.sendText(Text.of(text));
     counters.messageOut();
-    if (client.channel.queuedBytes() > settings.limits().maxQueuedBytes()) {
+    if (!writable && client.channel.queuedBytes() > settings.limits().maxQueuedBytes()) {
       log.debug("client {} does not read its messages; closing it", client.id);
       closeClient(client, Gateway.CLOSE_SLOW_CONSUMER, "Slow consumer");
     }
