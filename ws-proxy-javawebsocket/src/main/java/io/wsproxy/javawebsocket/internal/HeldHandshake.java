@@ -60,13 +60,14 @@ final class HeldHandshake {
   // worker thread only (published to the deciding thread through the monitor)
   private WebSocketServer.WebSocketWorker worker;
   private ByteBuffer marker;
-  private boolean released;
+  private volatile boolean released;
 
   // guarded by this
   private State state = State.READING;
   private PendingHandshake pending;
   private HandshakeDecision decision;
   private Future<?> timeout;
+  private boolean opened;
 
   HeldHandshake(GuardedConnection conn, ServerHandshakes handshakes) {
     this.conn = conn;
@@ -223,15 +224,25 @@ final class HeldHandshake {
     }
   }
 
-  /** The worker's handshake hook: the decision that released this connection, or {@code null}. */
+  /**
+   * The decision that released this connection (for the handshake hook and {@code onOpen}), or
+   * {@code null} before the release.
+   */
   synchronized HandshakeDecision decision() {
-    return state == State.RELEASED ? decision : null;
+    return released ? decision : null;
   }
 
-  /** Opens the endpoint for the client's channel (after an acceptance's 101). */
+  /**
+   * Opens the endpoint for the client's channel (after an acceptance's 101); {@code null} when the
+   * connection closed first, in which case the handshake was abandoned instead.
+   */
   WsListener open(WsChannel channel) {
     PendingHandshake p;
     synchronized (this) {
+      if (state == State.CLOSED) {
+        return null;
+      }
+      opened = true;
       p = pending;
     }
     return p.open(channel);
@@ -248,17 +259,19 @@ final class HeldHandshake {
     }
   }
 
-  /** Any thread: the connection closed; abandons a handshake still pending (no-op once open). */
+  /**
+   * Any thread: the connection closed. A handshake not opened yet is abandoned, even after its 101
+   * (the client may leave between the 101 and {@code onOpen}); {@link #open} then opens nothing, so
+   * exactly one of the two ends it.
+   */
   void connectionClosed() {
     PendingHandshake p;
     synchronized (this) {
-      if (state != State.RELEASED) {
-        state = State.CLOSED;
-      }
+      state = State.CLOSED;
       if (timeout != null) {
         timeout.cancel(false);
       }
-      p = pending;
+      p = opened ? null : pending;
     }
     if (p != null) {
       p.abandon();

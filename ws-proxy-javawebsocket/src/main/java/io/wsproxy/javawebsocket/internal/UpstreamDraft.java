@@ -51,9 +51,9 @@ final class UpstreamDraft extends StrictDraft {
     for (String p : offered) {
       out.add(new Protocol(p));
     }
-    if (out.isEmpty()) {
-      out.add(new Protocol("")); // offer none, accept an answer naming none
-    }
+    // never offered (Java-WebSocket offers only non-empty ones), it accepts an answer naming none,
+    // which RFC 6455 allows whatever the offer; an answer naming one not offered is refused above
+    out.add(new Protocol(""));
     return out;
   }
 
