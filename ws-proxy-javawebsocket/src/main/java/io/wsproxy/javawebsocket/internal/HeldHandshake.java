@@ -67,12 +67,30 @@ final class HeldHandshake {
   private PendingHandshake pending;
   private HandshakeDecision decision;
   private Future<?> timeout;
+  private final Future<?> readTimeout;
   private boolean opened;
 
   HeldHandshake(GuardedConnection conn, ServerHandshakes handshakes) {
     this.conn = conn;
     this.handshakes = handshakes;
     this.reader = new UpgradeRequestReader(handshakes.endpoint().limits());
+    this.readTimeout = handshakes.timer().schedule(handshakes.endpoint().limits().handshakeTimeout(),
+        this::readTimedOut);
+  }
+
+  /**
+   * Timer: the client did not finish its upgrade request within the handshake timeout (a slow or
+   * idle socket); it is dropped. Nothing is written: the selector may be using the channel.
+   */
+  private void readTimedOut() {
+    synchronized (this) {
+      if (state != State.READING) {
+        return;
+      }
+    }
+    log.debug("no complete upgrade request from {} within {}; dropping it",
+        conn.getRemoteSocketAddress(), handshakes.endpoint().limits().handshakeTimeout());
+    conn.closeConnection(org.java_websocket.framing.CloseFrame.ABNORMAL_CLOSE, "Request timeout");
   }
 
   /** Worker: whether buffers still come here rather than to Java-WebSocket. */
@@ -120,9 +138,10 @@ final class HeldHandshake {
       return; // the socket is already closed
     }
     UpgradeRequestReader.Outcome outcome = reader.parse(remote, conn.hasSSLSupport());
-    if (outcome instanceof UpgradeRequestReader.Refusal refusal) {
-      log.debug("refusing a malformed upgrade request from {}: {}", remote,
-          refusal.rejection().reason());
+    boolean closeCodeMode = handshakes.endpoint().rejectionMode() == RejectionMode.CLOSE_CODE;
+    if (outcome instanceof UpgradeRequestReader.Refusal refusal
+        && !(refusal.wellFormed() && closeCodeMode)) {
+      log.debug("refusing an upgrade request from {}: {}", remote, refusal.rejection().reason());
       refuse(refusal);
       return;
     }
@@ -133,6 +152,11 @@ final class HeldHandshake {
         return;
       }
       state = State.DECIDING;
+      readTimeout.cancel(false);
+    }
+    if (outcome instanceof UpgradeRequestReader.Refusal refusal) {
+      decided(refusal.rejection()); // close-code mode: upgraded, then closed with its code
+      return;
     }
     PendingHandshake p;
     try {
@@ -215,6 +239,7 @@ final class HeldHandshake {
     PendingHandshake p;
     synchronized (this) {
       state = State.CLOSED;
+      readTimeout.cancel(false);
       p = pending;
     }
     released = true; // nothing more is decoded: the connection is closed next
@@ -271,6 +296,7 @@ final class HeldHandshake {
       if (timeout != null) {
         timeout.cancel(false);
       }
+      readTimeout.cancel(false);
       p = opened ? null : pending;
     }
     if (p != null) {

@@ -41,6 +41,9 @@ public final class UpgradeRequestReader {
   /** Bytes a client may send after its request while the endpoint decides: 64 KiB. */
   public static final int EARLY_BYTES = 64 * Limits.KIB;
 
+  /** The reason of a 400 for a request that is not well-formed HTTP. */
+  static final String MALFORMED = "Malformed upgrade request";
+
   static final Rejection TOO_LARGE =
       new Rejection(431, CloseCodes.BAD_REQUEST, "Request header fields too large");
 
@@ -53,8 +56,17 @@ public final class UpgradeRequestReader {
   /** A well-formed request for the endpoint. */
   public record Parsed(HandshakeRequest request) implements Outcome {}
 
-  /** A refusal and the one extra response header it needs ({@code null} for none). */
-  public record Refusal(Rejection rejection, String extraHeader) implements Outcome {}
+  /**
+   * A refusal and the one extra response header it needs ({@code null} for none). {@code wellFormed}:
+   * the request itself is a valid upgrade (only over a limit), so in close-code mode it can still be
+   * upgraded and closed with the rejection's code.
+   */
+  public record Refusal(Rejection rejection, String extraHeader, boolean wellFormed)
+      implements Outcome {
+    public Refusal(Rejection rejection, String extraHeader) {
+      this(rejection, extraHeader, false);
+    }
+  }
 
   private static final byte[] END_OF_HEADERS = {'\r', '\n', '\r', '\n'};
 
@@ -127,8 +139,8 @@ public final class UpgradeRequestReader {
     String head = new String(bytes, 0, headerEnd - 4, StandardCharsets.ISO_8859_1);
     String[] lines = head.split("\r\n", -1);
     String[] requestLine = lines[0].split(" ", -1);
-    if (requestLine.length != 3 || !requestLine[1].startsWith("/")) {
-      return bad("Malformed request line");
+    if (requestLine.length != 3 || !requestLine[1].startsWith("/") || hasControl(lines[0])) {
+      return bad(MALFORMED);
     }
     if (!requestLine[2].equals("HTTP/1.1")) {
       return bad("HTTP/1.1 required");
@@ -136,35 +148,34 @@ public final class UpgradeRequestReader {
     if (!requestLine[0].equals("GET")) {
       return new Refusal(new Rejection(405, CloseCodes.BAD_REQUEST, "Method not allowed"), null);
     }
-    if (lines.length - 1 > limits.maxHandshakeHeaders()) {
-      return new Refusal(TOO_LARGE, null);
-    }
     Headers.Builder headers = Headers.builder();
     long headerBytes = 0;
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
       if (colon <= 0 || lines[i].charAt(0) == ' ' || lines[i].charAt(0) == '\t'
-          || lines[i].charAt(colon - 1) == ' ') {
-        return bad("Malformed header field"); // no obsolete line folding, no space before ':'
+          || lines[i].charAt(colon - 1) == ' ' || hasControl(lines[i])) {
+        // no obsolete line folding, no space before ':', no bare CR, LF or NUL to smuggle a line
+        return bad(MALFORMED);
       }
       String name = lines[i].substring(0, colon);
       String value = lines[i].substring(colon + 1).strip();
       headerBytes += name.length() + value.length();
       headers.add(name, value);
     }
-    if (headerBytes > limits.maxHandshakeHeaderBytes()) {
-      return new Refusal(TOO_LARGE, null);
-    }
     Headers h = headers.build();
     Refusal refusal = check(h);
     if (refusal != null) {
       return refusal;
     }
+    if (lines.length - 1 > limits.maxHandshakeHeaders()
+        || headerBytes > limits.maxHandshakeHeaderBytes()) {
+      return new Refusal(TOO_LARGE, null, true);
+    }
     try {
       return new Parsed(HandshakeRequest.builder().target(requestLine[1]).headers(h)
           .remoteAddress(remote).secure(secure).build());
     } catch (RuntimeException e) {
-      return bad("Malformed request target");
+      return bad(MALFORMED);
     }
   }
 
@@ -192,6 +203,16 @@ public final class UpgradeRequestReader {
       return bad("An upgrade request has no body");
     }
     return null;
+  }
+
+  private static boolean hasControl(String line) {
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == '\r' || c == '\n' || c == 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean hasToken(List<String> values, String token) {
