@@ -15,8 +15,8 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketServerFactory;
 import org.java_websocket.drafts.Draft;
@@ -117,7 +117,7 @@ public final class JavaWebSocketAdapter implements AutoCloseable {
     this.endpoint = b.endpoint;
     this.connectionLostTimeout = b.connectionLostTimeout;
     this.acceptBacklog = b.acceptBacklog;
-    this.handshakes = new ServerHandshakes(endpoint, timer);
+    this.handshakes = new ServerHandshakes(endpoint, timer, b.hostServes);
   }
 
   /** A builder for an adapter serving {@code endpoint}. */
@@ -298,6 +298,7 @@ public final class JavaWebSocketAdapter implements AutoCloseable {
     private final WsEndpoint endpoint;
     private Duration connectionLostTimeout = DEFAULT_CONNECTION_LOST_TIMEOUT;
     private int acceptBacklog = DEFAULT_ACCEPT_BACKLOG;
+    private Predicate<String> hostServes = target -> false;
 
     private Builder(WsEndpoint endpoint) {
       this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -315,6 +316,18 @@ public final class JavaWebSocketAdapter implements AutoCloseable {
             "connectionLostTimeout must be zero or 1 s .. " + Integer.MAX_VALUE + " s: " + timeout);
       }
       this.connectionLostTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Upgrade requests the host's server answers itself, by request target (path and query as sent,
+     * e.g. {@code /app?x=1}): the adapter checks their framing like any other, then hands them to
+     * Java-WebSocket as they are, so the host's {@code onWebsocketHandshakeReceivedAsServer} must
+     * answer them itself (e.g. with {@code super}), and {@link JavaWebSocketAdapter#serves} is
+     * {@code false} for them. Called on a worker thread; must be fast. Default: none.
+     */
+    public Builder hostServes(Predicate<String> requestTarget) {
+      this.hostServes = Objects.requireNonNull(requestTarget, "hostServes");
       return this;
     }
 

@@ -124,7 +124,7 @@ final class HeldHandshake {
       case TOO_MUCH_DATA -> refuse(new UpgradeRequestReader.Refusal(TOO_MUCH_EARLY_DATA, null));
       case COMPLETE -> {
         if (s == State.READING) {
-          start();
+          return start();
         }
       }
       default -> { } // more of the request to come
@@ -132,10 +132,11 @@ final class HeldHandshake {
     return null;
   }
 
-  private void start() {
+  /** Worker: the request is complete; returns its bytes when the host serves it itself. */
+  private ByteBuffer start() {
     InetSocketAddress remote = conn.getRemoteSocketAddress();
     if (remote == null) {
-      return; // the socket is already closed
+      return null; // the socket is already closed
     }
     UpgradeRequestReader.Outcome outcome = reader.parse(remote, conn.hasSSLSupport());
     boolean closeCodeMode = handshakes.endpoint().rejectionMode() == RejectionMode.CLOSE_CODE;
@@ -143,20 +144,29 @@ final class HeldHandshake {
         && !(refusal.wellFormed() && closeCodeMode)) {
       log.debug("refusing an upgrade request from {}: {}", remote, refusal.rejection().reason());
       refuse(refusal);
-      return;
+      return null;
+    }
+    if (outcome instanceof UpgradeRequestReader.Parsed parsed
+        && handshakes.hostServes(parsed.request().pathAndQuery())) {
+      synchronized (this) {
+        state = State.RELEASED;
+        readTimeout.cancel(false);
+      }
+      released = true; // the host's own upgrade: Java-WebSocket and the host's hook take it as is
+      return reader.held(1);
     }
     worker = conn.getWorkerThread();
     marker = markerBuffer();
     synchronized (this) {
       if (state != State.READING) {
-        return;
+        return null;
       }
       state = State.DECIDING;
       readTimeout.cancel(false);
     }
     if (outcome instanceof UpgradeRequestReader.Refusal refusal) {
       decided(refusal.rejection()); // close-code mode: upgraded, then closed with its code
-      return;
+      return null;
     }
     PendingHandshake p;
     try {
@@ -164,7 +174,7 @@ final class HeldHandshake {
     } catch (RuntimeException e) {
       log.warn("the endpoint's handshake failed for {}; refusing it", remote, e);
       decided(ServerHandshakes.FAILED);
-      return;
+      return null;
     }
     boolean closed;
     synchronized (this) {
@@ -176,9 +186,10 @@ final class HeldHandshake {
     }
     if (closed) {
       p.abandon(); // the client left while the endpoint was called
-      return;
+      return null;
     }
     p.decision().whenComplete((d, e) -> decided(d != null ? d : ServerHandshakes.FAILED));
+    return null;
   }
 
   /** A buffer like the ones Java-WebSocket's pool holds, since the worker returns it to the pool. */

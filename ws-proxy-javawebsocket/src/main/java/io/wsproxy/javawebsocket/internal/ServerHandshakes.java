@@ -6,6 +6,7 @@ import io.wsproxy.Rejection;
 import io.wsproxy.spi.WsEndpoint;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.exceptions.InvalidDataException;
@@ -48,12 +49,22 @@ public final class ServerHandshakes {
   private final WsEndpoint endpoint;
   private final Timer timer;
   private final WritabilityWatch watch;
+  private final Predicate<String> hostServes;
   private final AtomicBoolean warnedNotInstalled = new AtomicBoolean();
 
-  public ServerHandshakes(WsEndpoint endpoint, Timer timer) {
+  /**
+   * @param hostServes which request targets (path and query) the host serves itself: those are
+   *                   handed to Java-WebSocket and the host's hook as they are
+   */
+  public ServerHandshakes(WsEndpoint endpoint, Timer timer, Predicate<String> hostServes) {
     this.endpoint = endpoint;
     this.timer = timer;
     this.watch = new WritabilityWatch(timer);
+    this.hostServes = hostServes;
+  }
+
+  boolean hostServes(String requestTarget) {
+    return hostServes.test(requestTarget);
   }
 
   WsEndpoint endpoint() {
