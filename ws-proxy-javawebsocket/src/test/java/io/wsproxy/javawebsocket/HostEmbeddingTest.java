@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsproxy.Limits;
 import io.wsproxy.RejectionMode;
+import io.wsproxy.conformance.TestLog;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.WebSocketHandshakeException;
@@ -24,8 +25,10 @@ import org.java_websocket.handshake.ServerHandshakeBuilder;
 import org.java_websocket.server.WebSocketServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** A host's own {@link WebSocketServer} delegating to the adapter, as the adapter's Javadoc shows. */
+@Isolated // reads the log
 class HostEmbeddingTest {
 
   private static final long WAIT = JdkClient.TIMEOUT.toSeconds();
@@ -139,7 +142,7 @@ class HostEmbeddingTest {
   @Test
   void refusesEveryUpgradeWithOneClearErrorWhenTheAdapterWasNotInstalled() throws Exception {
     TestEndpoint endpoint = new TestEndpoint();
-    String log = LogCapture.during(() -> {
+    String log = TestLog.during(() -> {
       HostServer server = start(endpoint, false);
       for (int i = 0; i < 2; i++) {
         ExecutionException e = assertThrows(ExecutionException.class,

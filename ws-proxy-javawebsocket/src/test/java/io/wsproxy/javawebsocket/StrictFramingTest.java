@@ -7,18 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wsproxy.CloseCodes;
 import io.wsproxy.Limits;
 import io.wsproxy.RejectionMode;
+import io.wsproxy.conformance.TestLog;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * What a misbehaving client gets from the adapter: RFC 6455's close code with the adapter's own
  * reason, one DEBUG line, and never an ERROR or a stack trace in the log (Java-WebSocket logs its
  * own decoding failures as ERROR with stack traces).
  */
+@Isolated // reads the log
 class StrictFramingTest {
 
   private static final long WAIT = JdkClient.TIMEOUT.toSeconds();
@@ -44,8 +47,8 @@ class StrictFramingTest {
   }
 
   /** Runs {@code block} and asserts it logged no ERROR, WARN or stack trace. */
-  private static void quietly(LogCapture.Block block) throws Exception {
-    String log = LogCapture.during(block);
+  private static void quietly(TestLog.Action block) throws Exception {
+    String log = TestLog.during(block);
     assertFalse(log.contains("ERROR") || log.contains("WARN") || log.contains("\tat "), log);
   }
 
