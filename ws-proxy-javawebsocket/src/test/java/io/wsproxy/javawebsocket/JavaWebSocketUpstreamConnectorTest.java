@@ -17,23 +17,16 @@ import io.wsproxy.spi.UpstreamConnectException;
 import io.wsproxy.spi.UpstreamRequest;
 import io.wsproxy.spi.WsChannel;
 import java.io.DataInputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -76,6 +69,14 @@ class JavaWebSocketUpstreamConnectorTest {
         .connectTimeout(timeouts).closeTimeout(timeouts)
         .maxFrameSize(Math.min(maxMessageSize, Limits.DEFAULT_MAX_FRAME_SIZE))
         .maxMessageSize(maxMessageSize).build();
+  }
+
+  /** Dials the raw test server {@code raw} and waits for the channel. */
+  private WsChannel connectTo(ServerSocket raw, RecordingListener listener, Duration timeouts)
+      throws Exception {
+    return connector.connect(request(URI.create("ws://127.0.0.1:" + raw.getLocalPort() + "/"),
+        Headers.EMPTY, List.of(), Limits.DEFAULT_MAX_MESSAGE_SIZE, timeouts), listener)
+        .get(WAIT, TimeUnit.SECONDS);
   }
 
   private static UpstreamConnectException failure(CompletableFuture<WsChannel> future) {
@@ -213,12 +214,10 @@ class JavaWebSocketUpstreamConnectorTest {
   @Test
   void cutsAnUpstreamThatNeverAnswersTheCloseAndEndsItsThreads() throws Exception {
     try (ServerSocket raw = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      CompletableFuture<Void> upstreamDone = CompletableFuture.runAsync(() -> acceptAndIgnore(raw));
+      CompletableFuture<Void> upstreamDone = CompletableFuture.runAsync(() -> RawUpstream.acceptAndIgnore(raw));
       Set<Thread> before = clientThreads();
       RecordingListener listener = new RecordingListener(false);
-      WsChannel channel = connector.connect(request(URI.create("ws://127.0.0.1:"
-          + raw.getLocalPort() + "/"), Headers.EMPTY, List.of(), Limits.DEFAULT_MAX_MESSAGE_SIZE,
-          Duration.ofMillis(300)), listener).get(WAIT, TimeUnit.SECONDS);
+      WsChannel channel = connectTo(raw, listener, Duration.ofMillis(300));
       Set<Thread> started = clientThreads();
       started.removeAll(before);
       assertEquals(2, started.size(), "a read and a write thread: " + started);
@@ -237,11 +236,9 @@ class JavaWebSocketUpstreamConnectorTest {
   @Test
   void keepsTheConnectionUntilTheUpstreamEndsItAfterACloseStartedHere() throws Exception {
     try (ServerSocket raw = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> acceptUpgrade(raw));
+      CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> RawUpstream.acceptUpgrade(raw));
       RecordingListener listener = new RecordingListener(false);
-      WsChannel channel = connector.connect(request(URI.create("ws://127.0.0.1:"
-          + raw.getLocalPort() + "/"), Headers.EMPTY, List.of(), Limits.DEFAULT_MAX_MESSAGE_SIZE,
-          TIMEOUT), listener).get(WAIT, TimeUnit.SECONDS);
+      WsChannel channel = connectTo(raw, listener, TIMEOUT);
       try (Socket upstreamSide = accepted.get(WAIT, TimeUnit.SECONDS)) {
         upstreamSide.setSoTimeout((int) TimeUnit.SECONDS.toMillis(WAIT));
         DataInputStream in = new DataInputStream(upstreamSide.getInputStream());
@@ -293,7 +290,7 @@ class JavaWebSocketUpstreamConnectorTest {
   private void assertInvalid101(String acceptLine, String... extra) throws Exception {
     try (ServerSocket raw = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(
-          () -> acceptUpgrade(raw, acceptLine, extra));
+          () -> RawUpstream.acceptUpgrade(raw, acceptLine, extra));
       RecordingListener listener = new RecordingListener(false);
       UpstreamConnectException e = failure(connector.connect(request(URI.create("ws://127.0.0.1:"
           + raw.getLocalPort() + "/"), Headers.EMPTY, List.of(), Limits.DEFAULT_MAX_MESSAGE_SIZE,
@@ -307,11 +304,9 @@ class JavaWebSocketUpstreamConnectorTest {
   @Test
   void answersNotWritableWhenTheUpstreamStopsReadingAndTellsWhenItDrained() throws Exception {
     try (ServerSocket raw = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> acceptUpgrade(raw));
+      CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> RawUpstream.acceptUpgrade(raw));
       RecordingListener listener = new RecordingListener(false);
-      WsChannel channel = connector.connect(request(URI.create("ws://127.0.0.1:"
-          + raw.getLocalPort() + "/"), Headers.EMPTY, List.of(), Limits.DEFAULT_MAX_MESSAGE_SIZE,
-          TIMEOUT), listener).get(WAIT, TimeUnit.SECONDS);
+      WsChannel channel = connectTo(raw, listener, TIMEOUT);
       try (Socket upstreamSide = accepted.get(WAIT, TimeUnit.SECONDS)) {
         int sent = 0;
         boolean writable = true;
@@ -322,7 +317,7 @@ class JavaWebSocketUpstreamConnectorTest {
         assertFalse(writable, "not writable after " + sent + " MiB");
         assertFalse(channel.isWritable());
         assertTrue(listener.writable.isEmpty(), "onWritable only once drained");
-        CompletableFuture.runAsync(() -> drain(upstreamSide));
+        CompletableFuture.runAsync(() -> RawUpstream.drain(upstreamSide));
         assertEquals(channel, listener.writable.poll(WAIT, TimeUnit.SECONDS));
         assertTrue(channel.isWritable());
       }
@@ -357,70 +352,10 @@ class JavaWebSocketUpstreamConnectorTest {
         .collect(Collectors.toSet());
   }
 
-  private static void drain(Socket s) {
-    byte[] sink = new byte[64 * 1024];
-    try {
-      while (s.getInputStream().read(sink) >= 0) {
-        // read everything the client sends
-      }
-    } catch (IOException e) {
-      // the test ended and closed the socket
-    }
-  }
-
   private static Set<Thread> clientThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().startsWith("WebSocketConnectReadThread-")
             || t.getName().startsWith("WebSocketWriteThread-"))
         .collect(Collectors.toSet());
-  }
-
-  /** Answers one upgrade with 101, then reads and ignores everything until the client goes. */
-  private static void acceptAndIgnore(ServerSocket server) {
-    try (Socket s = acceptUpgrade(server)) {
-      byte[] sink = new byte[1024];
-      while (s.getInputStream().read(sink) >= 0) {
-        // never answer the close
-      }
-    } catch (Exception e) {
-      // the client cut the connection: expected
-    }
-  }
-
-  /** Accepts one connection and answers its upgrade request with 101. */
-  private static Socket acceptUpgrade(ServerSocket server) {
-    return acceptUpgrade(server, null);
-  }
-
-  /**
-   * Accepts one connection and answers its upgrade with a 101 carrying {@code acceptLine} (the
-   * right accept key when {@code null}) and {@code extra} header lines.
-   */
-  private static Socket acceptUpgrade(ServerSocket server, String acceptLine, String... extra) {
-    try {
-      Socket s = server.accept();
-      InputStream in = s.getInputStream();
-      StringBuilder head = new StringBuilder();
-      while (!head.toString().endsWith("\r\n\r\n")) {
-        int b = in.read();
-        if (b < 0) {
-          s.close();
-          throw new EOFException("no upgrade request");
-        }
-        head.append((char) b);
-      }
-      String key = head.toString().lines().filter(l -> l.toLowerCase().startsWith("sec-websocket-key:"))
-          .findFirst().orElseThrow().substring("sec-websocket-key:".length()).trim();
-      byte[] sha1 = MessageDigest.getInstance("SHA-1").digest(
-          (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
-      String accept = acceptLine != null ? acceptLine
-          : "Sec-WebSocket-Accept: " + Base64.getEncoder().encodeToString(sha1) + "\r\n";
-      s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-          + "Connection: Upgrade\r\n" + accept + String.join("", extra) + "\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      return s;
-    } catch (Exception e) {
-      throw new CompletionException(e);
-    }
   }
 }
