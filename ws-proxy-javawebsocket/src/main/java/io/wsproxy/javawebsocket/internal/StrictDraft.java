@@ -21,7 +21,6 @@ import org.java_websocket.handshake.HandshakeBuilder;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
 import org.java_websocket.protocols.IProtocol;
 import org.java_websocket.protocols.Protocol;
-import org.java_websocket.util.Charsetfunctions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,7 +145,7 @@ public class StrictDraft extends Draft_6455 {
       return;
     }
     if (frame.getOpcode() == Opcode.TEXT && !frame.isFin()
-        && !Charsetfunctions.isValidUTF8(frame.getPayloadData())) {
+        && !FrameChecks.isUtf8(frame.getPayloadData())) {
       // Java-WebSocket would reject this first fragment too, after logging an ERROR
       fail(ws, new FrameChecks.Violation(CloseFrame.NO_UTF8, FrameChecks.INVALID_UTF8,
           "first fragment is not UTF-8"));

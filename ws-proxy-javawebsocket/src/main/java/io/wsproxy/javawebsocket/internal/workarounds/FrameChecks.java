@@ -201,13 +201,18 @@ public final class FrameChecks {
     if (!CloseCodes.isSendable(code)) {
       return fail(CloseCodes.PROTOCOL_ERROR, PROTOCOL_ERROR, "close code " + code);
     }
+    return isUtf8(ByteBuffer.wrap(closePayload, 2, closeLength - 2))
+        || fail(CloseCodes.INVALID_PAYLOAD, INVALID_UTF8, "close reason is not UTF-8");
+  }
+
+  /** Whether {@code bytes}' remaining bytes are valid UTF-8 (the buffer is not moved). */
+  public static boolean isUtf8(ByteBuffer bytes) {
     try {
       StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(closePayload, 2, closeLength - 2));
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes.duplicate());
       return true;
     } catch (CharacterCodingException e) {
-      return fail(CloseCodes.INVALID_PAYLOAD, INVALID_UTF8, "close reason is not UTF-8");
+      return false;
     }
   }
 
