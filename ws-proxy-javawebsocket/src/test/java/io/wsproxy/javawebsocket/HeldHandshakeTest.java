@@ -165,8 +165,8 @@ class HeldHandshakeTest {
   @CsvSource(delimiter = '|', value = {
       "two Host headers | GET /echo HTTP/1.1\\r\\nHost: a\\r\\nHost: b\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\nSec-WebSocket-Version: 13 | 400",
       "no Host | GET /echo HTTP/1.1\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\nSec-WebSocket-Version: 13 | 400",
-      "Connection without upgrade | GET /echo HTTP/1.1\\r\\nHost: a\\r\\nUpgrade: websocket\\r\\nConnection: keep-alive\\r\\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\nSec-WebSocket-Version: 13 | 400",
-      "Upgrade h2c | GET /echo HTTP/1.1\\r\\nHost: a\\r\\nUpgrade: h2c\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\nSec-WebSocket-Version: 13 | 400",
+      "Connection without upgrade | GET /echo HTTP/1.1\\r\\nHost: a\\r\\nUpgrade: websocket\\r\\nConnection: keep-alive\\r\\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\nSec-WebSocket-Version: 13 | 426",
+      "Upgrade h2c | GET /echo HTTP/1.1\\r\\nHost: a\\r\\nUpgrade: h2c\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\nSec-WebSocket-Version: 13 | 426",
       "short key | GET /echo HTTP/1.1\\r\\nHost: a\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Key: c2hvcnQ=\\r\\nSec-WebSocket-Version: 13 | 400",
       "version 12 | GET /echo HTTP/1.1\\r\\nHost: a\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\nSec-WebSocket-Version: 12 | 426",
       "POST | POST /echo HTTP/1.1\\r\\nHost: a\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\nSec-WebSocket-Version: 13 | 405",
@@ -178,8 +178,11 @@ class HeldHandshakeTest {
     Socket s = send(request.replace("\\r\\n", "\r\n") + "\r\n\r\n");
     String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(answer.startsWith("HTTP/1.1 " + status + " "), answer);
-    if (status == 426) {
+    if (what.startsWith("version")) {
       assertTrue(answer.contains("\r\nSec-WebSocket-Version: 13\r\n"), answer);
+    }
+    if (status == 405) {
+      assertTrue(answer.contains("\r\nAllow: GET\r\n"), answer);
     }
     assertTrue(endpoint.handshakes.isEmpty(), "the endpoint was asked");
   }

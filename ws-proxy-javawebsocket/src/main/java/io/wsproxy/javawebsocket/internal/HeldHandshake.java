@@ -121,7 +121,7 @@ final class HeldHandshake {
     UpgradeRequestReader.Progress progress = reader.append(buf);
     switch (progress) {
       case HEADERS_TOO_LARGE -> refuse(UpgradeRequestReader.tooLarge());
-      case TOO_MUCH_DATA -> refuse(new UpgradeRequestReader.Refusal(TOO_MUCH_EARLY_DATA, null));
+      case TOO_MUCH_DATA -> refuse(new UpgradeRequestReader.Refusal(TOO_MUCH_EARLY_DATA));
       case COMPLETE -> {
         if (s == State.READING) {
           return start();
@@ -239,7 +239,7 @@ final class HeldHandshake {
     }
     if (d instanceof Rejection r
         && handshakes.endpoint().rejectionMode() == RejectionMode.HTTP_STATUS) {
-      refuse(new UpgradeRequestReader.Refusal(r, null));
+      refuse(new UpgradeRequestReader.Refusal(r));
       return null;
     }
     released = true;
@@ -254,7 +254,7 @@ final class HeldHandshake {
       p = pending;
     }
     released = true; // nothing more is decoded: the connection is closed next
-    HttpRefusal.send(conn, refusal.rejection(), refusal.extraHeader());
+    HttpRefusal.send(conn, refusal.rejection(), refusal.headers());
     if (p != null) {
       p.abandon();
     }

@@ -1,5 +1,6 @@
 package io.wsproxy.javawebsocket.internal;
 
+import io.wsproxy.Headers;
 import io.wsproxy.Rejection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -38,15 +39,12 @@ final class HttpRefusal {
 
   /** Sends the refusal and closes {@code conn}; Java-WebSocket reports no open or close for it. */
   static void send(WebSocketImpl conn, Rejection rejection) {
-    send(conn, rejection, null);
+    send(conn, rejection, Headers.EMPTY);
   }
 
-  /**
-   * Sends the refusal with one extra header line ({@code "Name: value"}, or {@code null} for none)
-   * and closes {@code conn}.
-   */
-  static void send(WebSocketImpl conn, Rejection rejection, String extraHeader) {
-    ByteBuffer response = response(rejection, extraHeader);
+  /** Sends the refusal with {@code headers} besides its own, and closes {@code conn}. */
+  static void send(WebSocketImpl conn, Rejection rejection, Headers headers) {
+    ByteBuffer response = response(rejection, headers);
     ByteChannel channel = conn.getChannel();
     try {
       int idle = 0;
@@ -63,14 +61,16 @@ final class HttpRefusal {
     conn.closeConnection(rejection.closeCode(), rejection.reason());
   }
 
-  /** The whole HTTP response for {@code rejection}, with {@code extraHeader} when not null. */
-  static ByteBuffer response(Rejection rejection, String extraHeader) {
+  /** The whole HTTP response for {@code rejection}, with {@code headers} besides its own. */
+  static ByteBuffer response(Rejection rejection, Headers headers) {
+    StringBuilder extra = new StringBuilder();
+    headers.forEach((name, value) -> extra.append(name).append(": ").append(value).append("\r\n"));
     byte[] body = (rejection.reason() + "\n").getBytes(StandardCharsets.UTF_8);
     String head = "HTTP/1.1 " + rejection.httpStatus() + " " + phrase(rejection.httpStatus()) + "\r\n"
         + "Content-Type: text/plain; charset=utf-8\r\n"
         + "Content-Length: " + body.length + "\r\n"
         + "Connection: close\r\n"
-        + (extraHeader == null ? "" : extraHeader + "\r\n")
+        + extra
         + "\r\n";
     byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
     ByteBuffer out = ByteBuffer.allocate(headBytes.length + body.length);

@@ -5,13 +5,11 @@ import io.wsproxy.HandshakeRequest;
 import io.wsproxy.Headers;
 import io.wsproxy.Limits;
 import io.wsproxy.Rejection;
+import io.wsproxy.spi.UpgradeCheck;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * Reads a client's upgrade request before Java-WebSocket sees it, working around three defects of
@@ -25,10 +23,10 @@ import java.util.Locale;
  *       {@code Host} headers became one value and reached the upstream as
  *       {@code X-Forwarded-Host: a; b}. Here every field line stays its own value.</li>
  *   <li><b>Loose validation.</b> It accepts a missing or repeated {@code Host}, {@code Connection}
- *       without {@code upgrade}, any {@code Upgrade}, a key of any length, and a body; and it answers
- *       an unsupported version with 404. Here those get 400, a wrong method 405, and a version other
- *       than 13 gets 426 with {@code Sec-WebSocket-Version: 13} (RFC 6455 section 4.2.2), all
- *       before the endpoint or any upstream is involved.</li>
+ *       without {@code upgrade}, any {@code Upgrade}, a key of any length, a body, and bare CR, LF
+ *       or NUL inside field lines; and it answers an unsupported version with 404. Here the core's
+ *       {@link UpgradeCheck} decides (400, 405, 426 with {@code Sec-WebSocket-Version: 13}), and
+ *       malformed lines get 400, all before the endpoint or any upstream is involved.</li>
  * </ul>
  *
  * <p>Used by one connection's worker thread at a time (Java-WebSocket decodes a connection on one
@@ -57,14 +55,14 @@ public final class UpgradeRequestReader {
   public record Parsed(HandshakeRequest request) implements Outcome {}
 
   /**
-   * A refusal and the one extra response header it needs ({@code null} for none). {@code wellFormed}:
-   * the request itself is a valid upgrade (only over a limit), so in close-code mode it can still be
-   * upgraded and closed with the rejection's code.
+   * A refusal and the extra headers its response needs. {@code wellFormed}: the request itself is a
+   * valid upgrade (only over a limit), so in close-code mode it can still be upgraded and closed
+   * with the rejection's code.
    */
-  public record Refusal(Rejection rejection, String extraHeader, boolean wellFormed)
+  public record Refusal(Rejection rejection, Headers headers, boolean wellFormed)
       implements Outcome {
-    public Refusal(Rejection rejection, String extraHeader) {
-      this(rejection, extraHeader, false);
+    public Refusal(Rejection rejection) {
+      this(rejection, Headers.EMPTY, false);
     }
   }
 
@@ -128,7 +126,7 @@ public final class UpgradeRequestReader {
 
   /** The refusal for a request over the size limit. */
   public static Refusal tooLarge() {
-    return new Refusal(TOO_LARGE, null);
+    return new Refusal(TOO_LARGE);
   }
 
   /**
@@ -141,12 +139,6 @@ public final class UpgradeRequestReader {
     String[] requestLine = lines[0].split(" ", -1);
     if (requestLine.length != 3 || !requestLine[1].startsWith("/") || hasControl(lines[0])) {
       return bad(MALFORMED);
-    }
-    if (!requestLine[2].equals("HTTP/1.1")) {
-      return bad("HTTP/1.1 required");
-    }
-    if (!requestLine[0].equals("GET")) {
-      return new Refusal(new Rejection(405, CloseCodes.BAD_REQUEST, "Method not allowed"), null);
     }
     Headers.Builder headers = Headers.builder();
     long headerBytes = 0;
@@ -163,13 +155,14 @@ public final class UpgradeRequestReader {
       headers.add(name, value);
     }
     Headers h = headers.build();
-    Refusal refusal = check(h);
+    UpgradeCheck.Refusal refusal = UpgradeCheck.check(requestLine[0], requestLine[2], h);
     if (refusal != null) {
-      return refusal;
+      return new Refusal(new Rejection(refusal.status(), CloseCodes.BAD_REQUEST, refusal.reason()),
+          refusal.headers(), false);
     }
     if (lines.length - 1 > limits.maxHandshakeHeaders()
         || headerBytes > limits.maxHandshakeHeaderBytes()) {
-      return new Refusal(TOO_LARGE, null, true);
+      return new Refusal(TOO_LARGE, Headers.EMPTY, true);
     }
     try {
       return new Parsed(HandshakeRequest.builder().target(requestLine[1]).headers(h)
@@ -179,62 +172,7 @@ public final class UpgradeRequestReader {
     }
   }
 
-  private static Refusal check(Headers h) {
-    if (h.all("Host").size() != 1 || h.all("Host").get(0).isEmpty()) {
-      return bad("Exactly one Host header required");
-    }
-    if (!hasToken(h.all("Upgrade"), "websocket")) {
-      return bad("Upgrade: websocket required");
-    }
-    if (!hasToken(h.all("Connection"), "upgrade")) {
-      return bad("Connection: upgrade required");
-    }
-    List<String> version = h.all("Sec-WebSocket-Version");
-    if (version.size() != 1 || !version.get(0).equals("13")) {
-      return new Refusal(new Rejection(426, CloseCodes.BAD_REQUEST, "WebSocket version 13 required"),
-          "Sec-WebSocket-Version: 13");
-    }
-    List<String> key = h.all("Sec-WebSocket-Key");
-    if (key.size() != 1 || !isSixteenBytes(key.get(0))) {
-      return bad("Invalid Sec-WebSocket-Key");
-    }
-    if (!h.all("Transfer-Encoding").isEmpty()
-        || h.all("Content-Length").stream().anyMatch(v -> !v.equals("0"))) {
-      return bad("An upgrade request has no body");
-    }
-    return null;
-  }
-
-  private static boolean hasControl(String line) {
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (c == '\r' || c == '\n' || c == 0) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean hasToken(List<String> values, String token) {
-    for (String v : values) {
-      for (String t : v.split(",")) {
-        if (t.strip().toLowerCase(Locale.ROOT).equals(token)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static boolean isSixteenBytes(String key) {
-    try {
-      return key.length() == 24 && Base64.getDecoder().decode(key).length == 16;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
   private static Refusal bad(String reason) {
-    return new Refusal(Rejection.badRequest(reason), null);
+    return new Refusal(Rejection.badRequest(reason));
   }
 }
