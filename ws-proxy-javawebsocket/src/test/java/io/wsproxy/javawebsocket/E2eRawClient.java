@@ -198,6 +198,19 @@ final class E2eRawClient implements AutoCloseable {
     writeFrame(firstByte, payload);
   }
 
+  /** Reads and drops exactly {@code bytes} bytes of whatever the server sends. */
+  void discard(long bytes) throws IOException {
+    byte[] sink = new byte[64 * 1024];
+    long left = bytes;
+    while (left > 0) {
+      int n = in.read(sink, 0, (int) Math.min(sink.length, left));
+      if (n < 0) {
+        throw new EOFException(left + " bytes short");
+      }
+      left -= n;
+    }
+  }
+
   /** Sends these bytes as they are. */
   void sendRaw(byte[] bytes) throws IOException {
     out.write(bytes);

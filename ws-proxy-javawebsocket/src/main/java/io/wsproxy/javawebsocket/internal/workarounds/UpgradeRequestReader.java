@@ -172,6 +172,17 @@ public final class UpgradeRequestReader {
     }
   }
 
+  /** Whether {@code line} holds a CR, LF or NUL: a field line smuggled into another. */
+  private static boolean hasControl(String line) {
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == '\r' || c == '\n' || c == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static Refusal bad(String reason) {
     return new Refusal(Rejection.badRequest(reason));
   }
