@@ -8,6 +8,7 @@ import java.nio.channels.ByteChannel;
 import java.nio.charset.StandardCharsets;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.WrappedByteChannel;
+import org.java_websocket.interfaces.ISSLChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,9 @@ final class HttpRefusal {
 
   private static final Logger log = LoggerFactory.getLogger(HttpRefusal.class);
 
+  /** Buffer and reads spent draining unread client bytes before the close: 16 x 4 KiB. */
+  private static final int DRAIN_BUFFER = 4 * 1024;
+  private static final int MAX_DRAIN_READS = 16;
   /** Writes that returned no progress before giving up on the rest of the response. */
   private static final int MAX_IDLE_WRITES = 3;
 
@@ -58,7 +62,27 @@ final class HttpRefusal {
     } catch (IOException e) {
       log.debug("could not write the refusal: {}", e.toString());
     }
+    if (!(channel instanceof ISSLChannel)) {
+      drainReceived(channel);
+    }
     conn.closeConnection(rejection.closeCode(), rejection.reason());
+  }
+
+  /**
+   * Reads (and drops) what the client sent that nobody read yet: closing a socket with unread
+   * received bytes makes the kernel answer with a reset instead of a FIN, and a reset can make the
+   * client discard the refusal it has not read yet. Plain sockets only (a TLS channel is not safe to
+   * read here, beside the selector); bounded, and non-blocking like the channel.
+   */
+  private static void drainReceived(ByteChannel channel) {
+    ByteBuffer sink = ByteBuffer.allocate(DRAIN_BUFFER);
+    try {
+      for (int i = 0; i < MAX_DRAIN_READS && channel.read(sink.clear()) > 0; i++) {
+        // dropped
+      }
+    } catch (IOException e) {
+      // gone already: nothing to drain
+    }
   }
 
   /** The whole HTTP response for {@code rejection}, with {@code headers} besides its own. */
