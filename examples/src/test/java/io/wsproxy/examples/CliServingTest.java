@@ -96,6 +96,36 @@ class CliServingTest {
   }
 
   @Test
+  void refusesWith502WhenTheUpstreamIsDownAndWithAcceptFirstClosesWith1014Instead()
+      throws Exception {
+    int down;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      down = s.getLocalPort(); // closed again: nothing listens there
+    }
+    String route = "/=ws://127.0.0.1:" + down;
+    Cli.Started connectFirst = keep(Cli.start(new ProxyCommand(), "--listen", "127.0.0.1:0",
+        "--route", route));
+    assertEquals(502, WsClient.refusedStatus(url(connectFirst, "/"), Map.of()));
+    Cli.Started acceptFirst = keep(Cli.start(new ProxyCommand(), "--listen", "127.0.0.1:0",
+        "--route", route, "--accept-first"));
+    WsClient client = client(acceptFirst, "/", Map.of());
+    assertEquals(CloseCodes.BAD_GATEWAY, client.awaitClose().code());
+  }
+
+  @Test
+  void maxConnectionsPerAddressRefusesTheConnectionOverTheCapWith429() throws Exception {
+    Cli.Started proxy = proxyToEcho("--max-connections-per-address", "2");
+    WsClient first = client(proxy, "/echo", Map.of());
+    WsClient second = client(proxy, "/echo", Map.of());
+    assertEquals(429, WsClient.refusedStatus(url(proxy, "/echo"), Map.of()));
+    first.send("still open");
+    assertEquals("still open", first.next());
+    second.send("me too");
+    assertEquals("me too", second.next());
+  }
+
+  @Test
   void closingTheProxyClosesAConnectedClientWith1001() throws Exception {
     Cli.Started proxy = proxyToEcho();
     WsClient client = client(proxy, "/echo", Map.of());
