@@ -1,6 +1,7 @@
 package io.wsproxy.javawebsocket.internal;
 
 import io.wsproxy.HandshakeDecision;
+import io.wsproxy.javawebsocket.internal.workarounds.EndOfStreamAfterClose;
 import io.wsproxy.javawebsocket.internal.workarounds.EndOfStreamGate;
 import io.wsproxy.spi.WsChannel;
 import io.wsproxy.spi.WsListener;
@@ -89,6 +90,14 @@ public final class GuardedConnection extends WebSocketImpl {
       super.decode(socketBuffer);
     } finally {
       gate.decoded();
+    }
+  }
+
+  /** The peer's end of stream, from the selector (see {@link EndOfStreamAfterClose}). */
+  @Override
+  public synchronized void eot() { // the monitor closeConnection takes: no close in between
+    if (!EndOfStreamAfterClose.ignore(this)) {
+      super.eot();
     }
   }
 
