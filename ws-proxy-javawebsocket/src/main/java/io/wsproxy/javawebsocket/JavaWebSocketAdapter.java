@@ -272,19 +272,31 @@ public final class JavaWebSocketAdapter implements AutoCloseable {
   }
 
   /**
-   * Stops the timer thread (and so the sweeps) once close timeouts already running have fallen due
-   * (at most the endpoint's close timeout). Call it after the host server stopped. Idempotent.
+   * Closes the connections whose upgrade is still held (their handshakes are abandoned, which
+   * cancels their upstream dials), and stops the timer thread (and so the sweeps) once close
+   * timeouts already running have fallen due (at most the endpoint's close timeout). Call it after
+   * the host server stopped. Idempotent.
    */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
+      handshakes.closeUnanswered(ProxyServer.SHUTDOWN_REASON);
       timer.shutdownAfter(endpoint.limits().closeTimeout());
     }
+  }
+
+  /**
+   * Closes the connections whose upgrade is still held (abandoning their handshakes): Java-WebSocket's
+   * {@code stop} closes only open connections.
+   */
+  void closeUnanswered() {
+    handshakes.closeUnanswered(ProxyServer.SHUTDOWN_REASON);
   }
 
   /** Stops the timer thread now; for {@link ProxyServer}, which has cut every connection itself. */
   void closeNow() {
     closed.set(true);
+    closeUnanswered();
     timer.shutdownNow();
   }
 

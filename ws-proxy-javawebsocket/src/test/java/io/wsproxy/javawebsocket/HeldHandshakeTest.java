@@ -146,6 +146,15 @@ class HeldHandshakeTest {
   }
 
   @Test
+  void abandonsHeldHandshakesAndClosesTheirSocketsWhenTheServerStops() throws Exception {
+    Socket s = send(upgradeRequest("/late"));
+    assertNotNull(endpoint.late.poll(WAIT, TimeUnit.SECONDS));
+    server.stop();
+    assertEquals("/late", endpoint.abandoned.poll(WAIT, TimeUnit.SECONDS).path());
+    assertEquals(-1, s.getInputStream().read(), "the held socket is closed, not left open");
+  }
+
+  @Test
   void refusesAndAbandonsAClientThatSendsTooMuchBeforeItsUpgradeIsAnswered() throws Exception {
     Socket s = send(upgradeRequest("/late"));
     assertNotNull(endpoint.late.poll(WAIT, TimeUnit.SECONDS));

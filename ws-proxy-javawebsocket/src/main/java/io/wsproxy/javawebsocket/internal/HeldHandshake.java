@@ -76,6 +76,7 @@ final class HeldHandshake {
     this.reader = new UpgradeRequestReader(handshakes.endpoint().limits());
     this.readTimeout = handshakes.timer().schedule(handshakes.endpoint().limits().handshakeTimeout(),
         this::readTimedOut);
+    handshakes.holding(conn);
   }
 
   /**
@@ -153,6 +154,7 @@ final class HeldHandshake {
         readTimeout.cancel(false);
       }
       released = true; // the host's own upgrade: Java-WebSocket and the host's hook take it as is
+      handshakes.answered(conn);
       return reader.held(1);
     }
     worker = conn.getWorkerThread();
@@ -237,6 +239,7 @@ final class HeldHandshake {
       d = decision;
       state = State.RELEASED;
     }
+    handshakes.answered(conn);
     if (d instanceof Rejection r
         && handshakes.endpoint().rejectionMode() == RejectionMode.HTTP_STATUS) {
       refuse(new UpgradeRequestReader.Refusal(r));
@@ -310,6 +313,7 @@ final class HeldHandshake {
       readTimeout.cancel(false);
       p = opened ? null : pending;
     }
+    handshakes.answered(conn);
     if (p != null) {
       p.abandon();
     }

@@ -5,6 +5,8 @@ import io.wsproxy.HandshakeDecision;
 import io.wsproxy.Rejection;
 import io.wsproxy.spi.WsEndpoint;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.java_websocket.WebSocket;
@@ -51,6 +53,8 @@ public final class ServerHandshakes {
   private final WritabilityWatch watch;
   private final Predicate<String> hostServes;
   private final AtomicBoolean warnedNotInstalled = new AtomicBoolean();
+  /** Connections whose upgrade is not answered yet: closed when the adapter closes. */
+  private final Set<GuardedConnection> unanswered = ConcurrentHashMap.newKeySet();
 
   /**
    * @param hostServes which request targets (path and query) the host serves itself: those are
@@ -65,6 +69,26 @@ public final class ServerHandshakes {
 
   boolean hostServes(String requestTarget) {
     return hostServes.test(requestTarget);
+  }
+
+  /** A connection starts holding its upgrade. */
+  void holding(GuardedConnection conn) {
+    unanswered.add(conn);
+  }
+
+  /** A connection's upgrade was answered (opened, refused) or the connection closed. */
+  void answered(GuardedConnection conn) {
+    unanswered.remove(conn);
+  }
+
+  /**
+   * Closes every connection whose upgrade is still held (Java-WebSocket's own stop closes only open
+   * ones and leaves these sockets open), which abandons their handshakes and so their dials.
+   */
+  public void closeUnanswered(String reason) {
+    for (GuardedConnection conn : unanswered) {
+      conn.closeConnection(CloseFrame.GOING_AWAY, reason);
+    }
   }
 
   WsEndpoint endpoint() {
