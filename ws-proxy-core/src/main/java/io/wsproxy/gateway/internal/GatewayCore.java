@@ -73,7 +73,7 @@ public final class GatewayCore {
     this.sessions = new Sessions(settings.maxSessionsPerClient());
     this.agents = new Agents(scheduler, this::sendEventTo, listener, settings.maxAgents(),
         Gateway.MAX_AGENT_REQUEST_TIMEOUT, settings.gson());
-    this.limiter = ConnectionLimiter.of(settings.limits());
+    this.limiter = ConnectionLimiter.fitted(settings.limits(), 1, "gateway");
     this.startedAt = now();
     new BuiltinMethods(this, settings).register(handlers);
     new AgentMethods(agents, settings).register(handlers);
