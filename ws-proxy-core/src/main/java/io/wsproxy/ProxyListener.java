@@ -43,7 +43,11 @@ public interface ProxyListener {
    */
   default void messageRelayed(ConnectionInfo connection, Direction direction, int bytes) {}
 
-  /** Bytes queued toward one side passed the high-water mark. */
+  /**
+   * Bytes queued toward one side passed its high-water mark: its sender was paused (where its
+   * transport can pause), or, where it cannot, the queue passed {@code Limits.maxQueuedBytes()} and
+   * the slow side is being closed.
+   */
   default void queueHighWater(ConnectionInfo connection, Direction direction, long queuedBytes) {}
 
   /**

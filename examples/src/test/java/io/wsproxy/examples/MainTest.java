@@ -82,7 +82,10 @@ class MainTest {
           + " | --max-connections-per-address must be a whole number: many",
       "gateway --listen 127.0.0.1:0 --accept-first | unknown option: --accept-first",
       "gateway --listen 127.0.0.1:0 --protocol xml | --protocol must be envelope or jsonrpc: xml",
-      "gateway --listen 127.0.0.1:0 --bearer-token t | unknown option: --bearer-token",
+      "gateway --listen 127.0.0.1:0 --profile chat | --profile must be rooms or agent: chat",
+      "gateway --listen 127.0.0.1:0 --ping-interval 30 --client-timeout 10"
+          + " | --client-timeout must be longer than --ping-interval",
+      "gateway --listen 127.0.0.1:0 --path gw | --path: path must start with /",
       "gateway --listen 127.0.0.1:0 --idle-timeout 5 | unknown option: --idle-timeout",
       "gateway --listen 127.0.0.1:0 --token 'two words' | --token:",
       "gateway --listen 127.0.0.1:0 --max-connections 0"
@@ -161,7 +164,7 @@ class MainTest {
     assertTrue(r.out().matches("(?s)ws-proxy gateway: listening on ws://127\\.0\\.0\\.1:\\d+"
         + " \\(protocol jsonrpc, auth by token\\)\n.*"), r.out());
     assertTrue(r.out().contains("  send: {\"id\":1,\"method\":\"auth\",\"params\":{\"token\":"
-        + "\"TOKEN\"}}  then  {\"id\":2,\"method\":\"sessions.join\""), r.out());
+        + "\"TOKEN\"}}  then  {\"id\":2,\"method\":\"rooms.join\""), r.out());
     assertTrue(!r.out().contains("secret-token-for-the-test"), "the token is never printed");
   }
 

@@ -30,7 +30,7 @@ final class NodePeers {
   static final String WS_VERSION = "8.18.3";
   static final Path DIR = Path.of("target", "thirdparty").toAbsolutePath();
   static final List<String> SCRIPTS = List.of("ws-server.js", "ws-client.js",
-      "ws-connect-first-client.js");
+      "ws-connect-first-client.js", "ws-gateway-client.js");
   /** How long npm may take to install {@code ws}. */
   static final Duration INSTALL_TIMEOUT = Duration.ofSeconds(180);
   /** How long a script may take to print its next line. */

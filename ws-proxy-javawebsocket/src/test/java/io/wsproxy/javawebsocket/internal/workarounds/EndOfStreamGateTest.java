@@ -1,4 +1,4 @@
-package io.wsproxy.javawebsocket.internal;
+package io.wsproxy.javawebsocket.internal.workarounds;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.wsproxy.javawebsocket.internal;
+package io.wsproxy.javawebsocket.internal.workarounds;
 
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
@@ -7,7 +7,8 @@ import org.java_websocket.WebSocketImpl;
 import org.java_websocket.server.WebSocketServer;
 
 /**
- * Works around a lost write wakeup in Java-WebSocket 1.6.0's {@code WebSocketServer}: its selector
+ * Works around a defect of Java-WebSocket 1.6.0, the <b>lost write wakeup</b> in its
+ * {@code WebSocketServer}: its selector
  * thread empties a connection's out-queue ({@code doWrite} → {@code batch}) and then sets the key's
  * interest to read only. A worker thread that queues a frame and asks for write interest between
  * those two steps is overwritten, and its frame waits for the next write demand — the
@@ -18,14 +19,14 @@ import org.java_websocket.server.WebSocketServer;
  * each queue's emptiness and key interest, which costs well under a millisecond per ten thousand
  * connections.
  */
-public final class WriteWakeups implements Runnable {
+public final class LostWriteWakeupSweep implements Runnable {
 
   /** How often connections are checked for a lost write wakeup. */
   public static final Duration INTERVAL = Duration.ofMillis(50);
 
   private final WebSocketServer server;
 
-  public WriteWakeups(WebSocketServer server) {
+  public LostWriteWakeupSweep(WebSocketServer server) {
     this.server = server;
   }
 

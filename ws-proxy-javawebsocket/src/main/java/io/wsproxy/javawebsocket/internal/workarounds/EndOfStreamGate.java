@@ -1,11 +1,12 @@
-package io.wsproxy.javawebsocket.internal;
+package io.wsproxy.javawebsocket.internal.workarounds;
 
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import org.java_websocket.WebSocketImpl;
 
 /**
- * Holds a connection's end of stream back until Java-WebSocket has decoded every byte read before
+ * Works around a defect of Java-WebSocket 1.6.0, <b>end of stream before decoding</b>: holds a
+ * connection's end of stream back until Java-WebSocket has decoded every byte read before
  * it.
  *
  * <p>Java-WebSocket 1.6.0's server reads on its selector thread and decodes on a worker thread: a
@@ -33,7 +34,7 @@ import org.java_websocket.WebSocketImpl;
  * Interest changes use the atomic {@link SelectionKey#interestOpsAnd}/{@code Or}, so Java-WebSocket's
  * own changes from other threads (write demand) are never lost. No user code runs under the monitor.
  */
-final class EndOfStreamGate {
+public final class EndOfStreamGate {
 
   /** What a read returns to Java-WebSocket for "end of stream". */
   static final int END_OF_STREAM = -1;
@@ -51,7 +52,7 @@ final class EndOfStreamGate {
   private int undecoded; // guarded by this: reads returning bytes whose decode has not finished
   private State state = State.OPEN; // guarded by this
 
-  EndOfStreamGate(WebSocketImpl conn) {
+  public EndOfStreamGate(WebSocketImpl conn) {
     this.conn = conn;
   }
 
@@ -134,7 +135,7 @@ final class EndOfStreamGate {
   }
 
   /** Worker thread: one buffer has been decoded (or its decode failed). */
-  void decoded() {
+  public void decoded() {
     SelectionKey key;
     synchronized (this) {
       if (undecoded > 0) {

@@ -1,17 +1,14 @@
 package io.wsproxy.javawebsocket.internal;
 
 import io.wsproxy.CloseCodes;
+import io.wsproxy.spi.Text;
 import io.wsproxy.spi.WsChannel;
 import io.wsproxy.spi.WsListener;
-import io.wsproxy.internal.Scheduler;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.java_websocket.WebSocketImpl;
@@ -27,25 +24,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link io.wsproxy.spi.WsChannel} over one Java-WebSocket connection, server side or client side.
+ * A {@link WsChannel} over one Java-WebSocket connection, server side or client side.
  *
  * <p><b>Sends</b> encode the frame on the caller's thread and append it to the connection's out
  * queue, which Java-WebSocket's selector (server) or write thread (client) drains; they never block.
+ * A send answers {@code false} once the queued bytes ({@link QueuedBytes}) reach the high-water mark;
+ * the {@link WritabilityWatch} then reports {@code onWritable} when they fall to half of it.
+ * Java-WebSocket cannot stop reading a connection, so {@link #canPauseReading()} is {@code false}.
  *
- * <p><b>Events</b> arrive from Java-WebSocket threads through {@code on*} methods and reach the
- * listener one at a time and in order: whichever thread finds the channel idle delivers at once (the
- * usual case: no allocation, no hand-off); a thread that finds it busy (a close reported by the
- * selector or the timer while the worker delivers a message, or a listener closing its own channel)
- * queues the event, and the busy thread delivers it next. No lock is held while the listener runs.
+ * <p><b>Events</b> arrive from Java-WebSocket threads through the {@code on*} methods and reach the
+ * listener one at a time and in order ({@link SerialEvents}); text arrives as a {@code String}
+ * (Java-WebSocket decodes it) and is handed over as {@link Text#of}.
  *
- * <p><b>Close.</b> {@link #close} sends the close frame and arms a timer on the shared scheduler that
- * aborts the connection if it is not closed within the close timeout. The listener's
- * {@link io.wsproxy.spi.WsListener#onClose} runs exactly once; {@code remote} is true only when the peer started the
- * close (Java-WebSocket also says "remote" for the peer's answer to our close, which we correct).
+ * <p><b>Close.</b> {@link #close} sends the close frame and arms a timer that aborts the connection
+ * if it is not closed within the close timeout. The listener's {@code onClose} runs exactly once;
+ * {@code remote} is true only when the peer started the close (Java-WebSocket also says "remote" for
+ * the peer's answer to our close, which is corrected here).
  */
-public final class JwsChannel implements WsChannel {
+public final class JavaWebSocketChannel implements WsChannel {
 
-  private static final Logger log = LoggerFactory.getLogger(JwsChannel.class);
+  private static final Logger log = LoggerFactory.getLogger(JavaWebSocketChannel.class);
 
   /** Largest ping or pong payload (RFC 6455 section 5.5). */
   private static final int MAX_CONTROL_PAYLOAD = 125;
@@ -58,38 +56,48 @@ public final class JwsChannel implements WsChannel {
   private final boolean masked;
   private final String subprotocol;
   private final Duration closeTimeout;
-  private final Scheduler timer;
+  private final Timer timer;
+  private final WritabilityWatch watch;
+  private final long highWater;
   private final Runnable dropConnection;
   private final QueuedBytes queued;
+  private final SerialEvents events = new SerialEvents();
 
-  // serial delivery: the thread that moves wip from 0 owns the fields below until it drops to 0
-  private final AtomicInteger wip = new AtomicInteger();
-  private final ConcurrentLinkedQueue<Runnable> deferred = new ConcurrentLinkedQueue<>();
-  private WsListener listener; // guarded by wip
-  private boolean opened; // guarded by wip
-  private boolean closeDelivered; // guarded by wip
+  // owned by the thread running events (see SerialEvents)
+  private WsListener listener;
+  private boolean opened;
+  private boolean closeDelivered;
 
   private final AtomicBoolean closeRequested = new AtomicBoolean();
-  private volatile boolean transportClosing; // Java-WebSocket started a close itself (1002, 1009...)
+  private volatile boolean blocked; // a send answered false and onWritable has not followed yet
+  private volatile boolean transportClosing; // Java-WebSocket started a close itself
   private volatile boolean aborted;
   private volatile boolean closed; // a close was reported by the transport
-  private volatile ScheduledFuture<?> closeTimer;
+  private volatile Future<?> closeTimer;
 
   /**
    * @param conn           the connection (a server-side {@code WebSocketImpl} or a client's engine)
    * @param client         whether this end is the client (its frames are masked)
    * @param subprotocol    the negotiated subprotocol, or {@code null}
    * @param closeTimeout   how long the peer has to answer our close before the connection is cut
-   * @param timer          the shared timer for close timeouts
+   * @param timer          the timer for close timeouts
+   * @param watch          where a blocked channel waits for its queue to drain
+   * @param highWater      queued bytes at which sends answer "not writable"
    * @param dropConnection cuts the TCP connection at once; Java-WebSocket then reports the close
    */
-  public JwsChannel(WebSocketImpl conn, boolean client, String subprotocol, Duration closeTimeout,
-      Scheduler timer, Runnable dropConnection) {
+  public JavaWebSocketChannel(WebSocketImpl conn, boolean client, String subprotocol,
+      Duration closeTimeout, Timer timer, WritabilityWatch watch, long highWater,
+      Runnable dropConnection) {
     this.conn = Objects.requireNonNull(conn, "conn");
     this.masked = client;
     this.subprotocol = subprotocol;
     this.closeTimeout = Objects.requireNonNull(closeTimeout, "closeTimeout");
     this.timer = Objects.requireNonNull(timer, "timer");
+    this.watch = Objects.requireNonNull(watch, "watch");
+    if (highWater <= 0) {
+      throw new IllegalArgumentException("highWater must be positive: " + highWater);
+    }
+    this.highWater = highWater;
     this.dropConnection = Objects.requireNonNull(dropConnection, "dropConnection");
     this.queued = new QueuedBytes(conn.outQueue);
   }
@@ -97,16 +105,15 @@ public final class JwsChannel implements WsChannel {
   // ---------------------------------------------------------------- WsChannel
 
   @Override
-  public void sendText(String text) {
+  public boolean sendText(Text text) {
     Objects.requireNonNull(text, "text");
-    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-    send(new TextFrame(), ByteBuffer.wrap(utf8));
+    return send(new TextFrame(), text.utf8());
   }
 
   @Override
-  public void sendBinary(ByteBuffer data) {
+  public boolean sendBinary(ByteBuffer data) {
     Objects.requireNonNull(data, "data");
-    send(new BinaryFrame(), data.duplicate());
+    return send(new BinaryFrame(), data);
   }
 
   @Override
@@ -125,12 +132,12 @@ public final class JwsChannel implements WsChannel {
       throw new IllegalArgumentException(
           what + " payload must be at most " + MAX_CONTROL_PAYLOAD + " bytes: " + data.remaining());
     }
-    return data.duplicate();
+    return data;
   }
 
-  private void send(FramedataImpl1 frame, ByteBuffer payload) {
+  private boolean send(FramedataImpl1 frame, ByteBuffer payload) {
     if (closed || conn.isFlushAndClose()) {
-      return; // closing or closed: sends are ignored
+      return false; // closing or closed: sends are ignored
     }
     int size = QueuedBytes.wireSize(payload.remaining(), masked);
     frame.setPayload(payload); // frames are created final (FIN set): one frame per message
@@ -138,9 +145,33 @@ public final class JwsChannel implements WsChannel {
       try {
         conn.sendFrame(frame);
       } catch (WebsocketNotConnectedException e) {
-        return;
+        return false;
       }
       queued.record(size);
+    }
+    if (queued.estimate() < highWater) {
+      return true;
+    }
+    blocked = true;
+    watch.watch(this);
+    return false;
+  }
+
+  @Override
+  public boolean isWritable() {
+    return !closed && queued.estimate() < highWater;
+  }
+
+  /** Timer thread: whether a blocked channel may be told it is writable (or will never be). */
+  boolean drainedOrClosed() {
+    return closed || queued.estimate() <= highWater / 2;
+  }
+
+  /** Timer thread: the queue drained after a send answered {@code false}. */
+  void drained() {
+    if (blocked && !closed) {
+      blocked = false;
+      events.run(() -> deliver("onWritable", l -> l.onWritable(this)));
     }
   }
 
@@ -149,7 +180,7 @@ public final class JwsChannel implements WsChannel {
     if (closed || !closeRequested.compareAndSet(false, true)) {
       return;
     }
-    int wireCode = CloseCodes.forWire(code);
+    int wireCode = CloseCodes.forWire(code); // the core mapped it; this only guards the wire
     String wireReason = CloseCodes.truncateReason(reason);
     closeTimer = timer.schedule(closeTimeout, this::closeTimedOut);
     if (closed) {
@@ -158,7 +189,7 @@ public final class JwsChannel implements WsChannel {
     try {
       conn.close(wireCode, wireReason);
     } catch (RuntimeException e) {
-      log.debug("close({}) failed; dropping the connection", wireCode, e);
+      log.debug("close({}) failed; dropping the connection: {}", wireCode, e.toString());
       abort();
     }
   }
@@ -176,7 +207,7 @@ public final class JwsChannel implements WsChannel {
     try {
       dropConnection.run();
     } catch (RuntimeException e) {
-      log.debug("dropping the connection failed", e);
+      log.debug("dropping the connection failed: {}", e.toString());
     }
     // Java-WebSocket reports the close through the host; report it here too in case the host does
     // not forward onClose. Delivery happens once either way.
@@ -194,11 +225,6 @@ public final class JwsChannel implements WsChannel {
   }
 
   @Override
-  public boolean canPauseReading() {
-    return false;
-  }
-
-  @Override
   public String toString() {
     Object peer;
     try {
@@ -206,38 +232,37 @@ public final class JwsChannel implements WsChannel {
     } catch (RuntimeException e) {
       peer = "?"; // the socket is gone
     }
-    return "JwsChannel{" + peer + (closed ? ", closed}" : "}");
+    return "JavaWebSocketChannel{" + peer + (closed ? ", closed}" : "}");
   }
 
   // ---------------------------------------------------------------- events from Java-WebSocket
 
   /**
    * Starts delivering events: asks {@code listenerFactory} for the listener (unless the connection
-   * closed first), then calls its {@link io.wsproxy.spi.WsListener#onOpen}. Events reported earlier are delivered
-   * after it, in order.
+   * closed first), then calls its {@code onOpen}. Events reported earlier follow it, in order.
    */
   public void open(Supplier<WsListener> listenerFactory) {
     Objects.requireNonNull(listenerFactory, "listenerFactory");
-    run(() -> deliverOpen(listenerFactory));
+    events.run(() -> deliverOpen(listenerFactory));
   }
 
   /** A whole text message. */
   public void onText(String text) {
-    if (wip.compareAndSet(0, 1)) {
+    if (events.tryEnter()) {
       deliverText(text);
-      leave();
+      events.leave();
     } else {
-      enqueue(() -> deliverText(text));
+      events.enqueue(() -> deliverText(text));
     }
   }
 
   /** A whole binary message; the buffer is handed to the listener. */
   public void onBinary(ByteBuffer data) {
-    if (wip.compareAndSet(0, 1)) {
+    if (events.tryEnter()) {
       deliverBinary(data);
-      leave();
+      events.leave();
     } else {
-      enqueue(() -> deliverBinary(data));
+      events.enqueue(() -> deliverBinary(data));
     }
   }
 
@@ -247,17 +272,23 @@ public final class JwsChannel implements WsChannel {
     ByteBuffer copy = ByteBuffer.allocate(payload.remaining());
     copy.put(payload.duplicate()).flip();
     boolean ping = frame.getOpcode() == Opcode.PING;
-    run(() -> deliverControl(ping, copy));
+    events.run(() -> deliver(ping ? "onPing" : "onPong", l -> {
+      if (ping) {
+        l.onPing(this, copy);
+      } else {
+        l.onPong(this, copy);
+      }
+    }));
   }
 
   /** A transport error; a close follows. */
   public void onError(Exception error) {
-    run(() -> deliverError(error));
+    events.run(() -> deliver("onError", l -> l.onError(this, error)));
   }
 
   /**
-   * Java-WebSocket started a close on its own (a bad or oversized frame): the close that follows is
-   * not the peer's even when Java-WebSocket calls it remote (it does so when the peer answers).
+   * Java-WebSocket (or this module's frame checks) started a close on its own: the close that follows
+   * is not the peer's even when Java-WebSocket calls it remote (it does so when the peer answers).
    */
   public void onCloseInitiated() {
     transportClosing = true;
@@ -273,45 +304,17 @@ public final class JwsChannel implements WsChannel {
     String why = aborted ? ABORT_REASON : reason == null ? "" : reason;
     closed = true;
     cancelCloseTimer();
-    run(() -> deliverClose(reported, why, remote));
+    events.run(() -> deliverClose(reported, why, remote));
   }
 
   private void cancelCloseTimer() {
-    ScheduledFuture<?> t = closeTimer;
+    Future<?> t = closeTimer;
     if (t != null) {
       t.cancel(false);
     }
   }
 
-  // ---------------------------------------------------------------- serial delivery
-
-  private void run(Runnable event) {
-    if (wip.compareAndSet(0, 1)) {
-      event.run();
-      leave();
-    } else {
-      enqueue(event);
-    }
-  }
-
-  private void enqueue(Runnable event) {
-    deferred.offer(event);
-    if (wip.getAndIncrement() == 0) {
-      drain();
-    }
-  }
-
-  private void leave() {
-    if (wip.decrementAndGet() != 0) {
-      drain();
-    }
-  }
-
-  private void drain() {
-    do {
-      deferred.poll().run();
-    } while (wip.decrementAndGet() != 0);
-  }
+  // ---------------------------------------------------------------- delivery (serial)
 
   private void deliverOpen(Supplier<WsListener> factory) {
     if (opened || closeDelivered) {
@@ -341,7 +344,7 @@ public final class JwsChannel implements WsChannel {
     WsListener l = listener;
     if (l != null && !closeDelivered) {
       try {
-        l.onText(this, text);
+        l.onText(this, Text.of(text));
       } catch (RuntimeException e) {
         listenerFailed("onText", e);
       }
@@ -357,20 +360,6 @@ public final class JwsChannel implements WsChannel {
         listenerFailed("onBinary", e);
       }
     }
-  }
-
-  private void deliverControl(boolean ping, ByteBuffer data) {
-    deliver(ping ? "onPing" : "onPong", l -> {
-      if (ping) {
-        l.onPing(this, data);
-      } else {
-        l.onPong(this, data);
-      }
-    });
-  }
-
-  private void deliverError(Exception error) {
-    deliver("onError", l -> l.onError(this, error));
   }
 
   /** Delivers a rare event; the hot ones (text, binary) are spelled out to avoid the lambda. */
