@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -340,6 +341,11 @@ public final class NettyWsChannel implements WsChannel {
       if (client) {
         armCloseTimer(); // the server ends TCP (a server that drops frames arriving with the FIN
                          // would lose our close if we did); we cut it if it does not
+      } else if (ch instanceof DuplexChannel duplex) {
+        // FIN, not close: closing with the rest of the offending frame unread would send an RST,
+        // and a client may drop our close frame with it; we read (and drop) until it closes
+        sent.addListener(f -> duplex.shutdownOutput());
+        armCloseTimer();
       } else {
         sent.addListener(ChannelFutureListener.CLOSE);
         armCloseTimer();
