@@ -2,6 +2,7 @@ package io.wsproxy.netty;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -14,6 +15,8 @@ import io.wsproxy.netty.internal.PlainHttpHandler;
 import io.wsproxy.netty.internal.RequestDeadline;
 import io.wsproxy.netty.internal.Transports;
 import io.wsproxy.spi.WsEndpoint;
+import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -56,7 +59,8 @@ public final class NettyProxyServer implements AutoCloseable {
   private final Channel serverChannel;
   private volatile boolean accepting = true;
 
-  private NettyProxyServer(Builder b, InetSocketAddress address) throws InterruptedException {
+  private NettyProxyServer(Builder b, InetSocketAddress address)
+      throws IOException, InterruptedException {
     WsEndpoint endpoint = b.endpoint;
     Limits limits = endpoint.limits();
     WsProxyHandler ws = new WsProxyHandler(endpoint, path -> true, b.highWaterMark);
@@ -82,8 +86,15 @@ public final class NettyProxyServer implements AutoCloseable {
                   .addLast("plain", plain);
             }
           });
-      this.serverChannel = sb.bind(address).sync().channel();
-    } catch (InterruptedException | RuntimeException e) {
+      ChannelFuture bound = sb.bind(address).await();
+      if (!bound.isSuccess()) {
+        BindException be = new BindException("cannot bind " + address + ": "
+            + bound.cause().getMessage());
+        be.initCause(bound.cause());
+        throw be;
+      }
+      this.serverChannel = bound.channel();
+    } catch (IOException | InterruptedException | RuntimeException e) {
       group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       throw e;
     }
@@ -93,7 +104,7 @@ public final class NettyProxyServer implements AutoCloseable {
 
   /** Starts a server with the defaults on {@code address}, serving {@code endpoint}. */
   public static NettyProxyServer start(InetSocketAddress address, WsEndpoint endpoint)
-      throws InterruptedException {
+      throws IOException, InterruptedException {
     return builder(endpoint).start(address);
   }
 
@@ -160,8 +171,13 @@ public final class NettyProxyServer implements AutoCloseable {
       return this;
     }
 
-    /** Binds {@code address} and starts serving; blocks until bound. */
-    public NettyProxyServer start(InetSocketAddress address) throws InterruptedException {
+    /**
+     * Binds {@code address} and starts serving; blocks until bound.
+     *
+     * @throws BindException when the address cannot be bound (in use, not local)
+     */
+    public NettyProxyServer start(InetSocketAddress address)
+        throws IOException, InterruptedException {
       return new NettyProxyServer(this, Objects.requireNonNull(address, "address"));
     }
   }
