@@ -50,7 +50,7 @@ final class BenchCommand implements Command {
         64 B message and per relayed MiB of 1 MiB messages, handshakes/s (8 loops opening and
         closing connections), RSS per idle proxied connection and threads, each with its ratio to
         nginx. CPU, RSS and threads are the proxy process's own, read from /proc. Everything runs
-        on 127.0.0.1; a default run takes about 2 minutes, --quick about 30 s.
+        on 127.0.0.1; a default run takes about 2 minutes, --quick about 35 s.
 
         Options:
           --quick                 a short smoke run (1-2 s phases, 500 idle connections)

@@ -35,10 +35,13 @@ public final class Bench {
   /** Runs the whole bench and prints the table to {@code out}; blocks for the run's length. */
   public static void run(BenchConfig cfg, PrintStream out) throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("ws-proxy-bench");
+    Runnable delete = () -> deleteTree(dir);
+    ChildProcess.afterKill(delete);
     try {
       new Bench(cfg, out, dir).run();
     } finally {
-      deleteTree(dir);
+      ChildProcess.forget(delete);
+      delete.run();
     }
   }
 
@@ -105,11 +108,14 @@ public final class Bench {
     return all;
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  /** Deletes the bench's temporary directory; a file that cannot be deleted is left behind. */
+  private static void deleteTree(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
       for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
+    } catch (IOException e) {
+      System.err.println("bench: could not delete " + dir + ": " + e);
     }
   }
 }

@@ -54,7 +54,7 @@ public record BenchConfig(int connections, Duration echoLimit, Duration bigLimit
     }
   }
 
-  /** Phase time limits of a default run (about 2 minutes) or a {@code --quick} one (about 30 s). */
+  /** Phase time limits of a default run (about 2 minutes) or a {@code --quick} one (about 35 s). */
   public static Duration[] limits(boolean quick) {
     return quick
         ? new Duration[] {Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1),

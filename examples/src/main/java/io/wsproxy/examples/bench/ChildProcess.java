@@ -1,5 +1,6 @@
 package io.wsproxy.examples.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,10 +23,32 @@ import java.util.concurrent.TimeUnit;
 final class ChildProcess implements AutoCloseable {
 
   private static final Set<ChildProcess> LIVE = ConcurrentHashMap.newKeySet();
+  private static final Set<Runnable> AFTER_KILL = ConcurrentHashMap.newKeySet();
+  private static final Object STARTING = new Object();
+  private static boolean stopping; // guarded by STARTING
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(
-        () -> List.copyOf(LIVE).forEach(ChildProcess::close), "bench-kill-children"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      List<ChildProcess> children;
+      synchronized (STARTING) { // no child may start after this: it would outlive the JVM
+        stopping = true;
+        children = List.copyOf(LIVE);
+      }
+      children.forEach(ChildProcess::close);
+      List.copyOf(AFTER_KILL).forEach(Runnable::run);
+    }, "bench-kill-children"));
+  }
+
+  /**
+   * Runs {@code cleanup} if the JVM is stopped (Ctrl-C) after the children are killed, such as
+   * deleting the directory their files are in; {@link #forget} it once done normally.
+   */
+  static void afterKill(Runnable cleanup) {
+    AFTER_KILL.add(cleanup);
+  }
+
+  static void forget(Runnable cleanup) {
+    AFTER_KILL.remove(cleanup);
   }
 
   private final String name;
@@ -39,16 +63,16 @@ final class ChildProcess implements AutoCloseable {
 
   /** Starts {@code command} with stdout and stderr into {@code log}. */
   static ChildProcess start(String name, List<String> command, Path log) throws IOException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
-        .start();
-    ChildProcess child = new ChildProcess(name, p, log);
-    LIVE.add(child);
-    return child;
-  }
-
-  private static java.io.File nullDevice() {
-    return new java.io.File("/dev/null");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).redirectInput(new File("/dev/null"));
+    synchronized (STARTING) {
+      if (stopping) {
+        throw new IOException("the bench is stopping: " + name + " not started");
+      }
+      ChildProcess child = new ChildProcess(name, builder.start(), log);
+      LIVE.add(child);
+      return child;
+    }
   }
 
   /** A port on 127.0.0.1 that was free a moment ago. */
@@ -98,7 +122,7 @@ final class ChildProcess implements AutoCloseable {
   @Override
   public void close() {
     LIVE.remove(this);
-    List<ProcessHandle> tree = new java.util.ArrayList<>(process.descendants().toList());
+    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
     tree.add(process.toHandle());
     tree.forEach(ProcessHandle::destroy);
     for (ProcessHandle h : tree) {
