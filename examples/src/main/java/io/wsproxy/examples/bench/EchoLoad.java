@@ -39,6 +39,7 @@ final class EchoLoad {
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
   private final List<Conn> conns = new ArrayList<>();
   private int completed;
+  private int closed;
   private boolean stopping;
 
   private EchoLoad(int size, int maxRoundTrips) {
@@ -82,19 +83,7 @@ final class EchoLoad {
       if (stopping && (conns.stream().noneMatch(c -> c.awaiting) || now - stoppedAt > DRAIN_NANOS)) {
         break;
       }
-      selector.select(50);
-      Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-      while (keys.hasNext()) {
-        SelectionKey key = keys.next();
-        keys.remove();
-        Conn c = (Conn) key.attachment();
-        if (key.isValid() && key.isWritable()) {
-          c.flush();
-        }
-        if (key.isValid() && key.isReadable()) {
-          read(c);
-        }
-      }
+      selectOnce(selector, this::read);
     }
     long wall = stoppedAt - t0;
     closeAll(selector);
@@ -137,27 +126,40 @@ final class EchoLoad {
       c.flush();
     }
     long deadline = System.nanoTime() + DRAIN_NANOS;
-    int open = conns.size();
-    while (open > 0 && System.nanoTime() < deadline) {
-      selector.select(50);
-      Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-      while (keys.hasNext()) {
-        SelectionKey key = keys.next();
-        keys.remove();
-        Conn c = (Conn) key.attachment();
-        if (key.isValid() && key.isWritable()) {
-          c.flush();
-        }
-        if (key.isValid() && key.isReadable()) {
-          readBuffer.clear();
-          if (c.channel.read(readBuffer) < 0) {
-            key.cancel();
-            c.channel.close();
-            open--;
-          } else {
-            c.reader.feed(readBuffer.flip(), -1);
-          }
-        }
+    while (closed < conns.size() && System.nanoTime() < deadline) {
+      selectOnce(selector, this::readClosing);
+    }
+  }
+
+  private void readClosing(Conn c) throws IOException {
+    readBuffer.clear();
+    if (c.channel.read(readBuffer) < 0) {
+      c.key.cancel();
+      c.channel.close();
+      closed++;
+    } else {
+      c.reader.feed(readBuffer.flip(), -1);
+    }
+  }
+
+  /** What to do with a readable connection. */
+  private interface OnReadable {
+    void read(Conn c) throws IOException;
+  }
+
+  /** Waits up to 50 ms for ready connections; flushes the writable ones, reads the readable. */
+  private static void selectOnce(Selector selector, OnReadable onReadable) throws IOException {
+    selector.select(50);
+    Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+    while (keys.hasNext()) {
+      SelectionKey key = keys.next();
+      keys.remove();
+      Conn c = (Conn) key.attachment();
+      if (key.isValid() && key.isWritable()) {
+        c.flush();
+      }
+      if (key.isValid() && key.isReadable()) {
+        onReadable.read(c);
       }
     }
   }

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Parallel loops that each open a WebSocket connection (TCP connect and upgrade) and close it (the
  * closing handshake and the server's end of TCP), again and again, until a total count or a time
  * limit is reached. Each loop has its own thread; {@link #run} returns when all have stopped.
+ * Connections come from {@link Loopback#handshakeSource}: a proxy may count a closed connection
+ * against its client's address for a while after the client saw it end.
  */
 final class HandshakeLoad {
 
@@ -34,9 +36,10 @@ final class HandshakeLoad {
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < loops; i++) {
       Thread t = new Thread(() -> {
-        while (System.nanoTime() < deadline && tickets.getAndDecrement() > 0) {
+        long n;
+        while (System.nanoTime() < deadline && (n = tickets.getAndDecrement()) > 0) {
           try {
-            BlockingWs.open(port, null).close();
+            BlockingWs.open(port, Loopback.handshakeSource(n)).close();
             completed.incrementAndGet();
           } catch (IOException e) {
             errors.incrementAndGet();

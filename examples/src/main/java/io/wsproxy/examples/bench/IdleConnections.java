@@ -2,7 +2,6 @@ package io.wsproxy.examples.bench;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,13 +13,11 @@ import java.util.concurrent.Future;
 /**
  * Many open, idle WebSocket connections. Each is proven to be relayed end to end with one 64 B
  * echo before it counts (an accept-first proxy answers 101 before its upstream is connected), so
- * the memory read afterwards includes both legs. Connections come from 127.0.0.2, 127.0.0.3, ...
- * in groups of {@value #PER_SOURCE}: still loopback, but below a proxy's per-address cap (ws-proxy's
- * default is 256). Not thread-safe.
+ * the memory read afterwards includes both legs. Connections come from {@link
+ * Loopback#idleSource}. Not thread-safe.
  */
 final class IdleConnections implements AutoCloseable {
 
-  static final int PER_SOURCE = 200;
   private static final int OPENERS = 8;
   private static final byte[] PAYLOAD = new byte[64];
 
@@ -37,7 +34,7 @@ final class IdleConnections implements AutoCloseable {
     try {
       List<Future<BlockingWs>> opened = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        InetAddress source = source(i);
+        InetAddress source = Loopback.idleSource(i);
         opened.add(openers.submit(() -> {
           BlockingWs ws = BlockingWs.open(port, source);
           try {
@@ -68,15 +65,6 @@ final class IdleConnections implements AutoCloseable {
     } finally {
       openers.shutdownNow();
     }
-  }
-
-  /** The local address of the {@code i}-th connection: 127.0.0.(2 + i / PER_SOURCE). */
-  static InetAddress source(int i) throws UnknownHostException {
-    int host = 2 + i / PER_SOURCE;
-    if (host > 254) {
-      throw new IllegalArgumentException("too many idle connections for 127.0.0.0/24: " + i);
-    }
-    return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) host});
   }
 
   int size() {
