@@ -114,6 +114,14 @@ final class BlockingWs implements AutoCloseable {
   /** Reads once; the data messages that ended, or -1 at end of stream. */
   private int readSome(long size) throws IOException {
     int n = in.read(buf);
-    return n < 0 ? -1 : reader.feed(ByteBuffer.wrap(buf, 0, n), size);
+    if (n < 0) {
+      return -1;
+    }
+    int messages = reader.feed(ByteBuffer.wrap(buf, 0, n), size);
+    byte[] ping = reader.takePing();
+    if (ping != null) {
+      write(WsWire.maskedFrame(WsWire.PONG, ping));
+    }
+    return messages;
   }
 }

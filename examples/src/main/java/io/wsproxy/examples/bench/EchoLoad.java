@@ -9,6 +9,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,6 +23,8 @@ import java.util.List;
 final class EchoLoad {
 
   private static final long DRAIN_NANOS = Duration.ofSeconds(5).toNanos();
+  private static final int PRIMER_SIZE = 64;
+  private static final ByteBuffer PRIMER = WsWire.maskedFrame(WsWire.BINARY, new byte[PRIMER_SIZE]);
 
   /** What a run measured; {@code latencies[0, roundTrips)} are the round trips in nanoseconds. */
   record Result(int roundTrips, long wallNanos, long[] latencies) {
@@ -91,10 +94,9 @@ final class EchoLoad {
   }
 
   private void send(Conn c) throws IOException {
-    c.out.rewind();
     c.awaiting = true;
     c.sentAt = System.nanoTime();
-    c.flush();
+    c.queue(c.frame.duplicate());
   }
 
   private void read(Conn c) throws IOException {
@@ -105,8 +107,9 @@ final class EchoLoad {
     }
     readBuffer.flip();
     int messages = c.reader.feed(readBuffer, size);
+    c.answerPing();
     if (c.reader.closeReceived()) {
-      throw new IOException("server sent a close frame during the echo load");
+      throw new IOException("server closed during the echo load: " + c.reader.closeStatus());
     }
     if (messages > 0 && c.awaiting) {
       long rtt = System.nanoTime() - c.sentAt;
@@ -122,8 +125,7 @@ final class EchoLoad {
   private void closeAll(Selector selector) throws IOException {
     ByteBuffer close = WsWire.closeFrame();
     for (Conn c : conns) {
-      c.out = close.duplicate();
-      c.flush();
+      c.queue(close.duplicate());
     }
     long deadline = System.nanoTime() + DRAIN_NANOS;
     while (closed < conns.size() && System.nanoTime() < deadline) {
@@ -139,6 +141,7 @@ final class EchoLoad {
       closed++;
     } else {
       c.reader.feed(readBuffer.flip(), -1);
+      c.answerPing();
     }
   }
 
@@ -168,15 +171,16 @@ final class EchoLoad {
   private static final class Conn {
     final SocketChannel channel;
     final FrameReader reader = new FrameReader();
+    final ByteBuffer frame; // the message, built once
+    final ArrayDeque<ByteBuffer> out = new ArrayDeque<>(); // whole frames, never interleaved
     SelectionKey key;
-    ByteBuffer out;
     boolean awaiting;
     boolean writeInterest;
     long sentAt;
 
-    private Conn(SocketChannel channel, ByteBuffer out) {
+    private Conn(SocketChannel channel, ByteBuffer frame) {
       this.channel = channel;
-      this.out = out;
+      this.frame = frame;
     }
 
     /** Connects and upgrades with blocking I/O (5 s read timeout), then registers for reading. */
@@ -199,8 +203,9 @@ final class EchoLoad {
           len += n;
         }
         WsWire.expectSwitchingProtocols(head, end);
-        ch.configureBlocking(false);
         Conn c = new Conn(ch, frame);
+        c.prime(in, ByteBuffer.wrap(head, end, len - end));
+        ch.configureBlocking(false);
         c.key = ch.register(selector, SelectionKey.OP_READ, c);
         return c;
       } catch (IOException | RuntimeException e) {
@@ -209,9 +214,47 @@ final class EchoLoad {
       }
     }
 
+    /**
+     * One 64 B echo before the measured load. Java-WebSocket servers (the echo backend, ws-proxy's
+     * javawebsocket transport) can still count a large first frame that follows the 101 at once as
+     * upgrade-request bytes and answer 431 in the middle of the WebSocket stream; a first echo
+     * makes sure the server has finished the upgrade.
+     */
+    void prime(InputStream in, ByteBuffer leftover) throws IOException {
+      channel.write(PRIMER.duplicate());
+      int messages = reader.feed(leftover, PRIMER_SIZE);
+      byte[] buf = new byte[1024];
+      while (messages == 0) {
+        int n = in.read(buf);
+        if (n < 0 || reader.closeReceived()) {
+          throw new IOException("closed before the first echo: " + reader.closeStatus());
+        }
+        messages = reader.feed(ByteBuffer.wrap(buf, 0, n), PRIMER_SIZE);
+      }
+    }
+
+    void queue(ByteBuffer whole) throws IOException {
+      out.add(whole);
+      flush();
+    }
+
+    void answerPing() throws IOException {
+      byte[] ping = reader.takePing();
+      if (ping != null) {
+        queue(WsWire.maskedFrame(WsWire.PONG, ping));
+      }
+    }
+
     void flush() throws IOException {
-      channel.write(out);
-      boolean want = out.hasRemaining();
+      ByteBuffer head;
+      while ((head = out.peek()) != null) {
+        channel.write(head);
+        if (head.hasRemaining()) {
+          break;
+        }
+        out.poll();
+      }
+      boolean want = !out.isEmpty();
       if (want != writeInterest) {
         writeInterest = want;
         key.interestOps(want ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);

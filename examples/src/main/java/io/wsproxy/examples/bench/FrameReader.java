@@ -2,10 +2,13 @@ package io.wsproxy.examples.bench;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Follows the server-to-client frame stream of one connection without copying payloads: it keeps
- * only the frame header it is in and how many payload bytes remain. Pings and pongs are skipped.
+ * only the frame header it is in and how many payload bytes remain (and control frames' payloads:
+ * a ping's to answer it, a close's to say why).
  * Not thread-safe (one per connection).
  */
 public final class FrameReader {
@@ -17,6 +20,9 @@ public final class FrameReader {
   private boolean fin;
   private long messageBytes;
   private boolean closeReceived;
+  private final byte[] control = new byte[125]; // a control frame's payload is at most 125
+  private int controlLength;
+  private byte[] ping; // payload of the latest ping not yet answered
 
   /**
    * Consumes every byte of {@code in}.
@@ -38,6 +44,11 @@ public final class FrameReader {
         headerLength = 0;
       } else {
         int skip = (int) Math.min(payloadLeft, in.remaining());
+        if (opcode >= 0x8) { // a ping's payload goes back in the pong; a close says why
+          int keep = Math.min(skip, control.length - controlLength);
+          in.get(in.position(), control, controlLength, keep);
+          controlLength += keep;
+        }
         in.position(in.position() + skip);
         payloadLeft -= skip;
       }
@@ -56,6 +67,28 @@ public final class FrameReader {
     return closeReceived;
   }
 
+  /** The close frame's code and reason ({@code "1009 message too big"}), or "" before one. */
+  public String closeStatus() {
+    if (!closeReceived) {
+      return "";
+    }
+    if (controlLength < 2) {
+      return "(no code)";
+    }
+    int code = ((control[0] & 0xFF) << 8) | (control[1] & 0xFF);
+    return code + " " + new String(control, 2, controlLength - 2, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The payload of the latest ping since the last call, to answer with a pong (RFC 6455 allows
+   * answering only the latest), or null.
+   */
+  public byte[] takePing() {
+    byte[] p = ping;
+    ping = null;
+    return p;
+  }
+
   private int headerNeeded() {
     if (headerLength < 2) {
       return 2;
@@ -68,6 +101,9 @@ public final class FrameReader {
   private long payloadLength() throws IOException {
     fin = (header[0] & 0x80) != 0;
     opcode = header[0] & 0x0F;
+    if (opcode >= 0x8) {
+      controlLength = 0;
+    }
     int len7 = header[1] & 0x7F;
     long len = len7;
     if (len7 == 126) {
@@ -91,6 +127,10 @@ public final class FrameReader {
   private boolean endFrame(long expectedSize) throws IOException {
     if (opcode == 0x8) {
       closeReceived = true;
+      return false;
+    }
+    if (opcode == 0x9) {
+      ping = Arrays.copyOf(control, controlLength);
       return false;
     }
     if (opcode >= 0x8 || !fin) {

@@ -17,6 +17,8 @@ public final class WsWire {
   public static final int BINARY = 0x2;
   /** Opcode of a close frame. */
   public static final int CLOSE = 0x8;
+  /** Opcode of a pong frame. */
+  public static final int PONG = 0xA;
 
   private WsWire() {}
 

@@ -76,6 +76,25 @@ class FrameReaderTest {
   }
 
   @Test
+  void theCloseCodeAndReasonAreKeptEvenWhenSplit() throws IOException {
+    byte[] close = {(byte) 0x88, 6, 0x03, (byte) 0xF1, 'b', 'i', 'g', '!'};
+    FrameReader r = new FrameReader();
+    assertEquals("", r.closeStatus());
+    r.feed(ByteBuffer.wrap(close, 0, 3), -1);
+    r.feed(ByteBuffer.wrap(close, 3, 5), -1);
+    assertEquals("1009 big!", r.closeStatus());
+  }
+
+  @Test
+  void aPingsPayloadIsHandedOutOnceToBeAnswered() throws IOException {
+    byte[] ping = {(byte) 0x89, 2, 'h', 'i'};
+    FrameReader r = new FrameReader();
+    assertEquals(1, r.feed(concat(ping, frame(true, 2, 64)), 64));
+    assertEquals("hi", new String(r.takePing(), java.nio.charset.StandardCharsets.US_ASCII));
+    assertEquals(null, r.takePing());
+  }
+
+  @Test
   void theMaskedClientFrameHasTheRightHeader() {
     ByteBuffer f = WsWire.maskedFrame(WsWire.BINARY, new byte[1 << 20]);
     assertEquals(10 + 4 + (1 << 20), f.remaining());
