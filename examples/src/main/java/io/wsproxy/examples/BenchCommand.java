@@ -57,7 +57,7 @@ final class BenchCommand implements Command {
           --connections N         connections of the 64 B echo phase (default 16)
           --idle N                idle connections of the memory phase (default 2000)
           --seconds N             time limit of every phase and the warm-up (overrides the
-                                  defaults: 12 s echo, 8 s 1 MiB, 8 s handshakes, 3 s warm-up)
+                                  defaults: 12 s echo, 8 s 1 MiB, 8 s handshakes, 6 s warm-up)
           --proxy-args ARGS       extra arguments for 'ws-proxy.jar proxy' (split on spaces),
                                   e.g. --proxy-args '--upstream javawebsocket'
           --proxy-jvm-args ARGS   JVM options of the proxy process, e.g. '-Xmx256m'

@@ -58,9 +58,9 @@ public record BenchConfig(int connections, Duration echoLimit, Duration bigLimit
   public static Duration[] limits(boolean quick) {
     return quick
         ? new Duration[] {Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1),
-            Duration.ofSeconds(1)}
+            Duration.ofSeconds(2)}
         : new Duration[] {Duration.ofSeconds(12), Duration.ofSeconds(8), Duration.ofSeconds(8),
-            Duration.ofSeconds(3)};
+            Duration.ofSeconds(6)};
   }
 
   /** The proxy command with the ports filled in. */

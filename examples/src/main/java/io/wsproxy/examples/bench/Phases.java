@@ -25,25 +25,32 @@ final class Phases {
 
   Figures measure(String target, int port, ProcessHandle proxy) throws InterruptedException {
     Figures f = Figures.none(target);
+    Duration warmUp = cfg.warmUp();
     if (proxy != null) {
       // Load every class and JIT the hottest paths first, so they are not counted as memory of
-      // the idle connections; the rest of the warm-up comes after.
-      warmUp(target, port, min(Duration.ofSeconds(1), cfg.warmUp()));
+      // the idle connections; the rest of the warm-up comes after (a long one first would leave
+      // garbage in the heap that the idle connections' memory could hide in).
+      Duration first = min(Duration.ofSeconds(1), warmUp);
+      warmUp(target, port, first);
       f = idle(f, port, proxy);
+      warmUp = warmUp.minus(first);
     }
-    warmUp(target, port, cfg.warmUp());
+    if (!warmUp.isZero()) {
+      warmUp(target, port, warmUp);
+    }
     f = echo(f, port, proxy);
     f = big(f, port, proxy);
     return handshakes(f, port);
   }
 
   private void warmUp(String target, int port, Duration time) throws InterruptedException {
-    try {
-      EchoLoad.run(port, cfg.connections(), BenchConfig.SMALL, BenchConfig.MAX_ROUND_TRIPS, time);
-      EchoLoad.run(port, BenchConfig.BIG_CONNECTIONS, BenchConfig.BIG,
-          BenchConfig.MAX_BIG_ROUND_TRIPS, time.dividedBy(2));
-      HandshakeLoad.run(port, BenchConfig.HANDSHAKE_LOOPS, BenchConfig.MAX_HANDSHAKES,
+    try { // half the time on small messages, a quarter each on large ones and on handshakes
+      EchoLoad.run(port, cfg.connections(), BenchConfig.SMALL, BenchConfig.MAX_ROUND_TRIPS,
           time.dividedBy(2));
+      EchoLoad.run(port, BenchConfig.BIG_CONNECTIONS, BenchConfig.BIG,
+          BenchConfig.MAX_BIG_ROUND_TRIPS, time.dividedBy(4));
+      HandshakeLoad.run(port, BenchConfig.HANDSHAKE_LOOPS, BenchConfig.MAX_HANDSHAKES,
+          time.dividedBy(4));
     } catch (IOException e) {
       notes.add(target + " warm-up: " + e.getMessage());
     }
