@@ -6,8 +6,8 @@ import java.net.UnknownHostException;
 /**
  * Local addresses the load generator connects from. All of 127.0.0.0/8 is loopback on Linux, so
  * spreading connections over several source addresses keeps all traffic on the machine while
- * staying below a proxy's per-client-address cap (ws-proxy's default is 256), which would otherwise
- * turn a measurement of capacity into one of a policy.
+ * staying below a proxy's per-client-address cap (ws-proxy's {@code maxConnectionsPerAddress}),
+ * which would otherwise turn a measurement of capacity into one of a policy.
  */
 final class Loopback {
 
