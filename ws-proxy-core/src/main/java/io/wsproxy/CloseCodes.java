@@ -57,17 +57,6 @@ public final class CloseCodes {
         || (code >= 3000 && code <= 4999);
   }
 
-  /** Whether the JDK's {@code java.net.http.WebSocket} client agrees to send {@code code}. */
-  public static boolean isSendableByJdkClient(int code) {
-    if (!isSendable(code)) {
-      return false;
-    }
-    return switch (code) {
-      case 1002, 1003, 1007, 1009, 1010, 1012, 1013, 1014 -> false;
-      default -> true;
-    };
-  }
-
   /**
    * The code to send on a side whose transport accepts only codes matching {@code canSend}, to carry
    * {@code code} across: the code itself when the transport can send it, else the nearest meaning

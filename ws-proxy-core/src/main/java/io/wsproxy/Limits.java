@@ -23,10 +23,15 @@ public final class Limits {
   public static final int DEFAULT_MAX_MESSAGE_SIZE = 4 * MIB;
   /** Outbound bytes queued toward one side before the bridge pushes back: 16 MiB. */
   public static final long DEFAULT_MAX_QUEUED_BYTES = 16L * MIB;
-  /** Client frames held while the upstream connects: 1,024 frames. */
-  public static final int DEFAULT_EARLY_FRAMES = 1024;
-  /** Client bytes held while the upstream connects: 4 MiB. */
+  /**
+   * Bytes of early messages held for one connection (accept-first: the client's while the upstream
+   * connects; connect-first: the upstream's until the client's 101 is written): 4 MiB. Each message
+   * counts its payload plus {@value #EARLY_MESSAGE_OVERHEAD} bytes, so 5,000 small messages fit and
+   * a flood of empty ones does not.
+   */
   public static final long DEFAULT_EARLY_BYTES = 4L * MIB;
+  /** What one held early message costs beyond its payload, in bytes: 64. */
+  public static final int EARLY_MESSAGE_OVERHEAD = 64;
   /** Total size of the upgrade request's header fields: 16 KiB. */
   public static final int DEFAULT_MAX_HANDSHAKE_HEADER_BYTES = 16 * KIB;
   /** Number of header fields in the upgrade request: 100. */
@@ -37,12 +42,22 @@ public final class Limits {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   /** A connection with no message either way for this long is closed with 1001: 10 min. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+  /**
+   * A side of a proxied connection that sent nothing for this long is pinged; one that still sends
+   * nothing (not even the pong) for another interval is frozen and both sides are closed: 30 s.
+   */
+  public static final Duration DEFAULT_KEEPALIVE_INTERVAL = Duration.ofSeconds(30);
   /** Time a peer has to answer our close frame before its TCP connection is cut: 5 s. */
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
   /** Open client connections per proxy: 10,000. */
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
-  /** Open client connections per client address: 256. */
-  public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
+  /**
+   * Open client connections per client address (after trusted proxies): 0, meaning no cap. Behind a
+   * load balancer or a NAT every client shares one address, so a cap there must be set knowingly.
+   */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 0;
+  /** Upgrade requests being decided at once (auth, upstream dial) per endpoint: 1,024. */
+  public static final int DEFAULT_MAX_PENDING_HANDSHAKES = 1024;
 
   /** The defaults. */
   public static final Limits DEFAULTS = builder().build();
@@ -50,31 +65,33 @@ public final class Limits {
   private final int maxFrameSize;
   private final int maxMessageSize;
   private final long maxQueuedBytes;
-  private final int earlyFrames;
   private final long earlyBytes;
   private final int maxHandshakeHeaderBytes;
   private final int maxHandshakeHeaders;
   private final Duration handshakeTimeout;
   private final Duration connectTimeout;
   private final Duration idleTimeout;
+  private final Duration keepaliveInterval;
   private final Duration closeTimeout;
   private final int maxConnections;
   private final int maxConnectionsPerAddress;
+  private final int maxPendingHandshakes;
 
   private Limits(Builder b) {
     this.maxFrameSize = b.maxFrameSize;
     this.maxMessageSize = b.maxMessageSize;
     this.maxQueuedBytes = b.maxQueuedBytes;
-    this.earlyFrames = b.earlyFrames;
     this.earlyBytes = b.earlyBytes;
     this.maxHandshakeHeaderBytes = b.maxHandshakeHeaderBytes;
     this.maxHandshakeHeaders = b.maxHandshakeHeaders;
     this.handshakeTimeout = b.handshakeTimeout;
     this.connectTimeout = b.connectTimeout;
     this.idleTimeout = b.idleTimeout;
+    this.keepaliveInterval = b.keepaliveInterval;
     this.closeTimeout = b.closeTimeout;
     this.maxConnections = b.maxConnections;
     this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
+    this.maxPendingHandshakes = b.maxPendingHandshakes;
   }
 
   public static Builder builder() {
@@ -84,11 +101,12 @@ public final class Limits {
   public Builder toBuilder() {
     return new Builder()
         .maxFrameSize(maxFrameSize).maxMessageSize(maxMessageSize).maxQueuedBytes(maxQueuedBytes)
-        .earlyFrames(earlyFrames).earlyBytes(earlyBytes)
+        .earlyBytes(earlyBytes)
         .maxHandshakeHeaderBytes(maxHandshakeHeaderBytes).maxHandshakeHeaders(maxHandshakeHeaders)
         .handshakeTimeout(handshakeTimeout).connectTimeout(connectTimeout)
-        .idleTimeout(idleTimeout).closeTimeout(closeTimeout)
-        .maxConnections(maxConnections).maxConnectionsPerAddress(maxConnectionsPerAddress);
+        .idleTimeout(idleTimeout).keepaliveInterval(keepaliveInterval).closeTimeout(closeTimeout)
+        .maxConnections(maxConnections).maxConnectionsPerAddress(maxConnectionsPerAddress)
+        .maxPendingHandshakes(maxPendingHandshakes);
   }
 
   /** Largest frame payload, in bytes; larger frames close the sender with 1009. */
@@ -100,8 +118,6 @@ public final class Limits {
   /** High-water mark of bytes queued toward one side; the bridge resumes reading below half of it. */
   public long maxQueuedBytes() { return maxQueuedBytes; }
 
-  /** Most client frames held while the upstream connects. */
-  public int earlyFrames() { return earlyFrames; }
 
   /** Most client bytes held while the upstream connects. */
   public long earlyBytes() { return earlyBytes; }
@@ -121,6 +137,13 @@ public final class Limits {
   /** Longest a connection may carry no message either way; {@link Duration#ZERO} disables it. */
   public Duration idleTimeout() { return idleTimeout; }
 
+  /**
+   * Keepalive ping interval on both legs of a proxied connection; {@link Duration#ZERO} when off.
+   * A frozen client is cut and its upstream closed with 1001; a frozen upstream is cut and its
+   * client closed with the proxy's upstream-failure code.
+   */
+  public Duration keepaliveInterval() { return keepaliveInterval; }
+
   /** Longest a side may take to answer a close frame before its connection is cut. */
   public Duration closeTimeout() { return closeTimeout; }
 
@@ -130,15 +153,20 @@ public final class Limits {
   /** Most open client connections from one client address. */
   public int maxConnectionsPerAddress() { return maxConnectionsPerAddress; }
 
+  /** Upgrade requests being decided at once; over it a new one gets 503. */
+  public int maxPendingHandshakes() { return maxPendingHandshakes; }
+
   @Override
   public String toString() {
     return "Limits{maxFrameSize=" + maxFrameSize + ", maxMessageSize=" + maxMessageSize
-        + ", maxQueuedBytes=" + maxQueuedBytes + ", earlyFrames=" + earlyFrames
+        + ", maxQueuedBytes=" + maxQueuedBytes
         + ", earlyBytes=" + earlyBytes + ", maxHandshakeHeaderBytes=" + maxHandshakeHeaderBytes
         + ", maxHandshakeHeaders=" + maxHandshakeHeaders + ", handshakeTimeout=" + handshakeTimeout
         + ", connectTimeout=" + connectTimeout + ", idleTimeout=" + idleTimeout
+        + ", keepaliveInterval=" + keepaliveInterval
         + ", closeTimeout=" + closeTimeout + ", maxConnections=" + maxConnections
-        + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress + "}";
+        + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress
+        + ", maxPendingHandshakes=" + maxPendingHandshakes + "}";
   }
 
   /** Builds {@link Limits}; every setter validates its argument and names the field. */
@@ -146,16 +174,17 @@ public final class Limits {
     private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
     private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
     private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
-    private int earlyFrames = DEFAULT_EARLY_FRAMES;
     private long earlyBytes = DEFAULT_EARLY_BYTES;
     private int maxHandshakeHeaderBytes = DEFAULT_MAX_HANDSHAKE_HEADER_BYTES;
     private int maxHandshakeHeaders = DEFAULT_MAX_HANDSHAKE_HEADERS;
     private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private Duration keepaliveInterval = DEFAULT_KEEPALIVE_INTERVAL;
     private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+    private int maxPendingHandshakes = DEFAULT_MAX_PENDING_HANDSHAKES;
 
     private Builder() {}
 
@@ -171,11 +200,6 @@ public final class Limits {
 
     public Builder maxQueuedBytes(long bytes) {
       this.maxQueuedBytes = positive("maxQueuedBytes", bytes);
-      return this;
-    }
-
-    public Builder earlyFrames(int frames) {
-      this.earlyFrames = positive("earlyFrames", frames);
       return this;
     }
 
@@ -210,6 +234,12 @@ public final class Limits {
       return this;
     }
 
+    /** {@link Duration#ZERO} disables the keepalive pings. */
+    public Builder keepaliveInterval(Duration interval) {
+      this.keepaliveInterval = notNegative("keepaliveInterval", interval);
+      return this;
+    }
+
     public Builder closeTimeout(Duration timeout) {
       this.closeTimeout = positive("closeTimeout", timeout);
       return this;
@@ -220,8 +250,14 @@ public final class Limits {
       return this;
     }
 
+    /** 0 (the default) disables the per-address cap. */
     public Builder maxConnectionsPerAddress(int count) {
-      this.maxConnectionsPerAddress = positive("maxConnectionsPerAddress", count);
+      this.maxConnectionsPerAddress = notNegative("maxConnectionsPerAddress", count);
+      return this;
+    }
+
+    public Builder maxPendingHandshakes(int count) {
+      this.maxPendingHandshakes = positive("maxPendingHandshakes", count);
       return this;
     }
 

@@ -53,7 +53,7 @@ public final class PathPrefixRoutes implements RouteResolver {
       if (target == null) {
         return Rejection.badRequest("Invalid path");
       }
-      return new Route(target, e.route.subprotocols(), e.route.headers(), e.route.group());
+      return e.route.withUpstream(target);
     }
     return RouteResult.NO_MATCH;
   }

@@ -18,23 +18,50 @@ public interface ProxyListener {
   /** A handshake was refused; nothing was dialled. */
   default void handshakeRejected(HandshakeRequest request, Rejection rejection) {}
 
-  /** A client was accepted and its upstream is being dialled. */
+  /**
+   * A client was accepted (it holds a connection slot) and its upstream is being dialled. In
+   * connect-first mode the client gets its 101 only once the upstream answered, so a connection
+   * can be opened here and end without ever being served ({@link ConnectionSummary#opened()});
+   * {@link #connectionClosed} follows exactly once either way.
+   */
   default void connectionOpened(ConnectionInfo connection) {}
 
   /** The upstream answered the upgrade after {@code latency}. */
   default void upstreamConnected(ConnectionInfo connection, Duration latency) {}
 
-  /** Dialling the upstream failed; the client is being closed with the configured code. */
+  /**
+   * Dialling the upstream failed: connect-first, the client is refused (502, 504 or the upstream's
+   * 4xx); accept-first, it is closed with the configured code. A dial the client abandoned is not
+   * reported here.
+   */
   default void upstreamFailed(ConnectionInfo connection, Throwable cause) {}
 
-  /** One message of {@code bytes} payload bytes was relayed (text counts its UTF-16 length). */
+  /**
+   * One message of {@code bytes} payload bytes was relayed (text: its UTF-8 length, or an upper
+   * bound where the transport holds strings). Called per message: keep it allocation-free; a proxy
+   * whose listener is {@link #NONE} makes no call at all.
+   */
   default void messageRelayed(ConnectionInfo connection, Direction direction, int bytes) {}
 
-  /** Bytes queued toward one side passed the high-water mark. */
+  /**
+   * Bytes queued toward one side passed its high-water mark: its sender was paused (where its
+   * transport can pause), or, where it cannot, the queue passed {@code Limits.maxQueuedBytes()} and
+   * the slow side is being closed.
+   */
   default void queueHighWater(ConnectionInfo connection, Direction direction, long queuedBytes) {}
 
   /**
-   * Both sides are closed and every buffer is released; called once per opened connection.
+   * Both sides are closed and every buffer is released; called exactly once per
+   * {@link #connectionOpened}, whether the client was served or not
+   * ({@link ConnectionSummary#opened()}). By default calls
+   * {@link #connectionClosed(ConnectionInfo, int, int, String)}.
+   */
+  default void connectionClosed(ConnectionInfo connection, ConnectionSummary summary) {
+    connectionClosed(connection, summary.clientCode(), summary.upstreamCode(), summary.reason());
+  }
+
+  /**
+   * The short form of {@link #connectionClosed(ConnectionInfo, ConnectionSummary)}.
    *
    * @param clientCode   the close code the client side ended with (1006 if it dropped)
    * @param upstreamCode the close code the upstream side ended with (1006 if it dropped or never

@@ -7,20 +7,22 @@ import java.util.Objects;
 /**
  * Where an accepted client is proxied to. Immutable.
  *
- * <p><b>Subprotocols.</b> Hosts such as Java-WebSocket answer the client before the upstream has been
- * dialled, so the proxy cannot ask the upstream which subprotocol it picks. Instead a route declares
- * the subprotocols it accepts: the client gets the first one <em>it</em> offered that the route
- * accepts, and only that one is offered upstream. An upstream that refuses it is a bad gateway.
- * A route that accepts none negotiates none.
+ * <p><b>Subprotocols.</b> In {@link ConnectMode#CONNECT_FIRST} mode (the default) the client's whole
+ * offer goes upstream and the client gets exactly what the upstream selected. {@link #subprotocols()}
+ * is then an optional allowlist: when it is not empty, only offered entries it names go upstream.
+ * In {@link ConnectMode#ACCEPT_FIRST} mode the client is answered before the upstream is asked, so
+ * the route must declare what it accepts: the client gets the first one <em>it</em> offered that the
+ * route accepts, and only that one is offered upstream; a route that declares none negotiates none.
  *
  * @param upstream     the {@code ws://} or {@code wss://} URI to dial, with path and query
  * @param subprotocols subprotocols this route accepts, in no particular order; copied
  * @param headers      extra headers to send upstream (the proxy adds its forwarding headers)
  * @param group        the group each connection on this route joins while open (so a host can close
  *                     them together, e.g. when a session ends), or {@code null}
+ * @param connectMode  this route's connect mode, or {@code null} for the proxy's
  */
-public record Route(URI upstream, List<String> subprotocols, Headers headers, ConnectionGroup group)
-    implements RouteResult {
+public record Route(URI upstream, List<String> subprotocols, Headers headers, ConnectionGroup group,
+    ConnectMode connectMode) implements RouteResult {
 
   public Route {
     Objects.requireNonNull(upstream, "upstream");
@@ -35,24 +37,45 @@ public record Route(URI upstream, List<String> subprotocols, Headers headers, Co
     Objects.requireNonNull(headers, "headers");
   }
 
-  /** A route to {@code upstream} with no subprotocols and no extra headers. */
+  /** A route to {@code upstream}: no subprotocol allowlist, no extra headers, the proxy's mode. */
   public static Route to(URI upstream) {
-    return new Route(upstream, List.of(), Headers.EMPTY, null);
+    return new Route(upstream, List.of(), Headers.EMPTY, null, null);
   }
 
-  /** This route, accepting these subprotocols. */
+  /** This route, accepting (allowing) these subprotocols. */
   public Route withSubprotocols(List<String> accepted) {
-    return new Route(upstream, accepted, headers, group);
+    return new Route(upstream, accepted, headers, group, connectMode);
   }
 
   /** This route, sending these extra headers upstream. */
   public Route withHeaders(Headers extra) {
-    return new Route(upstream, subprotocols, extra, group);
+    return new Route(upstream, subprotocols, extra, group, connectMode);
   }
 
   /** This route, whose connections join {@code connections} while open. */
   public Route inGroup(ConnectionGroup connections) {
-    return new Route(upstream, subprotocols, headers, connections);
+    return new Route(upstream, subprotocols, headers, connections, connectMode);
+  }
+
+  /** This route with its own connect mode ({@code null}: the proxy's). */
+  public Route withConnectMode(ConnectMode mode) {
+    return new Route(upstream, subprotocols, headers, group, mode);
+  }
+
+  /** This route pointing at another upstream, everything else kept. */
+  public Route withUpstream(URI target) {
+    return new Route(target, subprotocols, headers, group, connectMode);
+  }
+
+  /**
+   * What to offer upstream in connect-first mode: {@code offered} in its order, narrowed to this
+   * route's allowlist when it has one.
+   */
+  public List<String> allowed(List<String> offered) {
+    if (subprotocols.isEmpty()) {
+      return List.copyOf(offered);
+    }
+    return offered.stream().filter(subprotocols::contains).toList();
   }
 
   /** The first subprotocol the client offered that this route accepts, or {@code null}. */

@@ -1,16 +1,18 @@
 package io.wsproxy;
 
-import io.wsproxy.internal.Bridge;
+import io.wsproxy.spi.WsEndpoint;
+import io.wsproxy.spi.UpstreamConnector;
+import io.wsproxy.internal.Admission;
+import io.wsproxy.internal.Admissions;
 import io.wsproxy.internal.BridgeContext;
 import io.wsproxy.internal.ConnectionLimiter;
 import io.wsproxy.internal.ForwardedHeaders;
-import io.wsproxy.internal.HandshakePipeline;
+import io.wsproxy.internal.ProxyHandshake;
 import io.wsproxy.internal.Scheduler;
+import io.wsproxy.spi.PendingHandshake;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Objects;
 import java.util.ServiceLoader;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -24,16 +26,29 @@ import org.slf4j.LoggerFactory;
  * WebSocketProxy proxy = WebSocketProxy.builder()
  *     .route("/echo", "ws://127.0.0.1:9001")
  *     .build();
- * // hand it to a transport adapter, e.g. ProxyServer.start(address, proxy) or a JavaWebSocketAdapter
+ * // hand it to a server transport, e.g. NettyProxyServer.start(address, proxy)
  * }</pre>
  *
  * <p><b>Data path.</b> For each upgrade the transport calls {@link #handshake}: forwarded headers are
- * normalised, then the {@link OriginFilter}, the {@link AuthValidator} and the {@link RouteResolver}
- * decide; nothing is dialled before acceptance. The transport then calls {@link #open}, which dials
- * the upstream through the {@link UpstreamConnector} and relays both ways. Client frames that arrive
- * while the upstream connects are held in a bounded buffer and flushed in order. If the upstream
- * cannot be reached the client is closed with {@link Builder#upstreamFailureCloseCode} (1014 Bad
- * Gateway by default).
+ * normalised, then the {@link OriginFilter}, the connection caps, the {@link AuthValidator} and the
+ * {@link RouteResolver} decide; nothing is dialled before acceptance.
+ * <ul>
+ *   <li><b>Connect-first</b> ({@link ConnectMode#CONNECT_FIRST}, the default): the upstream is dialled
+ *       with the client's whole subprotocol offer (minus a {@code bearer} credential entry, and
+ *       narrowed to the route's allowlist if it has one) while the client's handshake waits. The
+ *       client is answered with the upstream's selected subprotocol, or refused: 502 when the
+ *       upstream is unreachable, refuses with a 3xx/5xx or answers an invalid 101; 504 when it does
+ *       not answer within {@link Limits#connectTimeout()}; the upstream's own 4xx (401, 403, 404,
+ *       429...) relayed. In {@link RejectionMode#CLOSE_CODE} mode the client gets
+ *       {@link Builder#upstreamFailureCloseCode} instead. A client that leaves meanwhile cancels the
+ *       dial.</li>
+ *   <li><b>Accept-first</b> ({@link ConnectMode#ACCEPT_FIRST}, per proxy or per {@link Route}): the
+ *       client is answered at once (with a subprotocol only from the route's declared list), then
+ *       the upstream is dialled; the client's early messages are held within
+ *       {@link Limits#earlyBytes()} (or its reading paused, where the transport can), and an upstream
+ *       that cannot be reached closes the client with the upstream-failure close code.</li>
+ * </ul>
+ * Then the proxy relays both ways with back-pressure and mirrors each side's close to the other.
  *
  * <p><b>Threading.</b> Thread-safe. Events run on transport threads; no thread is created per
  * connection. One timer thread per proxy runs timeouts; {@link #close()} stops it.
@@ -42,31 +57,25 @@ public final class WebSocketProxy implements WsEndpoint, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(WebSocketProxy.class);
 
-  private static final WsListener NO_EVENTS = new WsListener() {};
-
   /** Reason sent with 1001 to every open connection when the proxy closes. */
   public static final String SHUTDOWN_REASON = "Proxy shutting down";
 
   private final Builder config;
-  private final ConnectionLimiter limiter;
-  private final HandshakePipeline pipeline;
+  private final HandshakeOptions options;
+  private final Admission admission;
   private final UpstreamConnector connector;
   private final boolean ownsConnector;
   private final Scheduler scheduler;
   private final ConnectionGroup connections = new ConnectionGroup();
   private final BridgeContext bridgeContext;
-  private final AtomicLong ids = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private WebSocketProxy(Builder b) {
     this.config = b.copy();
+    this.options = b.handshakeOptions();
     RouteResolver routes = b.routes != null ? b.routes : b.prefixRoutes.build();
-    this.limiter = ConnectionLimiter.of(b.limits);
-    ForwardedHeaders.Policy forwarding = ForwardedHeaders.Policy.of(b.trustedProxies)
-        .withIdentityHeaders(b.identityHeaders).withPrincipalHeader(b.principalHeader);
-    // the pipeline warns at start-up when every origin is allowed and auth is on
-    this.pipeline = new HandshakePipeline(forwarding, b.originFilter, b.authValidator, routes,
-        b.limits, b.listener, limiter);
+    this.admission = Admissions.of(options, b.principalHeader, routes, b.listener,
+        ConnectionLimiter.fitted(options.limits(), 2, "proxy"));
     if (b.connector != null) {
       this.connector = b.connector;
       this.ownsConnector = false;
@@ -75,8 +84,8 @@ public final class WebSocketProxy implements WsEndpoint, AutoCloseable {
       this.ownsConnector = true;
     }
     this.scheduler = new Scheduler("ws-proxy-timer");
-    this.bridgeContext = new BridgeContext(connector, b.limits, b.listener, scheduler,
-        b.upstreamFailureCloseCode, connections);
+    this.bridgeContext = new BridgeContext(connector, options.limits(), b.listener, scheduler,
+        b.upstreamFailureCloseCode, connections, b.connectMode, new AtomicLong());
   }
 
   /** A new builder with the secure defaults. */
@@ -90,55 +99,44 @@ public final class WebSocketProxy implements WsEndpoint, AutoCloseable {
   }
 
   @Override
-  public CompletionStage<HandshakeDecision> handshake(HandshakeRequest request) {
+  public PendingHandshake handshake(HandshakeRequest request, Object affinity) {
     Objects.requireNonNull(request, "request");
-    return pipeline.run(request);
-  }
-
-  @Override
-  public WsListener open(WsChannel client, HandshakeDecision.Accept accept) {
-    Objects.requireNonNull(client, "client");
-    Objects.requireNonNull(accept, "accept");
-    if (accept.route() == null) {
-      throw new IllegalArgumentException("accept has no route: it was not made by a proxy");
-    }
     if (closed.get()) {
-      client.close(CloseCodes.GOING_AWAY, SHUTDOWN_REASON);
-      return NO_EVENTS;
+      return ProxyHandshake.refused(Rejection.unavailable(SHUTDOWN_REASON));
     }
-    // the handshake only checked the caps; the slot is taken here, where it can be given back
-    ConnectionLimiter.Admission admission = limiter.tryAcquire(accept.clientAddress());
-    if (admission instanceof ConnectionLimiter.Refused refused) {
-      log.info("refused {}: {}", accept.clientAddress(), refused.rejection().reason());
-      client.close(refused.rejection().closeCode(), refused.rejection().reason());
-      return NO_EVENTS;
-    }
-    ConnectionLimiter.Permit permit = (ConnectionLimiter.Permit) admission;
-    Bridge bridge = new Bridge(bridgeContext, ids.incrementAndGet(), client, accept,
-        HandshakePipeline.upstreamSubprotocols(accept), permit::release);
-    bridge.start();
-    return bridge.clientListener();
+    return ProxyHandshake.start(bridgeContext, admission, request, affinity);
   }
 
   @Override
   public Limits limits() {
-    return config.limits;
+    return options.limits();
   }
 
   @Override
   public RejectionMode rejectionMode() {
-    return config.rejectionMode;
+    return options.rejectionMode();
   }
 
-  /** Number of open proxied connections. */
+  /** The connect mode of routes that do not name one. */
+  public ConnectMode connectMode() {
+    return bridgeContext.defaultMode();
+  }
+
+  /** Number of proxied connections, open or being dialled for. */
   public int connectionCount() {
     return connections.size();
   }
 
+  /** Number of upgrade requests being decided (auth, routing, the upstream dial). */
+  public int pendingHandshakes() {
+    return admission.pendingHandshakes();
+  }
+
   /**
-   * Closes every open connection with 1001 Going Away, stops the timer thread and, if the proxy
-   * discovered its connector itself, closes the connector. Idempotent; returns without waiting for
-   * peers to answer (each side is cut after the close timeout).
+   * Closes every open connection with 1001 Going Away (a client still waiting for its upstream gets
+   * 503), stops the timer thread and, if the proxy discovered its connector itself, closes the
+   * connector. Idempotent; returns without waiting for peers to answer (each side is cut after the
+   * close timeout).
    */
   @Override
   public void close() {
@@ -146,7 +144,7 @@ public final class WebSocketProxy implements WsEndpoint, AutoCloseable {
       return;
     }
     connections.closeAll(CloseCodes.GOING_AWAY, SHUTDOWN_REASON);
-    scheduler.shutdownAfter(config.limits.closeTimeout());
+    scheduler.shutdownAfter(options.limits().closeTimeout());
     if (ownsConnector) {
       connector.close();
     }
@@ -155,8 +153,9 @@ public final class WebSocketProxy implements WsEndpoint, AutoCloseable {
   private static UpstreamConnector discoverConnector() {
     Iterator<UpstreamConnector> it = ServiceLoader.load(UpstreamConnector.class).iterator();
     if (!it.hasNext()) {
-      throw new IllegalStateException("no UpstreamConnector: add the ws-proxy-jdk-httpclient "
-          + "module to the class path, or call connector(...) on the builder");
+      throw new IllegalStateException("no UpstreamConnector: add a transport module "
+          + "(ws-proxy-netty, ws-proxy-jdk-httpclient) to the class path, or call connector(...) "
+          + "on the builder");
     }
     UpstreamConnector c = it.next();
     log.debug("using upstream connector {}", c.getClass().getName());
@@ -164,41 +163,40 @@ public final class WebSocketProxy implements WsEndpoint, AutoCloseable {
   }
 
   /**
-   * Configures a {@link WebSocketProxy}. Not thread-safe. Every setter validates its argument at
-   * once and names the field in the exception.
+   * Configures a {@link WebSocketProxy}: routes, the upstream connector and the proxy-only
+   * settings here, the handshake half (origin, auth, trusted proxies, identity headers, limits,
+   * rejection mode) in {@link EndpointBuilder}. Not thread-safe. Every setter validates its argument
+   * at once and names the field in the exception.
    */
-  public static final class Builder {
+  public static final class Builder extends EndpointBuilder<Builder> {
     private RouteResolver routes;
     private PathPrefixRoutes.Builder prefixRoutes = PathPrefixRoutes.builder();
     private boolean prefixRoutesUsed;
     private UpstreamConnector connector;
-    private OriginFilter originFilter = OriginFilter.allowAll();
-    private AuthValidator authValidator = AuthValidator.none();
-    private TrustedProxies trustedProxies = TrustedProxies.none();
-    private List<String> identityHeaders = List.of();
     private String principalHeader;
-    private Limits limits = Limits.DEFAULTS;
     private ProxyListener listener = ProxyListener.NONE;
     private int upstreamFailureCloseCode = CloseCodes.BAD_GATEWAY;
-    private RejectionMode rejectionMode = RejectionMode.HTTP_STATUS;
+    private ConnectMode connectMode = ConnectMode.CONNECT_FIRST;
 
-    private Builder() {}
+    private Builder() {
+      super(Limits.DEFAULTS);
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
 
     private Builder copy() {
-      Builder b = new Builder();
+      Builder b = new Builder().handshakeOptions(handshakeOptions());
       b.routes = routes;
       b.prefixRoutes = prefixRoutes.copy();
       b.prefixRoutesUsed = prefixRoutesUsed;
       b.connector = connector;
-      b.originFilter = originFilter;
-      b.authValidator = authValidator;
-      b.trustedProxies = trustedProxies;
-      b.identityHeaders = identityHeaders;
       b.principalHeader = principalHeader;
-      b.limits = limits;
       b.listener = listener;
       b.upstreamFailureCloseCode = upstreamFailureCloseCode;
-      b.rejectionMode = rejectionMode;
+      b.connectMode = connectMode;
       return b;
     }
 
@@ -227,43 +225,10 @@ public final class WebSocketProxy implements WsEndpoint, AutoCloseable {
 
     /**
      * Sets the upstream connector, which the caller owns and closes. Without one, the proxy finds
-     * one on the class path (the JDK connector of {@code ws-proxy-jdk-httpclient}) and owns it.
+     * one on the class path and owns it.
      */
     public Builder connector(UpstreamConnector connector) {
       this.connector = Objects.requireNonNull(connector, "connector");
-      return this;
-    }
-
-    /**
-     * Sets the origin check; by default every origin is allowed ({@link OriginFilter#allowAll()}),
-     * and a warning is logged when that is combined with an auth validator.
-     */
-    public Builder originFilter(OriginFilter filter) {
-      this.originFilter = Objects.requireNonNull(filter, "originFilter");
-      return this;
-    }
-
-    /** Sets the authentication; by default everyone is {@link Principal#ANONYMOUS}. */
-    public Builder authValidator(AuthValidator validator) {
-      this.authValidator = Objects.requireNonNull(validator, "authValidator");
-      return this;
-    }
-
-    /** Sets the peers whose forwarding headers are believed; none by default. */
-    public Builder trustedProxies(TrustedProxies trusted) {
-      this.trustedProxies = Objects.requireNonNull(trusted, "trustedProxies");
-      return this;
-    }
-
-    /**
-     * Headers that assert who the user is (for example a VPN's {@code Tailscale-User-Login}). They
-     * are dropped from every peer that is not a {@link #trustedProxies trusted proxy}, so a client
-     * cannot forge them; see {@link AuthValidator#identityHeader}.
-     */
-    public Builder identityHeaders(String... names) {
-      List<String> list = List.of(names);
-      ForwardedHeaders.Policy.of(TrustedProxies.none()).withIdentityHeaders(list); // validates
-      this.identityHeaders = list;
       return this;
     }
 
@@ -278,12 +243,6 @@ public final class WebSocketProxy implements WsEndpoint, AutoCloseable {
       return this;
     }
 
-    /** Sets sizes and timeouts; {@link Limits#DEFAULTS} by default. */
-    public Builder limits(Limits limits) {
-      this.limits = Objects.requireNonNull(limits, "limits");
-      return this;
-    }
-
     /** Sets the event listener; {@link ProxyListener#NONE} by default. */
     public Builder listener(ProxyListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
@@ -291,8 +250,9 @@ public final class WebSocketProxy implements WsEndpoint, AutoCloseable {
     }
 
     /**
-     * The close code a client gets when its upstream cannot be reached or drops: 1014 Bad Gateway
-     * by default; some deployments expect 4502.
+     * The close code a client gets when its upstream cannot be reached or drops (and, in
+     * {@link RejectionMode#CLOSE_CODE} mode, when connect-first cannot get an upstream): 1014 Bad
+     * Gateway by default; some deployments expect 4502.
      */
     public Builder upstreamFailureCloseCode(int code) {
       if (!CloseCodes.isSendable(code)) {
@@ -303,9 +263,12 @@ public final class WebSocketProxy implements WsEndpoint, AutoCloseable {
       return this;
     }
 
-    /** How refused handshakes are answered; {@link RejectionMode#HTTP_STATUS} by default. */
-    public Builder rejectionMode(RejectionMode mode) {
-      this.rejectionMode = Objects.requireNonNull(mode, "rejectionMode");
+    /**
+     * When clients get their 101: {@link ConnectMode#CONNECT_FIRST} (the default) or
+     * {@link ConnectMode#ACCEPT_FIRST}; a {@link Route} may name its own.
+     */
+    public Builder connectMode(ConnectMode mode) {
+      this.connectMode = Objects.requireNonNull(mode, "connectMode");
       return this;
     }
 

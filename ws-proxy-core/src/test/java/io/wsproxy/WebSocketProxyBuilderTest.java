@@ -1,5 +1,6 @@
 package io.wsproxy;
 
+import io.wsproxy.spi.UpstreamConnector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -43,7 +44,7 @@ class WebSocketProxyBuilderTest {
   void answers404WhenNoRouteMatches() throws Exception {
     try (WebSocketProxy proxy = WebSocketProxy.builder().connector(NEVER)
         .route("/echo", "ws://127.0.0.1:9").build()) {
-      HandshakeDecision d = proxy.handshake(request("/other")).toCompletableFuture()
+      HandshakeDecision d = proxy.handshake(request("/other")).decision().toCompletableFuture()
           .get(5, TimeUnit.SECONDS);
       Rejection r = assertInstanceOf(Rejection.class, d);
       assertEquals(404, r.httpStatus());
@@ -54,8 +55,8 @@ class WebSocketProxyBuilderTest {
   @Test
   void acceptsAMatchingRouteWithForwardingHeaders() throws Exception {
     try (WebSocketProxy proxy = WebSocketProxy.builder().connector(NEVER)
-        .route("/echo", "ws://127.0.0.1:9").build()) {
-      HandshakeDecision d = proxy.handshake(request("/echo/a?q=1")).toCompletableFuture()
+        .connectMode(ConnectMode.ACCEPT_FIRST).route("/echo", "ws://127.0.0.1:9").build()) {
+      HandshakeDecision d = proxy.handshake(request("/echo/a?q=1")).decision().toCompletableFuture()
           .get(5, TimeUnit.SECONDS);
       HandshakeDecision.Accept a = assertInstanceOf(HandshakeDecision.Accept.class, d);
       assertEquals("ws://127.0.0.1:9/a?q=1", a.route().upstream().toString());
@@ -66,13 +67,13 @@ class WebSocketProxyBuilderTest {
   @Test
   void toBuilderCopiesWithoutSharingRoutes() throws Exception {
     WebSocketProxy.Builder original = WebSocketProxy.builder().connector(NEVER)
-        .route("/a", "ws://127.0.0.1:9");
+        .connectMode(ConnectMode.ACCEPT_FIRST).route("/a", "ws://127.0.0.1:9");
     try (WebSocketProxy first = original.build();
         WebSocketProxy second = first.toBuilder().route("/b", "ws://127.0.0.1:9").build()) {
       assertInstanceOf(Rejection.class,
-          first.handshake(request("/b")).toCompletableFuture().get(5, TimeUnit.SECONDS));
+          first.handshake(request("/b")).decision().toCompletableFuture().get(5, TimeUnit.SECONDS));
       assertInstanceOf(HandshakeDecision.Accept.class,
-          second.handshake(request("/b")).toCompletableFuture().get(5, TimeUnit.SECONDS));
+          second.handshake(request("/b")).decision().toCompletableFuture().get(5, TimeUnit.SECONDS));
     }
   }
 }

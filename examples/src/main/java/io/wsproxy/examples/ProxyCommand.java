@@ -1,6 +1,7 @@
 package io.wsproxy.examples;
 
 import io.wsproxy.CloseCodes;
+import io.wsproxy.ConnectMode;
 import io.wsproxy.Limits;
 import io.wsproxy.PathPrefixRoutes;
 import io.wsproxy.Route;
@@ -9,7 +10,7 @@ import io.wsproxy.routing.RegisteredSession;
 import io.wsproxy.routing.RoutesFile;
 import java.io.IOException;
 import java.nio.file.Path;
-import io.wsproxy.UpstreamConnector;
+import io.wsproxy.spi.UpstreamConnector;
 import io.wsproxy.WebSocketProxy;
 import io.wsproxy.examples.cli.Args;
 import io.wsproxy.examples.cli.Command;
@@ -27,6 +28,7 @@ final class ProxyCommand implements Command {
 
   private static final Set<String> VALUE_FLAGS = SecurityFlags.plus(SecurityFlags.FLAGS,
       "listen", "route", "routes", "upstream", "close-on-upstream-failure", "subprotocol");
+  private static final Set<String> BOOLEAN_FLAGS = Set.of("accept-first");
 
   @Override
   public String name() {
@@ -48,18 +50,28 @@ final class ProxyCommand implements Command {
         Proxies each WebSocket client to the upstream of the longest matching path prefix. The
         prefix is stripped, the rest of the path and the query are appended to the upstream URI.
 
+        Connect-first: a client's upgrade is answered once its upstream answered. The client's
+        subprotocol offer goes upstream and the client gets the upstream's choice; an upstream
+        that is down or answers a broken 101 refuses the client with 502, a connect timeout
+        with 504, and an upstream's 401/403/404/429 reaches the client as it is.
+
         Options:
           --listen HOST:PORT                 address to listen on (required; port 0 picks one)
           --route PREFIX=URL                 route a path prefix to a ws:// or wss:// upstream
                                              (repeatable)
           --routes FILE                      load static routes, sandbox sessions and named
                                              plugin backends from a JSON file (see README)
-          --subprotocol NAME                 a subprotocol the routes accept (repeatable); a client
-                                             gets the first one it offers that is accepted, and
-                                             only that one is offered upstream
+          --subprotocol NAME                 optional allowlist (repeatable): only these of a
+                                             client's subprotocols are offered upstream; without
+                                             it the client's whole offer goes upstream
+          --accept-first                     answer a client's upgrade before dialling its
+                                             upstream (for clients that cannot wait); the
+                                             client then gets the first allowed subprotocol it
+                                             offered, and upstream failures become close codes
           --upstream jdk|javawebsocket       upstream transport (default: jdk)
-          --close-on-upstream-failure CODE   close code sent to a client whose upstream cannot be
-                                             reached or drops (default: 1014 Bad Gateway)
+          --close-on-upstream-failure CODE   close code for a client whose upstream drops, or
+                                             cannot be reached with --accept-first or
+                                             --reject-with close-code (default: 1014 Bad Gateway)
           --help                             show this help
 
         """ + SecurityFlags.usage(SecurityFlags.FLAGS, Limits.DEFAULTS) + """
@@ -70,7 +82,7 @@ final class ProxyCommand implements Command {
 
   @Override
   public Running start(String[] argv, PrintStream out) throws Exception {
-    Args args = Args.parse(argv, VALUE_FLAGS, Set.of());
+    Args args = Args.parse(argv, VALUE_FLAGS, BOOLEAN_FLAGS);
     InetSocketAddress listen = Args.hostPort("listen", args.required("listen"));
     List<String> routes = args.all("route");
     String routesFile = args.one("routes", null);
@@ -87,6 +99,8 @@ final class ProxyCommand implements Command {
           + failureCode);
     }
     SecurityFlags security = SecurityFlags.parse(args);
+    ConnectMode connectMode = args.has("accept-first")
+        ? ConnectMode.ACCEPT_FIRST : ConnectMode.CONNECT_FIRST;
     RoutesFile file = null;
     RouteResolver resolver;
     if (routesFile != null) {
@@ -103,6 +117,7 @@ final class ProxyCommand implements Command {
     }
     WebSocketProxy.Builder builder = WebSocketProxy.builder()
         .upstreamFailureCloseCode(failureCode)
+        .connectMode(connectMode)
         .routes(resolver)
         .originFilter(security.originFilter())
         .authValidator(security.authValidator())

@@ -1,6 +1,6 @@
 package io.wsproxy.examples;
 
-import io.wsproxy.UpstreamConnector;
+import io.wsproxy.spi.UpstreamConnector;
 import io.wsproxy.examples.cli.UsageException;
 import io.wsproxy.javawebsocket.JavaWebSocketUpstreamConnector;
 import io.wsproxy.jdk.JdkUpstreamConnector;

@@ -35,6 +35,16 @@ class MainTest {
   }
 
   @Test
+  void proxyHelpDescribesConnectFirstAndItsFlags() {
+    String help = Cli.run("proxy", "--help").out();
+    for (String flag : new String[] {"--accept-first", "--max-connections-per-address N",
+        "--subprotocol NAME", "502", "504"}) {
+      assertTrue(help.contains(flag), flag + " missing in " + help);
+    }
+    assertTrue(help.contains("optional allowlist"), help);
+  }
+
+  @Test
   void helpWithoutACommandListsEveryCommand() {
     Cli.Result r = Cli.run("--help");
     assertEquals(0, r.exitCode());
@@ -59,12 +69,23 @@ class MainTest {
       "proxy --listen 127.0.0.1:0 --route /echo | --route must be PREFIX=URL: /echo",
       "proxy --listen 127.0.0.1:0 --route /=http://127.0.0.1:9 | --route /=http://127.0.0.1:9",
       "proxy --listen localhost --route " + NO_UPSTREAM + " | --listen must be HOST:PORT: localhost",
-      "proxy --listen 127.0.0.1:0 --route " + NO_UPSTREAM + " --upstream netty"
-          + " | --upstream must be jdk|javawebsocket: netty",
+      // the list of transports grows (netty): only the flag and the refused value are fixed
+      "proxy --listen 127.0.0.1:0 --route " + NO_UPSTREAM + " --upstream pigeon"
+          + " | --upstream must be",
       "proxy --listen 127.0.0.1:0 --route " + NO_UPSTREAM + " --reject-with teapot"
           + " | --reject-with must be status or close-code",
+      "proxy --listen 127.0.0.1:0 --route " + NO_UPSTREAM + " --accept-first=yes"
+          + " | --accept-first takes no value",
+      "proxy --listen 127.0.0.1:0 --route " + NO_UPSTREAM + " --max-connections-per-address -1"
+          + " | --max-connections-per-address must be between 0 and",
+      "gateway --listen 127.0.0.1:0 --max-connections-per-address many"
+          + " | --max-connections-per-address must be a whole number: many",
+      "gateway --listen 127.0.0.1:0 --accept-first | unknown option: --accept-first",
       "gateway --listen 127.0.0.1:0 --protocol xml | --protocol must be envelope or jsonrpc: xml",
-      "gateway --listen 127.0.0.1:0 --bearer-token t | unknown option: --bearer-token",
+      "gateway --listen 127.0.0.1:0 --profile chat | --profile must be rooms or agent: chat",
+      "gateway --listen 127.0.0.1:0 --ping-interval 30 --client-timeout 10"
+          + " | --client-timeout must be longer than --ping-interval",
+      "gateway --listen 127.0.0.1:0 --path gw | --path: path must start with /",
       "gateway --listen 127.0.0.1:0 --idle-timeout 5 | unknown option: --idle-timeout",
       "gateway --listen 127.0.0.1:0 --token 'two words' | --token:",
       "gateway --listen 127.0.0.1:0 --max-connections 0"
@@ -152,7 +173,7 @@ class MainTest {
     assertTrue(r.out().matches("(?s)ws-proxy gateway: listening on ws://127\\.0\\.0\\.1:\\d+"
         + " \\(protocol jsonrpc, auth by token\\)\n.*"), r.out());
     assertTrue(r.out().contains("  send: {\"id\":1,\"method\":\"auth\",\"params\":{\"token\":"
-        + "\"TOKEN\"}}  then  {\"id\":2,\"method\":\"sessions.join\""), r.out());
+        + "\"TOKEN\"}}  then  {\"id\":2,\"method\":\"rooms.join\""), r.out());
     assertTrue(!r.out().contains("secret-token-for-the-test"), "the token is never printed");
   }
 

@@ -1,10 +1,17 @@
 package io.wsproxy.internal;
 
+import io.wsproxy.ConnectMode;
 import io.wsproxy.ConnectionGroup;
 import io.wsproxy.Limits;
 import io.wsproxy.ProxyListener;
-import io.wsproxy.UpstreamConnector;
+import io.wsproxy.spi.UpstreamConnector;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** What every {@link Bridge} of one proxy shares. Immutable. */
+/**
+ * What every {@link Bridge} of one proxy shares. Immutable (the id counter aside).
+ *
+ * @param defaultMode the proxy's connect mode, for routes that do not name one
+ */
 public record BridgeContext(UpstreamConnector connector, Limits limits, ProxyListener listener,
-    Scheduler scheduler, int upstreamFailureCloseCode, ConnectionGroup connections) {}
+    Scheduler scheduler, int upstreamFailureCloseCode, ConnectionGroup connections,
+    ConnectMode defaultMode, AtomicLong ids) {}

@@ -38,4 +38,12 @@ public final class Checks {
     }
     return d;
   }
+
+  /** Zero allowed (it usually means "disabled"). */
+  public static int notNegative(String field, int v) {
+    if (v < 0) {
+      throw new IllegalArgumentException(field + " must not be negative: " + v);
+    }
+    return v;
+  }
 }

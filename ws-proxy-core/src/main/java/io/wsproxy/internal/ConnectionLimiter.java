@@ -31,21 +31,38 @@ public final class ConnectionLimiter {
   private final AtomicInteger total = new AtomicInteger();
   private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
 
+  /** @param maxPerAddress the per-address cap; 0 for none */
   public ConnectionLimiter(int maxConnections, int maxPerAddress) {
     if (maxConnections <= 0) {
       throw new IllegalArgumentException("maxConnections must be positive: " + maxConnections);
     }
-    if (maxPerAddress <= 0) {
-      throw new IllegalArgumentException("maxConnectionsPerAddress must be positive: "
+    if (maxPerAddress < 0) {
+      throw new IllegalArgumentException("maxConnectionsPerAddress must not be negative: "
           + maxPerAddress);
     }
     this.maxConnections = maxConnections;
-    this.maxPerAddress = maxPerAddress;
+    this.maxPerAddress = maxPerAddress == 0 ? Integer.MAX_VALUE : maxPerAddress;
   }
 
   /** A limiter with {@link Limits#maxConnections()} and {@link Limits#maxConnectionsPerAddress()}. */
   public static ConnectionLimiter of(Limits limits) {
     return new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerAddress());
+  }
+
+  /**
+   * A limiter whose total cap also fits the process's descriptor limit, for connections holding
+   * {@code descriptorsPerConnection} each (see {@link DescriptorBudget}).
+   */
+  public static ConnectionLimiter fitted(Limits limits, int descriptorsPerConnection,
+      String what) {
+    return new ConnectionLimiter(
+        DescriptorBudget.fit(limits.maxConnections(), descriptorsPerConnection, what),
+        limits.maxConnectionsPerAddress());
+  }
+
+  /** The total cap enforced. */
+  public int maxConnections() {
+    return maxConnections;
   }
 
   /** What {@link #tryAcquire} answers: a {@link Permit} or a {@link Refused}. */

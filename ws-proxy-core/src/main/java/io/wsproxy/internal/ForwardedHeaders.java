@@ -19,7 +19,8 @@ import java.util.TreeSet;
  *
  * <ul>
  *   <li>From an untrusted peer, every forwarding header ({@code X-Forwarded-*}, {@code X-Real-IP},
- *       {@code Forwarded}) and every configured identity header is dropped before anything else
+ *       {@code Forwarded}), every configured identity header and every
+ *       {@linkplain #WELL_KNOWN_IDENTITY_HEADERS well-known one} is dropped before anything else
  *       sees the request ({@link #dropUntrusted}).</li>
  *   <li>The client address is the peer's, or for a trusted peer the rightmost untrusted
  *       {@code X-Forwarded-For} entry ({@link TrustedProxies#clientAddress}).</li>
@@ -87,7 +88,7 @@ public final class ForwardedHeaders {
 
     private boolean isDroppedFromUntrusted(String lowerName) {
       return PROXY_SET.contains(lowerName) || PASSED_FROM_TRUSTED.contains(lowerName)
-          || identityHeaders.contains(lowerName)
+          || identityHeaders.contains(lowerName) || WELL_KNOWN_IDENTITY_HEADERS.contains(lowerName)
           || (principalHeader != null && principalHeader.equalsIgnoreCase(lowerName));
     }
   }
@@ -107,6 +108,19 @@ public final class ForwardedHeaders {
   /** Forwarding headers passed on from a trusted peer, dropped from anyone else. */
   private static final Set<String> PASSED_FROM_TRUSTED = lower(
       "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Forwarded-Server", "X-Real-IP");
+
+  /**
+   * Identity headers that VPNs and auth proxies (Tailscale, oauth2-proxy, Authelia, Grafana's auth
+   * proxy mode...) set and upstreams commonly trust. They are dropped from untrusted peers even when
+   * none is configured: an upstream that trusts one of them would otherwise be open to anyone who
+   * sends it. From a trusted proxy they pass.
+   */
+  public static final Set<String> WELL_KNOWN_IDENTITY_HEADERS = lower(
+      "Tailscale-User-Login", "Tailscale-User-Name", "Tailscale-User-Profile-Pic",
+      "X-Forwarded-User", "X-Forwarded-Email", "X-Forwarded-Preferred-Username",
+      "X-Forwarded-Groups", "X-Auth-Request-User", "X-Auth-Request-Email",
+      "X-Auth-Request-Preferred-Username", "X-Auth-Request-Groups", "X-Remote-User",
+      "Remote-User", "Remote-Email", "Remote-Groups", "X-WEBAUTH-USER");
 
   private ForwardedHeaders() {}
 

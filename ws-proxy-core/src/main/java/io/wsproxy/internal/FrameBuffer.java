@@ -1,54 +1,62 @@
 package io.wsproxy.internal;
 
+import io.wsproxy.Limits;
+import io.wsproxy.spi.Text;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
 /**
- * Client messages held, in order, while the upstream connects. Bounded by a frame count and a byte
- * count; an {@link #offer} past either bound is refused and the caller closes the client. Not
- * thread-safe: the {@link Bridge} guards it with its lock.
+ * Messages held, in order, while the other side of a {@link Bridge} is not there yet: the client's
+ * while the upstream connects (accept-first), or the upstream's until the client's 101 is written
+ * (connect-first). Bounded by bytes, each message counting its payload plus
+ * {@link Limits#EARLY_MESSAGE_OVERHEAD}, so many small messages fit and a flood of empty ones does
+ * not; an {@link #offer} past the bound is refused and the caller closes the sender.
+ *
+ * <p>Not thread-safe: the {@link Bridge} guards it with its lock.
  */
 final class FrameBuffer {
 
-  private final int maxFrames;
   private final long maxBytes;
-  private final ArrayDeque<Object> frames = new ArrayDeque<>(); // String or ByteBuffer
+  private final ArrayDeque<Object> messages = new ArrayDeque<>(); // Text or ByteBuffer
   private long bytes;
 
-  FrameBuffer(int maxFrames, long maxBytes) {
-    this.maxFrames = maxFrames;
+  FrameBuffer(long maxBytes) {
     this.maxBytes = maxBytes;
   }
 
-  /** Holds a text or binary message; {@code false} when that would pass a bound. */
+  /** Holds a text or binary message; {@code false} when that would pass the bound. */
   boolean offer(Object message) {
-    long size = sizeOf(message);
-    if (frames.size() + 1 > maxFrames || bytes + size > maxBytes) {
+    long cost = sizeOf(message) + Limits.EARLY_MESSAGE_OVERHEAD;
+    if (bytes + cost > maxBytes) {
       return false;
     }
-    frames.add(message);
-    bytes += size;
+    messages.add(message);
+    bytes += cost;
     return true;
   }
 
   /** Hands every held message to {@code sink} in arrival order and empties the buffer. */
   void drainTo(Consumer<Object> sink) {
     Object m;
-    while ((m = frames.poll()) != null) {
-      bytes -= sizeOf(m);
+    while ((m = messages.poll()) != null) {
       sink.accept(m);
     }
+    bytes = 0;
   }
 
   /** Drops every held message. */
   void clear() {
-    frames.clear();
+    messages.clear();
     bytes = 0;
   }
 
-  /** Payload size: UTF-16 length for text (an upper bound of its UTF-8 size / 3), bytes for binary. */
+  boolean isEmpty() {
+    return messages.isEmpty();
+  }
+
+  /** Payload size: UTF-8 bytes (or an upper bound) for text, bytes for binary. */
   static long sizeOf(Object message) {
-    return message instanceof ByteBuffer b ? b.remaining() : ((String) message).length();
+    return message instanceof ByteBuffer b ? b.remaining() : ((Text) message).sizeEstimate();
   }
 }

@@ -114,7 +114,7 @@ public final class PortResolver implements RouteResolver {
     if (target == null) {
       return Rejection.badRequest("Invalid path");
     }
-    return new Route(target, subprotocols, Headers.EMPTY, null);
+    return Route.to(target).withSubprotocols(subprotocols);
   }
 
   /** Routes the whole request path; see the class description. */

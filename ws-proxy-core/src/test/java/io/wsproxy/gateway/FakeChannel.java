@@ -1,6 +1,7 @@
 package io.wsproxy.gateway;
 
-import io.wsproxy.WsChannel;
+import io.wsproxy.spi.Text;
+import io.wsproxy.spi.WsChannel;
 import java.nio.ByteBuffer;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -8,7 +9,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A {@link WsChannel} that records what the gateway sends. Thread-safe, like a real channel. */
+/** A {@link io.wsproxy.spi.WsChannel} that records what the gateway sends. Thread-safe, like a real channel. */
 final class FakeChannel implements WsChannel {
 
   /** A close the gateway started. */
@@ -20,15 +21,21 @@ final class FakeChannel implements WsChannel {
   volatile long queuedBytes;
 
   @Override
-  public void sendText(String text) {
+  public boolean sendText(Text text) {
     if (!closed.isDone()) {
-      sent.add(text);
+      sent.add(text.asString());
     }
+    return queuedBytes == 0;
   }
 
   @Override
-  public void sendBinary(ByteBuffer data) {
+  public boolean sendBinary(ByteBuffer data) {
     throw new AssertionError("the gateway never sends binary");
+  }
+
+  @Override
+  public boolean isWritable() {
+    return queuedBytes == 0;
   }
 
   @Override

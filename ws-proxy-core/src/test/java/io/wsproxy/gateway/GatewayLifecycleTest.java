@@ -9,6 +9,8 @@ import io.wsproxy.CloseCodes;
 import io.wsproxy.HandshakeDecision;
 import io.wsproxy.Headers;
 import io.wsproxy.Rejection;
+import io.wsproxy.spi.PendingHandshake;
+import io.wsproxy.spi.WsListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,7 +20,7 @@ class GatewayLifecycleTest {
 
   @Test
   void builderNamesTheFieldOfEveryBadValue() {
-    Gateway.Builder b = Gateway.builder();
+    GatewayBuilder b = Gateway.builder();
     assertMessage("authTimeout", () -> b.authTimeout(Duration.ZERO));
     assertMessage("maxJsonDepth", () -> b.maxJsonDepth(0));
     assertMessage("maxJsonDepth", () -> b.maxJsonDepth(Gateway.MAX_JSON_DEPTH + 1));
@@ -46,7 +48,20 @@ class GatewayLifecycleTest {
     try (Gateway g = Gateway.builder().protocol(GatewayProtocol.JSON_RPC).build();
         Gateway copy = g.toBuilder().build()) {
       assertEquals(GatewayProtocol.JSON_RPC, copy.protocol());
-      assertEquals(Gateway.DEFAULT_MAX_MESSAGE_SIZE, copy.limits().maxMessageSize());
+      assertEquals(Gateway.DEFAULT_MAX_MESSAGE_SIZE, copy.gatewayLimits().maxMessageSize());
+    }
+  }
+
+  @Test
+  void givesTheTransportFramesAndMessagesAboveTheGatewayLimitSoTheGatewayCanAnswer() {
+    try (Gateway g = Gateway.builder().limits(io.wsproxy.Limits.DEFAULTS.toBuilder()
+        .maxFrameSize(1000).maxMessageSize(1000).build()).build();
+        Gateway big = Gateway.builder().build()) {
+      assertEquals(1000, g.gatewayLimits().maxMessageSize());
+      assertEquals(1000 + Gateway.TRANSPORT_HEADROOM_BYTES, g.limits().maxMessageSize());
+      assertEquals(1000 + Gateway.TRANSPORT_HEADROOM_BYTES, g.limits().maxFrameSize());
+      assertEquals(2 * Gateway.DEFAULT_MAX_MESSAGE_SIZE, big.limits().maxMessageSize(),
+          "a limit larger than the headroom is doubled");
     }
   }
 
@@ -71,21 +86,23 @@ class GatewayLifecycleTest {
   }
 
   @Test
-  void capsConnectionsPerAddressAndFreesTheSlotOnDisconnect() throws Exception {
+  void capsConnectionsPerAddressFromTheHandshakeOnAndFreesTheSlotOnDisconnect() throws Exception {
     try (Gateway g = Gateway.builder().limits(Gateway.DEFAULT_LIMITS.toBuilder()
         .maxConnectionsPerAddress(1).build()).build()) {
-      HandshakeDecision.Accept first = (HandshakeDecision.Accept) TestClient.handshake(g, Headers.EMPTY);
-      HandshakeDecision.Accept raced = (HandshakeDecision.Accept) TestClient.handshake(g, Headers.EMPTY);
-      FakeChannel firstChannel = new FakeChannel();
-      io.wsproxy.WsListener firstListener = g.open(firstChannel, first);
-      Rejection full = assertInstanceOf(Rejection.class, TestClient.handshake(g, Headers.EMPTY));
+      PendingHandshake first = TestClient.pending(g, Headers.EMPTY);
+      assertInstanceOf(HandshakeDecision.Accept.class, TestClient.decide(first));
+      Rejection full = assertInstanceOf(Rejection.class, TestClient.handshake(g, Headers.EMPTY),
+          "an accepted handshake holds its slot before it is opened");
       assertEquals(429, full.httpStatus());
-      FakeChannel racedChannel = new FakeChannel();
-      g.open(racedChannel, raced);
-      assertEquals(CloseCodes.TOO_MANY_REQUESTS, racedChannel.awaitClose().code(),
-          "a handshake that passed the check before the slot was taken is closed at open");
+      FakeChannel firstChannel = new FakeChannel();
+      WsListener firstListener = first.open(firstChannel);
+      assertInstanceOf(Rejection.class, TestClient.handshake(g, Headers.EMPTY));
       firstListener.onClose(firstChannel, 1000, "", true);
-      assertInstanceOf(HandshakeDecision.Accept.class, TestClient.handshake(g, Headers.EMPTY));
+      PendingHandshake again = TestClient.pending(g, Headers.EMPTY);
+      assertInstanceOf(HandshakeDecision.Accept.class, TestClient.decide(again));
+      again.abandon();
+      assertInstanceOf(HandshakeDecision.Accept.class, TestClient.handshake(g, Headers.EMPTY),
+          "an abandoned handshake gives its slot back");
     }
   }
 
@@ -104,7 +121,7 @@ class GatewayLifecycleTest {
           }
         }).build()) {
       TestClient c = TestClient.connect(g);
-      assertTrue(c.rpc("sessions.join", "{\"sessionId\":\"a\"}").has("result"));
+      assertTrue(c.rpc("rooms.join", "{\"sessionId\":\"a\"}").has("result"));
     }
   }
 
@@ -119,14 +136,15 @@ class GatewayLifecycleTest {
     }).build();
     TestClient a = TestClient.connect(g);
     TestClient b = TestClient.connect(g);
-    HandshakeDecision.Accept late = (HandshakeDecision.Accept) TestClient.handshake(g, Headers.EMPTY);
+    PendingHandshake late = TestClient.pending(g, Headers.EMPTY);
+    assertInstanceOf(HandshakeDecision.Accept.class, TestClient.decide(late));
     g.close();
     g.close();
     assertEquals(CloseCodes.GOING_AWAY, a.channel.awaitClose().code());
     assertEquals(Gateway.SHUTDOWN_REASON, b.channel.awaitClose().reason());
     assertEquals(List.of(1001, 1001), codes);
     FakeChannel lateChannel = new FakeChannel();
-    g.open(lateChannel, late);
+    late.open(lateChannel);
     assertEquals(CloseCodes.GOING_AWAY, lateChannel.awaitClose().code());
     assertTrue(g.clients().isEmpty());
   }
@@ -157,12 +175,24 @@ class GatewayLifecycleTest {
     try (Gateway g = Gateway.builder().protocol(GatewayProtocol.JSON_RPC).build()) {
       TestClient slow = TestClient.connect(g);
       TestClient sender = TestClient.connect(g);
-      slow.rpc("sessions.join", "{\"sessionId\":\"r\"}");
-      sender.rpc("sessions.join", "{\"sessionId\":\"r\"}");
+      slow.rpc("rooms.join", "{\"sessionId\":\"r\"}");
+      sender.rpc("rooms.join", "{\"sessionId\":\"r\"}");
       slow.channel.queuedBytes = g.limits().maxQueuedBytes() + 1;
-      sender.rpc("sessions.broadcast", "{\"sessionId\":\"r\",\"data\":\"x\"}");
+      sender.rpc("rooms.broadcast", "{\"sessionId\":\"r\",\"data\":\"x\"}");
       assertEquals(Gateway.CLOSE_SLOW_CONSUMER, slow.channel.awaitClose().code());
       assertEquals(1, g.clients().size());
     }
+  }
+
+  @Test
+  void servesOnlyItsPathWhenOneIsSet() throws Exception {
+    try (Gateway g = Gateway.builder().path("/gateway").build()) {
+      HandshakeDecision other = TestClient.decide(g.handshake(
+          TestClient.request(Headers.EMPTY).toBuilder().path("/elsewhere").build()));
+      assertEquals(404, ((Rejection) other).httpStatus());
+      assertInstanceOf(HandshakeDecision.Accept.class, TestClient.handshake(g, Headers.EMPTY),
+          "TestClient asks for /gateway");
+    }
+    assertThrows(IllegalArgumentException.class, () -> Gateway.builder().path("gw"));
   }
 }

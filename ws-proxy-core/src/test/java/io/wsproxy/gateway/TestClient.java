@@ -8,7 +8,9 @@ import com.google.gson.JsonParser;
 import io.wsproxy.HandshakeDecision;
 import io.wsproxy.HandshakeRequest;
 import io.wsproxy.Headers;
-import io.wsproxy.WsListener;
+import io.wsproxy.spi.PendingHandshake;
+import io.wsproxy.spi.Text;
+import io.wsproxy.spi.WsListener;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -29,9 +31,14 @@ final class TestClient {
   final WsListener listener;
   private final List<JsonObject> unclaimed = new ArrayList<>(); // guarded by this
 
-  private TestClient(Gateway gateway, HandshakeDecision.Accept accept) {
+  /** The {@code session_info} the gateway announced on open (envelope protocol), else {@code null}. */
+  final JsonObject sessionInfo;
+
+  private TestClient(Gateway gateway, PendingHandshake pending) throws InterruptedException {
     this.gateway = gateway;
-    this.listener = gateway.open(channel, accept);
+    this.listener = pending.open(channel);
+    this.sessionInfo = gateway.protocol() == GatewayProtocol.ENVELOPE
+        ? JsonParser.parseString(channel.next()).getAsJsonObject() : null;
   }
 
   static HandshakeRequest request(Headers headers) {
@@ -40,7 +47,16 @@ final class TestClient {
   }
 
   static HandshakeDecision handshake(Gateway gateway, Headers headers) throws Exception {
-    return gateway.handshake(request(headers)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    return decide(pending(gateway, headers));
+  }
+
+  /** Starts a handshake; the caller opens or abandons it. */
+  static PendingHandshake pending(Gateway gateway, Headers headers) {
+    return gateway.handshake(request(headers));
+  }
+
+  static HandshakeDecision decide(PendingHandshake pending) throws Exception {
+    return pending.decision().toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
   static TestClient connect(Gateway gateway) throws Exception {
@@ -48,12 +64,13 @@ final class TestClient {
   }
 
   static TestClient connect(Gateway gateway, Headers headers) throws Exception {
-    HandshakeDecision d = handshake(gateway, headers);
-    return new TestClient(gateway, assertInstanceOf(HandshakeDecision.Accept.class, d));
+    PendingHandshake pending = pending(gateway, headers);
+    assertInstanceOf(HandshakeDecision.Accept.class, decide(pending));
+    return new TestClient(gateway, pending);
   }
 
   void send(String text) {
-    listener.onText(channel, text);
+    listener.onText(channel, Text.of(text));
   }
 
   /** Sends a JSON-RPC request and answers its reply, keeping events and other replies aside. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsproxy.CloseCodes;
+import io.wsproxy.ConnectMode;
 import io.wsproxy.ConnectionGroup;
 import io.wsproxy.ConnectionInfo;
 import io.wsproxy.HandshakeDecision;
@@ -14,11 +15,12 @@ import io.wsproxy.Limits;
 import io.wsproxy.Principal;
 import io.wsproxy.ProxyListener;
 import io.wsproxy.Route;
-import io.wsproxy.UpstreamConnectException;
-import io.wsproxy.UpstreamConnector;
-import io.wsproxy.UpstreamRequest;
-import io.wsproxy.WsChannel;
-import io.wsproxy.WsListener;
+import io.wsproxy.spi.Text;
+import io.wsproxy.spi.UpstreamConnectException;
+import io.wsproxy.spi.UpstreamConnector;
+import io.wsproxy.spi.UpstreamRequest;
+import io.wsproxy.spi.WsChannel;
+import io.wsproxy.spi.WsListener;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -28,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -57,14 +60,13 @@ class BridgeTest {
   }
 
   private Bridge bridge(Limits limits, int failureCode, Route route) {
-    BridgeContext ctx = new BridgeContext(connector, limits, events, scheduler, failureCode, all);
+    BridgeContext ctx = new BridgeContext(connector, limits, events, scheduler, failureCode, all,
+        ConnectMode.ACCEPT_FIRST, new AtomicLong());
     HandshakeRequest req = HandshakeRequest.builder().path("/x")
         .remoteAddress(new InetSocketAddress("127.0.0.1", 40000)).build();
     HandshakeDecision.Accept accept = new HandshakeDecision.Accept(req, "127.0.0.1",
         Principal.ANONYMOUS, null, route, Headers.of("X-Forwarded-For", "127.0.0.1"));
-    Bridge b = new Bridge(ctx, 1, client, accept, List.of(), released::incrementAndGet);
-    b.start();
-    return b;
+    return AcceptFirstBridge.start(ctx, 1, accept, client, List.of(), null, released::incrementAndGet);
   }
 
   private Bridge bridge() {
@@ -94,12 +96,12 @@ class BridgeTest {
     Bridge b = bridge();
     WsListener c = b.clientListener();
     ByteBuffer bin = ByteBuffer.wrap(new byte[] {1, 2});
-    c.onText(client, "a");
+    c.onText(client, Text.of("a"));
     c.onBinary(client, bin);
-    c.onText(client, "b");
+    c.onText(client, Text.of("b"));
     assertTrue(up.sent.isEmpty());
     openUpstream();
-    c.onText(client, "c");
+    c.onText(client, Text.of("c"));
     assertEquals(List.of("a", bin, "b", "c"), up.sent);
   }
 
@@ -107,15 +109,15 @@ class BridgeTest {
   void relaysUpstreamMessagesToClient() {
     bridge();
     openUpstream();
-    upstreamListener.onText(up, "hello");
+    upstreamListener.onText(up, Text.of("hello"));
     assertEquals(List.of("hello"), client.sent);
   }
 
   @Test
   void closesClientWith1014WhenUpstreamRefuses() throws Exception {
     Bridge b = bridge();
-    b.clientListener().onText(client, "early");
-    connect.completeExceptionally(new UpstreamConnectException("refused", null));
+    b.clientListener().onText(client, Text.of("early"));
+    connect.completeExceptionally(UpstreamConnectException.unreachable("refused", null));
     assertTrue(client.closed.await(WAIT_S, TimeUnit.SECONDS));
     assertEquals(CloseCodes.BAD_GATEWAY, client.closeCode);
     assertEquals(1, events.failed.get());
@@ -128,18 +130,18 @@ class BridgeTest {
   @Test
   void closesClientWithConfiguredCodeWhenUpstreamRefuses() throws Exception {
     bridge(Limits.DEFAULTS, 4502, route());
-    connect.completeExceptionally(new UpstreamConnectException("refused", null));
+    connect.completeExceptionally(UpstreamConnectException.unreachable("refused", null));
     assertTrue(client.closed.await(WAIT_S, TimeUnit.SECONDS));
     assertEquals(4502, client.closeCode);
   }
 
   @Test
   void closesClientWith1013WhenEarlyFramesOverflowAndClosesTheLateUpstream() throws Exception {
-    Bridge b = bridge(Limits.builder().earlyFrames(2).build(), CloseCodes.BAD_GATEWAY, route());
-    b.clientListener().onText(client, "1");
-    b.clientListener().onText(client, "2");
+    Bridge b = bridge(Limits.builder().earlyBytes(2 * (Limits.EARLY_MESSAGE_OVERHEAD + 3)).build(), CloseCodes.BAD_GATEWAY, route());
+    b.clientListener().onText(client, Text.of("1"));
+    b.clientListener().onText(client, Text.of("2"));
     assertEquals(0, client.closeCalls);
-    b.clientListener().onText(client, "3");
+    b.clientListener().onText(client, Text.of("3"));
     assertEquals(CloseCodes.TRY_AGAIN_LATER, client.closeCode);
     openUpstream();
     assertTrue(up.sent.isEmpty(), "nothing buffered may be flushed after an overflow");
@@ -199,24 +201,24 @@ class BridgeTest {
   void closesClientWithUpstreamFailureCodeWhenUpstreamDropsMidStream() {
     bridge(Limits.DEFAULTS, 4502, route());
     openUpstream();
-    upstreamListener.onText(up, "partial work");
+    upstreamListener.onText(up, Text.of("partial work"));
     upstreamListener.onClose(up, CloseCodes.ABNORMAL, "", true);
     assertEquals(4502, client.closeCode);
     assertEquals(List.of("partial work"), client.sent);
   }
 
   @Test
-  void pausesUpstreamWhileClientQueueIsOverHighWaterAndResumesBelowHalf() throws Exception {
-    bridge(Limits.builder().maxQueuedBytes(1000).build(), CloseCodes.BAD_GATEWAY, route());
+  void pausesUpstreamWhileClientIsNotWritableAndResumesWhenItDrains() throws Exception {
+    Bridge b = bridge(Limits.builder().maxQueuedBytes(1000).build(), CloseCodes.BAD_GATEWAY,
+        route());
     up.pausable = true;
     openUpstream();
-    client.queued = 5000;
-    for (int i = 0; i < 10 && !up.paused; i++) {
-      upstreamListener.onBinary(up, ByteBuffer.allocate(200));
-    }
-    assertTrue(up.paused, "upstream must be paused once the client queue passes the high-water mark");
-    assertEquals(1, events.highWater.get());
-    client.queued = 400;
+    client.writable = false;
+    upstreamListener.onBinary(up, ByteBuffer.allocate(200));
+    assertTrue(up.paused, "upstream must be paused as soon as the client stops being writable");
+    assertEquals(1, events.highWater.get(), "the pause is reported as a high-water event");
+    client.writable = true;
+    b.clientListener().onWritable(client);
     assertTrue(up.resumed.await(WAIT_S, TimeUnit.SECONDS));
     assertFalse(up.paused);
     assertEquals(0, client.closeCalls);
@@ -227,6 +229,7 @@ class BridgeTest {
     bridge(Limits.builder().maxQueuedBytes(1000).build(), CloseCodes.BAD_GATEWAY, route());
     openUpstream();
     client.queued = 5000;
+    client.writable = false;
     for (int i = 0; i < 10 && client.closeCalls == 0; i++) {
       upstreamListener.onBinary(up, ByteBuffer.allocate(200));
     }
@@ -240,6 +243,7 @@ class BridgeTest {
         route());
     openUpstream();
     up.queued = 5000;
+    up.writable = false;
     for (int i = 0; i < 10 && up.closeCalls == 0; i++) {
       b.clientListener().onBinary(client, ByteBuffer.allocate(200));
     }
@@ -267,8 +271,8 @@ class BridgeTest {
   @Test
   void flushesEarlyFramesAndMirrorsTheCloseOfAClientThatLeftDuringConnect() throws Exception {
     Bridge b = bridge();
-    b.clientListener().onText(client, "early");
-    b.clientListener().onText(client, "last words");
+    b.clientListener().onText(client, Text.of("early"));
+    b.clientListener().onText(client, Text.of("last words"));
     b.clientListener().onClose(client, 4000, "bye", true);
     assertEquals(0, events.closedCount.get(), "the bridge waits for the upstream");
     openUpstream();
@@ -284,9 +288,9 @@ class BridgeTest {
   @Test
   void endsQuietlyWhenTheUpstreamFailsAfterTheClientLeft() throws Exception {
     Bridge b = bridge();
-    b.clientListener().onText(client, "early");
+    b.clientListener().onText(client, Text.of("early"));
     b.clientListener().onClose(client, CloseCodes.NORMAL, "", true);
-    connect.completeExceptionally(new UpstreamConnectException("refused", null));
+    connect.completeExceptionally(UpstreamConnectException.unreachable("refused", null));
     assertTrue(events.closed.await(WAIT_S, TimeUnit.SECONDS));
     assertEquals(0, client.closeCalls);
     assertEquals(1, released.get());
@@ -296,7 +300,7 @@ class BridgeTest {
   void closesALateUpstreamWhenTheBridgeWasClosedDuringConnect() throws Exception {
     ConnectionGroup session = new ConnectionGroup();
     Bridge b = bridge(Limits.DEFAULTS, CloseCodes.BAD_GATEWAY, route().inGroup(session));
-    b.clientListener().onText(client, "early");
+    b.clientListener().onText(client, Text.of("early"));
     session.closeAll(CloseCodes.GOING_AWAY, "Session ended");
     assertEquals(CloseCodes.GOING_AWAY, client.closeCode);
     b.clientListener().onClose(client, CloseCodes.GOING_AWAY, "Session ended", false);
@@ -337,16 +341,56 @@ class BridgeTest {
         throw new IllegalStateException("listener bug");
       }
     };
-    BridgeContext ctx = new BridgeContext(connector, Limits.DEFAULTS, throwing, scheduler, 1014, all);
+    BridgeContext ctx = new BridgeContext(connector, Limits.DEFAULTS, throwing, scheduler, 1014, all,
+        ConnectMode.ACCEPT_FIRST, new AtomicLong());
     HandshakeRequest req = HandshakeRequest.builder().path("/x")
         .remoteAddress(new InetSocketAddress("127.0.0.1", 40000)).build();
-    Bridge b = new Bridge(ctx, 2, client, new HandshakeDecision.Accept(req, "127.0.0.1",
-        Principal.ANONYMOUS, null, route(), Headers.EMPTY), List.of(), () -> { });
-    b.start();
+    Bridge b = AcceptFirstBridge.start(ctx, 2, new HandshakeDecision.Accept(req, "127.0.0.1",
+        Principal.ANONYMOUS, null, route(), Headers.EMPTY), client, List.of(), null, () -> { });
     openUpstream();
-    b.clientListener().onText(client, "one");
-    b.clientListener().onText(client, "two");
+    b.clientListener().onText(client, Text.of("one"));
+    b.clientListener().onText(client, Text.of("two"));
     assertEquals(List.of("one", "two"), up.sent);
+  }
+
+  @Test
+  void cutsAFrozenUpstreamAndClosesItsClientWithTheFailureCode() throws Exception {
+    Bridge b = bridge(Limits.builder().keepaliveInterval(Duration.ofMillis(100)).build(), 4502,
+        route());
+    client.onPing = () -> b.clientListener().onPong(client, ByteBuffer.allocate(0));
+    openUpstream();
+    assertTrue(up.pings.tryAcquire(WAIT_S, TimeUnit.SECONDS), "a silent upstream is pinged");
+    assertTrue(client.closed.await(WAIT_S, TimeUnit.SECONDS));
+    assertEquals(4502, client.closeCode);
+    assertEquals("Upstream unresponsive", client.closeReason);
+    assertTrue(up.abortedLatch.await(WAIT_S, TimeUnit.SECONDS),
+        "the frozen upstream is cut, not waited for");
+  }
+
+  @Test
+  void cutsAFrozenClientAndClosesItsUpstreamWithGoingAway() throws Exception {
+    bridge(Limits.builder().keepaliveInterval(Duration.ofMillis(100)).build(), 4502, route());
+    openUpstream();
+    // the upstream answers every ping; the client never does
+    up.onPing = () -> upstreamListener.onPong(up, ByteBuffer.allocate(0));
+    assertTrue(up.closed.await(WAIT_S, TimeUnit.SECONDS));
+    assertEquals(CloseCodes.GOING_AWAY, up.closeCode);
+    assertEquals("Client unresponsive", up.closeReason);
+    assertTrue(client.abortedLatch.await(WAIT_S, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void keepsALegThatAnswersItsPingsOpen() throws Exception {
+    Bridge b = bridge(Limits.builder().keepaliveInterval(Duration.ofMillis(50)).build(),
+        CloseCodes.BAD_GATEWAY, route());
+    up.onPing = () -> upstreamListener.onPong(up, ByteBuffer.allocate(0));
+    client.onPing = () -> b.clientListener().onPong(client, ByteBuffer.allocate(0));
+    openUpstream();
+    assertTrue(up.pings.tryAcquire(3, WAIT_S, TimeUnit.SECONDS));
+    assertTrue(client.pings.tryAcquire(3, WAIT_S, TimeUnit.SECONDS));
+    assertEquals(0, client.closeCalls, "three pings answered each way: nothing is closed");
+    assertEquals(0, up.closeCalls);
+    assertFalse(up.aborted);
   }
 
   /** Counts lifecycle events. */

@@ -124,7 +124,16 @@ class ConnectionLimiterTest {
     limiter.tryAcquire("a");
     refused(limiter.tryAcquire("a"));
     assertThrows(IllegalArgumentException.class, () -> new ConnectionLimiter(0, 1));
-    assertThrows(IllegalArgumentException.class, () -> new ConnectionLimiter(1, 0));
+    assertThrows(IllegalArgumentException.class, () -> new ConnectionLimiter(1, -1));
     assertThrows(NullPointerException.class, () -> limiter.tryAcquire(null));
+  }
+
+  @Test
+  void aPerAddressCapOfZeroMeansNoneSoOneAddressCanHoldManyConnections() {
+    ConnectionLimiter limiter = new ConnectionLimiter(2000, 0);
+    for (int i = 0; i < 1000; i++) {
+      assertInstanceOf(ConnectionLimiter.Permit.class, limiter.tryAcquire("10.0.0.1"));
+    }
+    assertEquals(1000, limiter.openConnections("10.0.0.1"));
   }
 }

@@ -1,7 +1,7 @@
 package io.wsproxy.javawebsocket;
 
 import io.wsproxy.CloseCodes;
-import io.wsproxy.WsEndpoint;
+import io.wsproxy.spi.WsEndpoint;
 import io.wsproxy.javawebsocket.internal.AdapterServer;
 import java.io.IOException;
 import java.net.BindException;
@@ -21,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A ready WebSocket server (Java-WebSocket) serving one {@link WsEndpoint}, for applications that do
+ * A ready WebSocket server (Java-WebSocket) serving one {@link io.wsproxy.spi.WsEndpoint}, for applications that do
  * not already run a server. It is a {@link JavaWebSocketAdapter} plus a {@code WebSocketServer} that
  * forwards every callback to it.
  *
@@ -119,6 +119,7 @@ public final class ProxyServer implements AutoCloseable {
         + endpoint.limits().closeTimeout().plus(STOP_MARGIN).toNanos();
     try {
       closeQuietly(); // stop accepting first
+      adapter.closeUnanswered(); // held upgrades: abandoned, their dials cancelled
       for (WebSocket conn : server.getConnections()) {
         conn.close(CloseCodes.GOING_AWAY, SHUTDOWN_REASON);
       }

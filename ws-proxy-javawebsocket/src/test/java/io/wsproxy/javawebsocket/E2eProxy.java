@@ -1,7 +1,7 @@
 package io.wsproxy.javawebsocket;
 
 import io.wsproxy.Limits;
-import io.wsproxy.UpstreamConnector;
+import io.wsproxy.spi.UpstreamConnector;
 import io.wsproxy.WebSocketProxy;
 import io.wsproxy.jdk.JdkUpstreamConnector;
 import java.io.IOException;

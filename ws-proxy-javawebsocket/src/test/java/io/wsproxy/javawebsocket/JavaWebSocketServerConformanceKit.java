@@ -1,7 +1,6 @@
 package io.wsproxy.javawebsocket;
 
-import io.wsproxy.Limits;
-import io.wsproxy.WsEndpoint;
+import io.wsproxy.spi.WsEndpoint;
 import io.wsproxy.conformance.TransportConformanceKit;
 import io.wsproxy.javawebsocket.internal.GuardedFactory;
 import java.net.InetSocketAddress;
@@ -24,6 +23,6 @@ abstract class JavaWebSocketServerConformanceKit extends TransportConformanceKit
 
   @Override
   protected WebSocketServerFactory newUpstreamServerFactory() {
-    return GuardedFactory.wrapping(new DefaultWebSocketServerFactory(), Limits.DEFAULTS);
+    return GuardedFactory.endOfStreamOnly(new DefaultWebSocketServerFactory());
   }
 }

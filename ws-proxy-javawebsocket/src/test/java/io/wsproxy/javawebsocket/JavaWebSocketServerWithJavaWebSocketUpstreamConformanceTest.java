@@ -1,6 +1,6 @@
 package io.wsproxy.javawebsocket;
 
-import io.wsproxy.UpstreamConnector;
+import io.wsproxy.spi.UpstreamConnector;
 
 /** The conformance kit for the Java-WebSocket {@link ProxyServer} with the Java-WebSocket upstream connector. */
 class JavaWebSocketServerWithJavaWebSocketUpstreamConformanceTest

@@ -1,6 +1,6 @@
 package io.wsproxy.javawebsocket;
 
-import io.wsproxy.UpstreamConnector;
+import io.wsproxy.spi.UpstreamConnector;
 import io.wsproxy.jdk.JdkUpstreamConnector;
 import java.time.Duration;
 
@@ -13,6 +13,11 @@ class JavaWebSocketServerWithJdkUpstreamConformanceTest extends JavaWebSocketSer
     // only the connector's liveness probe finds such a connection, after two probe intervals.
     // The kit asserts "promptly" (5 s), so it probes every second; the default is 10 s.
     return JdkUpstreamConnector.builder().probeInterval(Duration.ofSeconds(1)).build();
+  }
+
+  @Override
+  protected boolean abortsUpgradesInFlight() {
+    return false; // java.net.http cannot abort an opening handshake: it ends at the connect timeout
   }
 
   @Override

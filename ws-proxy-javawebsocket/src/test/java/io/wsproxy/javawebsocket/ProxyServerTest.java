@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsproxy.CloseCodes;
-import io.wsproxy.WsChannel;
+import io.wsproxy.spi.WsChannel;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;

@@ -2,8 +2,8 @@ package io.wsproxy.jdk;
 
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.wsproxy.UpstreamRequest;
-import io.wsproxy.WsChannel;
+import io.wsproxy.spi.UpstreamRequest;
+import io.wsproxy.spi.WsChannel;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
