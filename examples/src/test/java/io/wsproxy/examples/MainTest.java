@@ -94,6 +94,9 @@ class MainTest {
       "echo --listen | --listen needs a value",
       "echo --listen 127.0.0.1:70000 | --listen port must be 0..65535",
       "bench --connections 0 | --connections must be between 1 and 5000: 0",
+      "bench --pin 1-3 | --pin must be a CPU number or none: 1-3",
+      "bench --proxy-command 'nc -l {port}' --proxy-args x | --proxy-command replaces the whole",
+      "bench --nginx /nonexistent/nginx | --nginx is not an executable file: /nonexistent/nginx",
       "demo extra | unexpected argument: extra",
   })
   void badFlagsExit2WithAMessageNamingTheFlagAndTheUsage(String argv, String message) {
@@ -145,15 +148,21 @@ class MainTest {
   }
 
   @Test
-  void benchPrintsDirectAndProxiedFiguresAndTheCpuPerMessage() {
-    Cli.Result r = Cli.run("bench", "--connections", "2", "--messages", "20");
+  void benchPrintsOneTableOfEveryFigureForTheDirectRunAndTheProxyInItsOwnProcess() {
+    Cli.Result r = Cli.run("bench", "--seconds", "1", "--idle", "20", "--connections", "2",
+        "--nginx", "none", "--pin", "none");
     assertEquals(0, r.exitCode(), r.err());
-    assertTrue(r.out().contains("bench: 2 connections x 20 round trips of 64 bytes (upstream jdk)"),
-        r.out());
-    assertTrue(r.out().matches("(?s).*\n  direct: +\\d+ round trips/s, p50 .*"), r.out());
-    assertTrue(r.out().matches("(?s).*\n  proxied: \\d+ round trips/s, p50 .*"), r.out());
-    assertTrue(r.out().contains("proxy CPU per relayed message: "), r.out());
-    assertTrue(r.out().contains("/ 80 relays"), r.out());
+    String out = r.out();
+    assertTrue(out.contains("bench: proxy under test: "), out);
+    assertTrue(out.matches("(?s).*\nfigure +direct +ws-proxy +nginx +ws-proxy / nginx\n.*"), out);
+    assertTrue(out.matches(
+        "(?s).*\nround trips/s, 64 B, 2 connections +[\\d,]+ +[\\d,]+ +not run +n/a\n.*"), out);
+    assertTrue(out.matches(
+        "(?s).*\nproxy CPU per relayed 64 B message, us +- +\\d+\\.\\d +not run .*"), out);
+    assertTrue(out.matches(
+        "(?s).*\nRSS per idle proxied connection at 20, KiB +- +-?\\d+\\.\\d +not run .*"), out);
+    assertTrue(out.matches("(?s).*\nthreads at 20 idle connections +- +\\d+ +not run .*"), out);
+    assertTrue(!out.contains("note: "), "no phase failed: " + out);
   }
 
   @Test

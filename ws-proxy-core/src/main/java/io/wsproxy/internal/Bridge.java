@@ -222,8 +222,8 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
     // idleness and liveness count from here: the dial has its own (connect) timeout
     timers.startIdle(ctx.limits().idleTimeout(), relay::activity, relay::closeIdle);
     timers.startKeepalive(ctx.limits().keepaliveInterval(),
-        new Keepalive(relay::heardFromClient, relay.clientLeg()),
-        new Keepalive(relay::heardFromUpstream, relay.upstreamLeg()));
+        new Keepalive(relay::heardFromClient, relay.leg(true)),
+        new Keepalive(relay::heardFromUpstream, relay.leg(false)));
   }
 
 

@@ -155,36 +155,20 @@ final class Relay implements FlowControl.Overflow {
     }
   }
 
-  /** Keepalive of the client leg: ping it, or cut it when it froze. */
-  Keepalive.Leg clientLeg() {
+  /** Keepalive of one leg: ping it, or cut it when it froze. */
+  Keepalive.Leg leg(boolean clientLeg) {
+    String name = clientLeg ? "client" : "upstream";
     return new Keepalive.Leg() {
       @Override
       public void ping(ByteBuffer payload) {
-        bridge.client().sendPing(payload);
+        (clientLeg ? bridge.client() : bridge.upstream()).sendPing(payload);
       }
 
       @Override
       public void frozen() {
-        log.info("#{} client sent nothing, not even a pong, for two keepalive intervals; closing",
-            bridge.info().id());
-        legFroze(true);
-      }
-    };
-  }
-
-  /** Keepalive of the upstream leg. */
-  Keepalive.Leg upstreamLeg() {
-    return new Keepalive.Leg() {
-      @Override
-      public void ping(ByteBuffer payload) {
-        bridge.upstream().sendPing(payload);
-      }
-
-      @Override
-      public void frozen() {
-        log.info("#{} upstream sent nothing, not even a pong, for two keepalive intervals; closing",
-            bridge.info().id());
-        legFroze(false);
+        log.info("#{} {} sent nothing, not even a pong, for two keepalive intervals; closing",
+            bridge.info().id(), name);
+        legFroze(clientLeg);
       }
     };
   }
