@@ -45,6 +45,8 @@ import org.java_websocket.server.WebSocketServer;
  */
 public final class UpstreamPeer implements AutoCloseable {
 
+  private PeerWakeups wakeups; // set once started
+
   /** How long a held upgrade waits for {@link #releaseHandshakes()} at most. */
   static final Duration MAX_HANDSHAKE_HOLD = Duration.ofSeconds(30);
   /** How long {@link #close()} waits for the selector thread. */
@@ -225,6 +227,7 @@ public final class UpstreamPeer implements AutoCloseable {
     }
     peer.server.setReuseAddr(true);
     peer.server.start();
+    peer.wakeups = PeerWakeups.repair(peer.server);
     try {
       peer.server.started.get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -297,6 +300,9 @@ public final class UpstreamPeer implements AutoCloseable {
     stopping.countDown();
     releaseHandshakes();
     server.stop((int) STOP_TIMEOUT.toMillis());
+    if (wakeups != null) {
+      wakeups.close();
+    }
   }
 
   private final class Server extends WebSocketServer {

@@ -3,6 +3,7 @@ package io.wsproxy.jdk;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsproxy.conformance.PeerWakeups;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -41,6 +42,7 @@ final class TestUpstream extends WebSocketServer implements AutoCloseable {
   volatile BiConsumer<WebSocket, String> onTextHook = (conn, text) -> {};
 
   private final CountDownLatch started = new CountDownLatch(1);
+  private PeerWakeups wakeups;
 
   private TestUpstream(List<Draft> drafts) {
     super(new InetSocketAddress("127.0.0.1", 0), drafts);
@@ -55,6 +57,7 @@ final class TestUpstream extends WebSocketServer implements AutoCloseable {
   static TestUpstream launch(Draft draft) throws InterruptedException {
     TestUpstream server = new TestUpstream(List.of(draft));
     server.start();
+    server.wakeups = PeerWakeups.repair(server);
     assertTrue(server.started.await(RecordingListener.WAIT_SECONDS, TimeUnit.SECONDS), "server start");
     return server;
   }
@@ -148,6 +151,8 @@ final class TestUpstream extends WebSocketServer implements AutoCloseable {
       stop(5000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      wakeups.close();
     }
   }
 
