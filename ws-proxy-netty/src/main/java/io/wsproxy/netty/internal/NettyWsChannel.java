@@ -75,6 +75,11 @@ public final class NettyWsChannel implements WsChannel {
   private volatile boolean closeSent;
   private volatile boolean ended; // onClose reported (or about to be): nothing more goes out or in
   private volatile boolean owesWritable;
+  // payload bytes handed over from other threads whose write has not reached the channel yet:
+  // Netty counts a write against the water mark only once it runs on the loop, so a fast sender
+  // on another thread (a Java-WebSocket or JDK upstream) would otherwise overshoot the mark
+  private final java.util.concurrent.atomic.AtomicLong inFlight =
+      new java.util.concurrent.atomic.AtomicLong();
   private boolean aborted; // loop-confined
   private io.netty.util.concurrent.ScheduledFuture<?> closeTimer; // loop-confined
 
@@ -139,11 +144,11 @@ public final class NettyWsChannel implements WsChannel {
       return false; // closing: sends are ignored
     }
     write(frame);
-    if (ch.isWritable()) {
+    if (writable()) {
       return true;
     }
     owesWritable = true;
-    if (!loop.inEventLoop() && ch.isWritable()) {
+    if (!loop.inEventLoop() && writable()) {
       Loops.execute(loop, writableCheck); // it drained between our two looks: do not lose the event
     }
     return false;
@@ -184,8 +189,25 @@ public final class NettyWsChannel implements WsChannel {
         loop.execute(flusher); // runs after the loop's current batch of reads: one flush for all
       }
     } else {
-      ch.writeAndFlush(frame, ch.voidPromise());
+      long size = frame instanceof io.netty.buffer.ByteBufHolder h ? h.content().readableBytes() : 0;
+      inFlight.addAndGet(size);
+      boolean queued = Loops.execute(loop, () -> {
+        inFlight.addAndGet(-size);
+        ch.writeAndFlush(frame, ch.voidPromise());
+        checkWritable(); // the in-flight bytes alone may have made it unwritable
+      });
+      if (!queued) { // the loop is shutting down: the connection goes with it
+        inFlight.addAndGet(-size);
+        io.netty.util.ReferenceCountUtil.release(frame);
+      }
     }
+  }
+
+  /** Below the high-water mark, counting what other threads handed over and the loop has not run. */
+  private boolean writable() {
+    long pending = inFlight.get();
+    return ch.isWritable()
+        && (pending == 0 || pending + queuedOnChannel() < ch.config().getWriteBufferHighWaterMark());
   }
 
   private void flushNow() {
@@ -195,11 +217,15 @@ public final class NettyWsChannel implements WsChannel {
 
   @Override
   public boolean isWritable() {
-    return ch.isWritable() && !closeSent && !ended;
+    return writable() && !closeSent && !ended;
   }
 
   @Override
   public long queuedBytes() {
+    return queuedOnChannel() + inFlight.get();
+  }
+
+  private long queuedOnChannel() {
     ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
     return out == null ? 0 : out.totalPendingWriteBytes();
   }
@@ -358,7 +384,7 @@ public final class NettyWsChannel implements WsChannel {
   }
 
   void checkWritable() {
-    if (owesWritable && ch.isWritable() && !ended) {
+    if (owesWritable && writable() && !ended) {
       owesWritable = false;
       deliver(() -> listener.onWritable(this), "onWritable");
     }
