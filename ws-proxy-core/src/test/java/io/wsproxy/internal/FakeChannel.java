@@ -41,7 +41,9 @@ final class FakeChannel implements WsChannel {
 
   @Override public void abort() { aborted = true; closed.countDown(); }
   @Override public long queuedBytes() { return queued; }
-  @Override public String subprotocol() { return null; }
+  volatile String subprotocol;
+
+  @Override public String subprotocol() { return subprotocol; }
   @Override public boolean canPauseReading() { return pausable; }
   @Override public void pauseReading() { paused = true; }
 
