@@ -6,13 +6,13 @@ import io.wsproxy.Headers;
 import io.wsproxy.Limits;
 import io.wsproxy.Principal;
 import io.wsproxy.RejectionMode;
+import io.wsproxy.spi.PendingHandshake;
+import io.wsproxy.spi.Text;
 import io.wsproxy.spi.WsChannel;
 import io.wsproxy.spi.WsEndpoint;
 import io.wsproxy.spi.WsListener;
 import java.nio.ByteBuffer;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
  * An echo backend: every text and binary message is sent straight back, and a client's close code is
@@ -51,29 +51,53 @@ public final class EchoEndpoint implements WsEndpoint {
   }
 
   @Override
-  public CompletionStage<HandshakeDecision> handshake(HandshakeRequest request) {
+  public PendingHandshake handshake(HandshakeRequest request, Object affinity) {
     String peer = request.remoteAddress().getAddress() == null
         ? request.remoteAddress().getHostString()
         : request.remoteAddress().getAddress().getHostAddress();
     String subprotocol = request.subprotocols().isEmpty() ? null : request.subprotocols().get(0);
-    return CompletableFuture.completedFuture(new HandshakeDecision.Accept(request, peer,
-        Principal.ANONYMOUS, subprotocol, null, Headers.EMPTY));
+    HandshakeDecision.Accept accept = new HandshakeDecision.Accept(request, peer,
+        Principal.ANONYMOUS, subprotocol, null, Headers.EMPTY);
+    String prefix = label == null ? null : label + " " + request.pathAndQuery() + ": ";
+    return PendingHandshake.decided(accept, client -> new Echo(prefix));
   }
 
-  @Override
-  public WsListener open(WsChannel client, HandshakeDecision.Accept accept) {
-    String prefix = label == null ? "" : label + " " + accept.request().pathAndQuery() + ": ";
-    return new WsListener() {
-      @Override
-      public void onText(WsChannel channel, String text) {
-        channel.sendText(prefix + text);
-      }
+  /** Echoes one client; pauses reading while the client does not take its echoes. */
+  private static final class Echo implements WsListener {
+    private final String prefix;
 
-      @Override
-      public void onBinary(WsChannel channel, ByteBuffer data) {
-        channel.sendBinary(data);
+    Echo(String prefix) {
+      this.prefix = prefix;
+    }
+
+    @Override
+    public void onText(WsChannel channel, Text text) {
+      pushBack(channel, channel.sendText(prefix == null ? text : Text.of(prefix + text)));
+    }
+
+    @Override
+    public void onBinary(WsChannel channel, ByteBuffer data) {
+      pushBack(channel, channel.sendBinary(data));
+    }
+
+    @Override
+    public void onWritable(WsChannel channel) {
+      channel.resumeReading();
+    }
+
+    @Override
+    public void onClose(WsChannel channel, int code, String reason, boolean remote) {
+      // the transport answers the client's close with its code
+    }
+
+    private static void pushBack(WsChannel channel, boolean writable) {
+      if (!writable) {
+        channel.pauseReading(); // a no-op where the transport cannot pause
+        if (channel.isWritable()) {
+          channel.resumeReading(); // it drained before the pause: onWritable has been and gone
+        }
       }
-    };
+    }
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.wsproxy.internal;
 
-import io.wsproxy.AuthValidator;
 import io.wsproxy.CloseCodes;
 import io.wsproxy.ConnectionGroup;
 import io.wsproxy.ConnectionInfo;
@@ -10,23 +9,22 @@ import io.wsproxy.HandshakeDecision;
 import io.wsproxy.Limits;
 import io.wsproxy.Rejection;
 import io.wsproxy.Route;
-import io.wsproxy.spi.Text;
 import io.wsproxy.spi.UpstreamRequest;
 import io.wsproxy.spi.WsChannel;
 import io.wsproxy.spi.WsListener;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Joins one client channel to one upstream channel: the per-connection state machine, composed of
- * small parts ({@link FrameBuffer} for early messages, {@link FlowControl} per direction,
- * {@link Closes} for close mirroring, {@link BridgeTimers} on the proxy's one scheduler).
+ * small parts ({@link Relay} for the data path, {@link FrameBuffer} for early messages,
+ * {@link FlowControl} per direction, {@link Closes} for close mirroring, {@link Ends} for the close
+ * bookkeeping, {@link BridgeTimers} on the proxy's one scheduler). The two modes are its two
+ * subclasses: {@link ConnectFirstBridge} and {@link AcceptFirstBridge}.
  *
  * <p><b>States.</b> DIALING (the upstream is being dialled; accept-first: the client's messages go
  * to the early buffer, or its reading is paused) → AWAITING_CLIENT (connect-first only: the upstream
@@ -41,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * The OPEN relay path reads the volatile {@link #state} and sends without the lock; channel sends
  * never block. Listener (user) code is never called with the lock held.
  */
-public final class Bridge implements ConnectionGroup.Member {
+public abstract sealed class Bridge implements ConnectionGroup.Member
+    permits ConnectFirstBridge, AcceptFirstBridge {
 
   private static final Logger log = LoggerFactory.getLogger(Bridge.class);
 
@@ -54,85 +53,74 @@ public final class Bridge implements ConnectionGroup.Member {
 
   enum State { DIALING, AWAITING_CLIENT, OPEN, CLOSING, CLOSED }
 
-  private final BridgeContext ctx;
-  private final HandshakeDecision.Accept accept;
-  private final Route route;
-  private final boolean connectFirst;
+  final BridgeContext ctx;
+  final HandshakeDecision.Accept accept;
+  final Route route;
   private final Runnable onClosed;
-  private final boolean events; // false: no per-message listener calls (no allocation per message)
-  private final WsListener clientListener = new ClientSide();
-  private final WsListener upstreamListener = new UpstreamSide();
-  private final CompletableFuture<HandshakeDecision> decision = new CompletableFuture<>();
-  private final AtomicInteger activity = new AtomicInteger(); // bumped lazily by the relay
-  // relay counters, each written by one side's event thread only; read once the bridge is CLOSED
-  private long messagesToUpstream;
-  private long bytesToUpstream;
-  private long messagesToClient;
-  private long bytesToClient;
+  final Relay relay;
   private final long startNanos = System.nanoTime();
 
-  private final Object lock = new Object();
-  private volatile State state = State.DIALING;
+  final Object lock = new Object();
+  volatile State state = State.DIALING;
   // guarded by lock (client and upstream are also read, without it, after state became OPEN)
-  private WsChannel client;
-  private WsChannel upstream;
-  private ConnectionInfo info;
-  private FrameBuffer early;
-  private CompletableFuture<WsChannel> dial;
+  WsChannel client;
+  WsChannel upstream;
+  ConnectionInfo info;
+  FrameBuffer early;
+  CompletableFuture<WsChannel> dial;
   private FlowControl toUpstream;
   private FlowControl toClient;
-  private final BridgeTimers timers;
-  private final Ends ends = new Ends();
+  final BridgeTimers timers;
+  final Ends ends = new Ends();
 
-  private Bridge(BridgeContext ctx, long id, HandshakeDecision.Accept accept, WsChannel client,
+  Bridge(BridgeContext ctx, long id, HandshakeDecision.Accept accept, WsChannel client,
       Runnable onClosed) {
     this.ctx = ctx;
     this.accept = accept;
     this.route = accept.route();
     this.client = client;
-    this.connectFirst = client == null;
     this.onClosed = onClosed;
-    this.events = ctx.listener() != io.wsproxy.ProxyListener.NONE;
+    this.relay = new Relay(this, ctx);
     this.info = new ConnectionInfo(id, accept.clientAddress(), accept.request().path(),
         route.upstream(), accept.principal(), accept.subprotocol());
     this.early = new FrameBuffer(ctx.limits().earlyBytes());
     this.timers = new BridgeTimers(ctx.scheduler());
   }
 
-  /**
-   * Connect-first: dials now; {@link #decision()} completes once the upstream answered. The
-   * transport then calls {@link #attachClient} (101 written) or {@link #abandon}.
-   */
-  static Bridge connectFirst(BridgeContext ctx, long id, HandshakeDecision.Accept accept,
-      List<String> offer, Object affinity, Runnable onClosed) {
-    Bridge b = new Bridge(ctx, id, accept, null, onClosed);
-    b.start(offer, affinity);
-    return b;
-  }
-
-  /** Accept-first: the client is open already; dials now and holds its messages meanwhile. */
-  static Bridge acceptFirst(BridgeContext ctx, long id, HandshakeDecision.Accept accept,
-      WsChannel client, List<String> offer, Object affinity, Runnable onClosed) {
-    Bridge b = new Bridge(ctx, id, accept, client, onClosed);
-    if (client.canPauseReading()) {
-      client.pauseReading(); // nothing to buffer: the client waits in its socket buffer
-    }
-    b.notifyListener(() -> ctx.listener().connectionOpened(b.info));
-    b.start(offer, affinity);
-    return b;
-  }
-
-  /** Connect-first: the decision for the client (an Accept with the upstream's subprotocol). */
-  CompletableFuture<HandshakeDecision> decision() {
-    return decision;
-  }
-
   /** The listener the transport feeds client events into. */
   WsListener clientListener() {
-    return clientListener;
+    return relay.clientListener;
   }
 
-  private void start(List<String> offer, Object affinity) {
+  // ---------------------------------------------------------------- for the relay
+
+  boolean isOpen() {
+    return state == State.OPEN;
+  }
+
+  /** The upstream channel; read by the relay once OPEN (published by the volatile state). */
+  WsChannel upstream() {
+    return upstream;
+  }
+
+  WsChannel client() {
+    return client;
+  }
+
+  FlowControl toUpstream() {
+    return toUpstream;
+  }
+
+  FlowControl toClient() {
+    return toClient;
+  }
+
+  ConnectionInfo info() {
+    return info;
+  }
+
+  /** Joins the groups, dials, and starts the timers. Called once, by the factory. */
+  void start(List<String> offer, Object affinity) {
     ctx.connections().join(this);
     if (route.group() != null) {
       route.group().join(this);
@@ -145,7 +133,7 @@ public final class Bridge implements ConnectionGroup.Member {
         .affinity(affinity).build();
     CompletableFuture<WsChannel> f;
     try {
-      f = ctx.connector().connect(request, upstreamListener);
+      f = ctx.connector().connect(request, relay.upstreamListener);
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
@@ -154,7 +142,7 @@ public final class Bridge implements ConnectionGroup.Member {
       // a safety net over the connector's own timeout
       timers.startConnect(limits.connectTimeout().plus(CONNECT_GRACE), () -> connectFailed(
           new TimeoutException("upstream connect timed out after " + limits.connectTimeout())));
-      timers.startIdle(limits.idleTimeout(), activity::get, this::closeIdle);
+      timers.startIdle(limits.idleTimeout(), relay::activity, relay::closeIdle);
     }
     f.whenComplete((ch, error) -> {
       if (error != null) {
@@ -171,29 +159,14 @@ public final class Bridge implements ConnectionGroup.Member {
 
   // ---------------------------------------------------------------- upstream connect
 
-  private void upstreamOpened(WsChannel ch) {
+  void upstreamOpened(WsChannel ch) {
     boolean late;
-    WsChannel c;
     synchronized (lock) {
       late = state != State.DIALING;
-      c = client;
       if (!late) {
         upstream = ch;
         timers.cancelConnect();
-        if (connectFirst) {
-          if (ch.canPauseReading()) {
-            ch.pauseReading(); // resumed once the client is attached
-          }
-          state = State.AWAITING_CLIENT;
-        } else {
-          flows();
-          early.drainTo(m -> {
-            messagesToUpstream++;
-            bytesToUpstream += FrameBuffer.sizeOf(m);
-            send(ch, m);
-          });
-          state = ends.client ? State.CLOSING : State.OPEN;
-        }
+        openedLocked(ch);
       }
     }
     if (late) {
@@ -204,30 +177,16 @@ public final class Bridge implements ConnectionGroup.Member {
     Duration latency = Duration.ofNanos(System.nanoTime() - startNanos);
     log.debug("#{} upstream {} connected in {} ms", info.id(), route.upstream(), latency.toMillis());
     notifyListener(() -> ctx.listener().upstreamConnected(info, latency));
-    if (connectFirst) {
-      decision.complete(acceptWith(ch.subprotocol()));
-      return;
-    }
-    if (c.canPauseReading()) {
-      c.resumeReading();
-    }
-    if (ends.client) {
-      // a client that closed while we dialled: its close follows its messages
-      Closes.mirrorToUpstream(ch, ends.clientCode, ends.clientReason);
-      armWatchdog();
-    }
+    opened(ch);
   }
 
-  /** The accept the client is answered with: the upstream's choice, or the bearer answer. */
-  private HandshakeDecision.Accept acceptWith(String upstreamChoice) {
-    String answer = upstreamChoice != null ? upstreamChoice
-        : (AuthValidator.BEARER_SUBPROTOCOL.equals(accept.subprotocol()) ? accept.subprotocol()
-            : null);
-    return new HandshakeDecision.Accept(accept.request(), accept.clientAddress(),
-        accept.principal(), answer, route, accept.upstreamHeaders());
-  }
+  /** The upstream is open: the mode's transition, with the lock held. */
+  abstract void openedLocked(WsChannel ch);
 
-  private void connectFailed(Throwable error) {
+  /** The upstream is open: the mode's follow-up, without the lock. */
+  abstract void opened(WsChannel ch);
+
+  void connectFailed(Throwable error) {
     boolean clientOpen;
     synchronized (lock) {
       if (state != State.DIALING) {
@@ -236,8 +195,8 @@ public final class Bridge implements ConnectionGroup.Member {
       clientOpen = client != null && !ends.client;
       state = State.CLOSING;
       ends.upstream = true;
-      if (connectFirst) {
-        ends.client = true; // the client is refused: it never opens
+      if (client == null) {
+        ends.client = true; // connect-first: the client is refused, it never opens
       }
       timers.cancelConnect();
       early.clear();
@@ -249,123 +208,30 @@ public final class Bridge implements ConnectionGroup.Member {
     synchronized (lock) {
       ends.reason(rejection.reason());
     }
-    if (connectFirst) {
-      decision.complete(rejection);
-    } else if (clientOpen) {
-      Closes.close(client, ctx.upstreamFailureCloseCode(), "Bad Gateway");
-      armWatchdog();
-    }
+    failed(rejection, clientOpen);
     maybeFinish();
   }
 
-  // ---------------------------------------------------------------- client attach (connect-first)
+  /** Dialling failed: refuse the waiting client (connect-first) or close the open one. */
+  abstract void failed(Rejection rejection, boolean clientOpen);
 
-  /** Connect-first: the client's 101 is written; starts relaying. Call once, after an Accept. */
-  WsListener attachClient(WsChannel c) {
-    boolean closeNow;
-    boolean mirrorUpstreamClose;
-    WsChannel up;
-    synchronized (lock) {
-      if (!connectFirst || client != null) {
-        throw new IllegalStateException("client already attached");
-      }
-      client = c;
-      info = new ConnectionInfo(info.id(), info.clientAddress(), info.path(), info.upstream(),
-          info.principal(), c.subprotocol());
-      up = upstream;
-      closeNow = state == State.CLOSING && ends.hasPendingClientClose(); // closed while awaiting
-      mirrorUpstreamClose = state == State.AWAITING_CLIENT && ends.upstream;
-      if (state == State.AWAITING_CLIENT) {
-        flows();
-        early.drainTo(m -> {
-          messagesToClient++;
-          bytesToClient += FrameBuffer.sizeOf(m);
-          send(c, m);
-        });
-        state = ends.upstream ? State.CLOSING : State.OPEN;
-      } else if (state != State.CLOSING) {
-        throw new IllegalStateException("attachClient in state " + state);
-      }
-    }
-    notifyListener(() -> ctx.listener().connectionOpened(info));
-    if (mirrorUpstreamClose) {
-      Closes.mirrorToClient(c, ends.upstreamCode, ends.upstreamReason,
-          ctx.upstreamFailureCloseCode());
-      armWatchdog();
-    } else if (closeNow) {
-      Closes.close(c, ends.pendingClientCode, ends.pendingClientReason);
-      armWatchdog();
-    } else if (up.canPauseReading()) {
-      up.resumeReading();
-    }
-    return clientListener;
-  }
-
-  /** Connect-first: the client left (or was refused) before {@link #attachClient}. Idempotent. */
-  void abandon() {
-    CompletableFuture<WsChannel> pending = null;
-    WsChannel up = null;
-    synchronized (lock) {
-      if (client != null || ends.client) {
-        return;
-      }
-      ends.client = true;
-      if (state == State.DIALING) {
-        pending = dial;
-        ends.upstream = true;
-        timers.cancelConnect();
-      } else if (!ends.upstream && upstream != null) {
-        up = upstream;
-      }
-      early.clear();
-      state = State.CLOSING;
-      ends.reason(Closes.CLIENT_WENT_AWAY);
-    }
-    if (pending != null) {
-      log.debug("#{} client left while dialling; dial cancelled", info.id());
-      pending.cancel(false);
-      decision.complete(Rejection.unavailable(Closes.CLIENT_WENT_AWAY));
-    }
-    if (up != null) {
-      Closes.close(up, CloseCodes.GOING_AWAY, Closes.CLIENT_WENT_AWAY);
-      armWatchdog();
-    }
-    maybeFinish();
-  }
-
-  private void flows() {
+  void flows() {
     // called with the lock held, once both channels are known
     long max = ctx.limits().maxQueuedBytes();
     toUpstream = new FlowControl(client, upstream, Direction.CLIENT_TO_UPSTREAM, max,
-        this::queueOverflow);
+        relay::queueOverflow);
     toClient = new FlowControl(upstream, client, Direction.UPSTREAM_TO_CLIENT, max,
-        this::queueOverflow);
+        relay::queueOverflow);
   }
 
   // ---------------------------------------------------------------- relay
-
-  private void fromClient(Object message) {
-    activity.lazySet(activity.get() + 1);
-    if (state == State.OPEN || holdOrDrop(message, State.DIALING)) {
-      messagesToUpstream++;
-      bytesToUpstream += relay(upstream, message, toUpstream, Direction.CLIENT_TO_UPSTREAM);
-    }
-  }
-
-  private void fromUpstream(Object message) {
-    activity.lazySet(activity.get() + 1);
-    if (state == State.OPEN || holdOrDrop(message, State.AWAITING_CLIENT)) {
-      messagesToClient++;
-      bytesToClient += relay(client, message, toClient, Direction.UPSTREAM_TO_CLIENT);
-    }
-  }
 
   /**
    * Off the OPEN fast path: holds {@code message} while the bridge is in {@code holding} (closing
    * the sender when the early buffer is full), drops it while closing. Answers whether to relay it
    * after all (the bridge opened meanwhile).
    */
-  private boolean holdOrDrop(Object message, State holding) {
+  boolean holdOrDrop(Object message, State holding) {
     boolean overflow;
     synchronized (lock) {
       if (state == State.OPEN) {
@@ -377,59 +243,14 @@ public final class Bridge implements ConnectionGroup.Member {
       overflow = !early.offer(message);
     }
     if (overflow) {
-      earlyOverflow();
+      relay.earlyOverflow(holding == State.AWAITING_CLIENT);
     }
     return false;
   }
 
-  /** Sends {@code message} on; answers its size. */
-  private long relay(WsChannel target, Object message, FlowControl flow, Direction direction) {
-    long size = FrameBuffer.sizeOf(message);
-    boolean writable = send(target, message);
-    if (events) {
-      notifyListener(() -> ctx.listener().messageRelayed(info, direction, (int) size));
-    }
-    if (!writable) {
-      flow.blocked(size);
-    }
-    return size;
-  }
-
-  private static boolean send(WsChannel target, Object message) {
-    return message instanceof Text t ? target.sendText(t) : target.sendBinary((ByteBuffer) message);
-  }
-
-  private void earlyOverflow() {
-    log.info("#{} closing: more than {} bytes of messages before the other side was there",
-        info.id(), ctx.limits().earlyBytes());
-    String reason = "Too many messages before the upstream connected";
-    if (connectFirst) {
-      closeBoth(CloseCodes.GOING_AWAY, "Upstream overflowed", EARLY_OVERFLOW_CODE, reason);
-    } else {
-      closeBoth(EARLY_OVERFLOW_CODE, reason, CloseCodes.GOING_AWAY, "Client overflowed");
-    }
-  }
-
-  private void queueOverflow(WsChannel receiver, Direction direction, long queued) {
-    notifyListener(() -> ctx.listener().queueHighWater(info, direction, queued));
-    long max = ctx.limits().maxQueuedBytes();
-    log.info("#{} closing: {} bytes queued toward a side that does not read", info.id(), queued);
-    String slow = "Outbound queue over " + max + " bytes";
-    if (receiver == client) {
-      closeBoth(SLOW_CONSUMER_CODE, slow, CloseCodes.GOING_AWAY, "Client too slow");
-    } else {
-      closeBoth(CloseCodes.TRY_AGAIN_LATER, "Upstream too slow", SLOW_CONSUMER_CODE, slow);
-    }
-  }
-
-  private void closeIdle() {
-    log.debug("#{} idle for {}; closing", info.id(), ctx.limits().idleTimeout());
-    closeBoth(CloseCodes.GOING_AWAY, "Idle timeout", CloseCodes.GOING_AWAY, "Idle timeout");
-  }
-
   // ---------------------------------------------------------------- close
 
-  private void closeBoth(int toClientCode, String toClientReason, int toUpstreamCode,
+  void closeBoth(int toClientCode, String toClientReason, int toUpstreamCode,
       String toUpstreamReason) {
     WsChannel c;
     WsChannel up;
@@ -449,7 +270,7 @@ public final class Bridge implements ConnectionGroup.Member {
         pending = dial; // a late open is closed in upstreamOpened
         ends.upstream = true;
         timers.cancelConnect();
-        refuse = connectFirst;
+        refuse = c == null; // connect-first: the waiting client is refused
         if (refuse) {
           ends.client = true;
         }
@@ -465,7 +286,7 @@ public final class Bridge implements ConnectionGroup.Member {
       pending.cancel(false);
     }
     if (refuse) {
-      decision.complete(new Rejection(503, CloseCodes.forWire(toClientCode), toClientReason));
+      refused(new Rejection(503, CloseCodes.forWire(toClientCode), toClientReason));
     }
     if (closeClient) {
       Closes.close(c, toClientCode, toClientReason);
@@ -477,7 +298,10 @@ public final class Bridge implements ConnectionGroup.Member {
     maybeFinish();
   }
 
-  private void clientClosed(int code, String reason) {
+  /** Connect-first: the waiting client is refused with {@code rejection}; accept-first: never. */
+  void refused(Rejection rejection) {}
+
+  void clientClosed(int code, String reason) {
     WsChannel up;
     boolean mirror;
     synchronized (lock) {
@@ -499,7 +323,7 @@ public final class Bridge implements ConnectionGroup.Member {
     maybeFinish();
   }
 
-  private void upstreamClosed(int code, String reason) {
+  void upstreamClosed(int code, String reason) {
     boolean mirror;
     synchronized (lock) {
       if (ends.upstream) {
@@ -520,7 +344,7 @@ public final class Bridge implements ConnectionGroup.Member {
   }
 
   /** Cuts whatever has not finished closing after twice the close timeout. */
-  private void armWatchdog() {
+  void armWatchdog() {
     synchronized (lock) {
       if (state == State.CLOSED) {
         return;
@@ -549,7 +373,7 @@ public final class Bridge implements ConnectionGroup.Member {
     }
   }
 
-  private void maybeFinish() {
+  void maybeFinish() {
     synchronized (lock) {
       if (state == State.CLOSED || !ends.client || !ends.upstream) {
         return;
@@ -569,85 +393,19 @@ public final class Bridge implements ConnectionGroup.Member {
     }
     ConnectionSummary summary = new ConnectionSummary(client != null, info.subprotocol(),
         ends.clientCode, ends.clientReason, ends.upstreamCode, ends.upstreamReason,
-        ends.closeReason, Duration.ofNanos(System.nanoTime() - startNanos), messagesToUpstream,
-        bytesToUpstream, messagesToClient, bytesToClient);
+        ends.closeReason, Duration.ofNanos(System.nanoTime() - startNanos),
+        relay.messagesToUpstream, relay.bytesToUpstream, relay.messagesToClient,
+        relay.bytesToClient);
     log.debug("#{} closed: client {}, upstream {}", info.id(), summary.clientCode(),
         summary.upstreamCode());
     notifyListener(() -> ctx.listener().connectionClosed(info, summary));
   }
 
-  private void notifyListener(Runnable event) {
+  void notifyListener(Runnable event) {
     try {
       event.run();
     } catch (RuntimeException e) {
       log.warn("ProxyListener threw; ignored", e);
-    }
-  }
-
-  // ---------------------------------------------------------------- listeners
-
-  private final class ClientSide implements WsListener {
-    @Override
-    public void onText(WsChannel channel, Text text) {
-      fromClient(text);
-    }
-
-    @Override
-    public void onBinary(WsChannel channel, ByteBuffer data) {
-      fromClient(data);
-    }
-
-    @Override
-    public void onWritable(WsChannel channel) {
-      FlowControl f = toClient;
-      if (f != null) {
-        f.drained();
-      }
-    }
-
-    @Override
-    public void onClose(WsChannel channel, int code, String reason, boolean remote) {
-      clientClosed(code, reason == null ? "" : reason);
-    }
-
-    @Override
-    public void onError(WsChannel channel, Throwable error) {
-      log.debug("#{} client error: {}", info.id(), error.toString());
-    }
-  }
-
-  private final class UpstreamSide implements WsListener {
-    @Override
-    public void onOpen(WsChannel channel) {
-      upstreamOpened(channel);
-    }
-
-    @Override
-    public void onText(WsChannel channel, Text text) {
-      fromUpstream(text);
-    }
-
-    @Override
-    public void onBinary(WsChannel channel, ByteBuffer data) {
-      fromUpstream(data);
-    }
-
-    @Override
-    public void onWritable(WsChannel channel) {
-      FlowControl f = toUpstream;
-      if (f != null) {
-        f.drained();
-      }
-    }
-
-    @Override
-    public void onClose(WsChannel channel, int code, String reason, boolean remote) {
-      upstreamClosed(code, reason == null ? "" : reason);
-    }
-
-    @Override
-    public void onError(WsChannel channel, Throwable error) {
-      log.debug("#{} upstream error: {}", info.id(), error.toString());
     }
   }
 }

@@ -28,7 +28,7 @@ public final class ProxyHandshake implements PendingHandshake {
   private final Object lock = new Object();
   // guarded by lock
   private Admission.Outcome admitted;
-  private Bridge bridge;
+  private ConnectFirstBridge bridge;
   private boolean ended;
 
   private ProxyHandshake(BridgeContext ctx, Admission.Ticket ticket, Object affinity) {
@@ -61,7 +61,7 @@ public final class ProxyHandshake implements PendingHandshake {
     }
     Route route = accept.route();
     ConnectMode mode = route.connectMode() != null ? route.connectMode() : ctx.defaultMode();
-    Bridge b = null;
+    ConnectFirstBridge b = null;
     synchronized (lock) {
       admitted = outcome;
       if (ended) {
@@ -70,7 +70,7 @@ public final class ProxyHandshake implements PendingHandshake {
       }
       if (mode == ConnectMode.CONNECT_FIRST) {
         List<String> offer = route.allowed(accept.request().subprotocols());
-        b = Bridge.connectFirst(ctx, ctx.ids().incrementAndGet(), accept, offer, affinity,
+        b = ConnectFirstBridge.start(ctx, ctx.ids().incrementAndGet(), accept, offer, affinity,
             outcome.permit()::release);
         bridge = b;
       }
@@ -93,7 +93,7 @@ public final class ProxyHandshake implements PendingHandshake {
     if (!(d instanceof HandshakeDecision.Accept accept)) {
       throw new IllegalStateException("open() before an Accept decision");
     }
-    Bridge b;
+    ConnectFirstBridge b;
     Admission.Outcome outcome;
     synchronized (lock) {
       if (ended) {
@@ -108,14 +108,14 @@ public final class ProxyHandshake implements PendingHandshake {
       return b.attachClient(client);
     }
     String sub = accept.route().negotiate(accept.request().subprotocols());
-    Bridge accepted = Bridge.acceptFirst(ctx, ctx.ids().incrementAndGet(), accept, client,
+    Bridge accepted = AcceptFirstBridge.start(ctx, ctx.ids().incrementAndGet(), accept, client,
         sub == null ? List.of() : List.of(sub), affinity, outcome.permit()::release);
     return accepted.clientListener();
   }
 
   @Override
   public void abandon() {
-    Bridge b;
+    ConnectFirstBridge b;
     Admission.Outcome outcome;
     synchronized (lock) {
       if (ended) {

@@ -1,7 +1,11 @@
 package io.wsproxy.spi;
 
 import io.wsproxy.HandshakeDecision;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * One upgrade request in progress at a {@link WsEndpoint}: the transport waits for
@@ -42,4 +46,38 @@ public interface PendingHandshake {
 
   /** Gives the handshake up (see the class comment). Idempotent; no-op after {@link #open}. */
   void abandon();
+
+  /**
+   * A handshake decided already, for endpoints that decide synchronously (an echo server, a test):
+   * {@link #open} calls {@code onOpen} once, after an {@code Accept}; {@link #abandon} does nothing.
+   */
+  static PendingHandshake decided(HandshakeDecision decision,
+      Function<? super WsChannel, ? extends WsListener> onOpen) {
+    Objects.requireNonNull(decision, "decision");
+    Objects.requireNonNull(onOpen, "onOpen");
+    CompletableFuture<HandshakeDecision> done = CompletableFuture.completedFuture(decision);
+    AtomicBoolean ended = new AtomicBoolean();
+    return new PendingHandshake() {
+      @Override
+      public CompletionStage<HandshakeDecision> decision() {
+        return done;
+      }
+
+      @Override
+      public WsListener open(WsChannel client) {
+        if (!(decision instanceof HandshakeDecision.Accept)) {
+          throw new IllegalStateException("open() after a rejection");
+        }
+        if (!ended.compareAndSet(false, true)) {
+          throw new IllegalStateException("handshake already opened or abandoned");
+        }
+        return Objects.requireNonNull(onOpen.apply(client), "onOpen returned null");
+      }
+
+      @Override
+      public void abandon() {
+        ended.set(true);
+      }
+    };
+  }
 }

@@ -66,7 +66,7 @@ class BridgeTest {
         .remoteAddress(new InetSocketAddress("127.0.0.1", 40000)).build();
     HandshakeDecision.Accept accept = new HandshakeDecision.Accept(req, "127.0.0.1",
         Principal.ANONYMOUS, null, route, Headers.of("X-Forwarded-For", "127.0.0.1"));
-    return Bridge.acceptFirst(ctx, 1, accept, client, List.of(), null, released::incrementAndGet);
+    return AcceptFirstBridge.start(ctx, 1, accept, client, List.of(), null, released::incrementAndGet);
   }
 
   private Bridge bridge() {
@@ -344,7 +344,7 @@ class BridgeTest {
         ConnectMode.ACCEPT_FIRST, new AtomicLong());
     HandshakeRequest req = HandshakeRequest.builder().path("/x")
         .remoteAddress(new InetSocketAddress("127.0.0.1", 40000)).build();
-    Bridge b = Bridge.acceptFirst(ctx, 2, new HandshakeDecision.Accept(req, "127.0.0.1",
+    Bridge b = AcceptFirstBridge.start(ctx, 2, new HandshakeDecision.Accept(req, "127.0.0.1",
         Principal.ANONYMOUS, null, route(), Headers.EMPTY), client, List.of(), null, () -> { });
     openUpstream();
     b.clientListener().onText(client, Text.of("one"));

@@ -1,0 +1,200 @@
+package io.wsproxy.internal;
+
+import io.wsproxy.CloseCodes;
+import io.wsproxy.Direction;
+import io.wsproxy.spi.Text;
+import io.wsproxy.spi.WsChannel;
+import io.wsproxy.spi.WsListener;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data half of a {@link Bridge}: the listeners the two transports feed, the relay of messages
+ * both ways (the OPEN fast path takes no lock and allocates nothing beyond what the transports
+ * hand over), the per-direction counters, and the policies for a side that sends too much
+ * (early-buffer overflow, a queue that passes its bound, idleness). Lifecycle events go to the
+ * bridge.
+ *
+ * <p><b>Threading.</b> Client events on the client transport's thread, upstream events on the
+ * upstream's; each counter is written by one of them only.
+ */
+final class Relay {
+
+  private static final Logger log = LoggerFactory.getLogger(Bridge.class);
+
+  private final Bridge bridge;
+  private final BridgeContext ctx;
+  private final boolean events; // false: no per-message listener calls (no allocation per message)
+  final WsListener clientListener = new ClientSide();
+  final WsListener upstreamListener = new UpstreamSide();
+  private final AtomicInteger activity = new AtomicInteger(); // bumped lazily, read by the idle timer
+  // each written by one side's event thread only (or under the bridge's lock before OPEN)
+  long messagesToUpstream;
+  long bytesToUpstream;
+  long messagesToClient;
+  long bytesToClient;
+
+  Relay(Bridge bridge, BridgeContext ctx) {
+    this.bridge = bridge;
+    this.ctx = ctx;
+    this.events = ctx.listener() != io.wsproxy.ProxyListener.NONE;
+  }
+
+  /** Activity counter for the idle timer. */
+  int activity() {
+    return activity.get();
+  }
+
+  private void fromClient(Object message) {
+    activity.lazySet(activity.get() + 1);
+    if (bridge.isOpen() || bridge.holdOrDrop(message, Bridge.State.DIALING)) {
+      messagesToUpstream++;
+      bytesToUpstream += relay(bridge.upstream(), message, bridge.toUpstream(),
+          Direction.CLIENT_TO_UPSTREAM);
+    }
+  }
+
+  private void fromUpstream(Object message) {
+    activity.lazySet(activity.get() + 1);
+    if (bridge.isOpen() || bridge.holdOrDrop(message, Bridge.State.AWAITING_CLIENT)) {
+      messagesToClient++;
+      bytesToClient += relay(bridge.client(), message, bridge.toClient(),
+          Direction.UPSTREAM_TO_CLIENT);
+    }
+  }
+
+  /** Sends {@code message} on; answers its size. */
+  private long relay(WsChannel target, Object message, FlowControl flow, Direction direction) {
+    long size = FrameBuffer.sizeOf(message);
+    boolean writable = send(target, message);
+    if (events) {
+      bridge.notifyListener(() -> ctx.listener().messageRelayed(bridge.info(), direction,
+          (int) size));
+    }
+    if (!writable) {
+      flow.blocked(size);
+    }
+    return size;
+  }
+
+  /** Flushes one held message toward the upstream (accept-first), counting it. */
+  void flushToUpstream(WsChannel upstream, Object message) {
+    messagesToUpstream++;
+    bytesToUpstream += FrameBuffer.sizeOf(message);
+    send(upstream, message);
+  }
+
+  /** Flushes one held message toward the client (connect-first), counting it. */
+  void flushToClient(WsChannel client, Object message) {
+    messagesToClient++;
+    bytesToClient += FrameBuffer.sizeOf(message);
+    send(client, message);
+  }
+
+  private static boolean send(WsChannel target, Object message) {
+    return message instanceof Text t ? target.sendText(t) : target.sendBinary((ByteBuffer) message);
+  }
+
+  /** The early buffer is full: close the side that sent too much. */
+  void earlyOverflow(boolean fromUpstream) {
+    log.info("#{} closing: more than {} bytes of messages before the other side was there",
+        bridge.info().id(), ctx.limits().earlyBytes());
+    String reason = "Too many messages before the upstream connected";
+    if (fromUpstream) {
+      bridge.closeBoth(CloseCodes.GOING_AWAY, "Upstream overflowed", Bridge.EARLY_OVERFLOW_CODE,
+          reason);
+    } else {
+      bridge.closeBoth(Bridge.EARLY_OVERFLOW_CODE, reason, CloseCodes.GOING_AWAY,
+          "Client overflowed");
+    }
+  }
+
+  /** A side that cannot pause outran a receiver that does not read: close the slow one. */
+  void queueOverflow(WsChannel receiver, Direction direction, long queued) {
+    bridge.notifyListener(() -> ctx.listener().queueHighWater(bridge.info(), direction, queued));
+    long max = ctx.limits().maxQueuedBytes();
+    log.info("#{} closing: {} bytes queued toward a side that does not read", bridge.info().id(),
+        queued);
+    String slow = "Outbound queue over " + max + " bytes";
+    if (receiver == bridge.client()) {
+      bridge.closeBoth(Bridge.SLOW_CONSUMER_CODE, slow, CloseCodes.GOING_AWAY, "Client too slow");
+    } else {
+      bridge.closeBoth(CloseCodes.TRY_AGAIN_LATER, "Upstream too slow", Bridge.SLOW_CONSUMER_CODE,
+          slow);
+    }
+  }
+
+  /** Nothing moved for the idle timeout. */
+  void closeIdle() {
+    log.debug("#{} idle for {}; closing", bridge.info().id(), ctx.limits().idleTimeout());
+    bridge.closeBoth(CloseCodes.GOING_AWAY, "Idle timeout", CloseCodes.GOING_AWAY,
+        "Idle timeout");
+  }
+
+  private static void drained(FlowControl flow) {
+    if (flow != null) {
+      flow.drained();
+    }
+  }
+
+  private final class ClientSide implements WsListener {
+    @Override
+    public void onText(WsChannel channel, Text text) {
+      fromClient(text);
+    }
+
+    @Override
+    public void onBinary(WsChannel channel, ByteBuffer data) {
+      fromClient(data);
+    }
+
+    @Override
+    public void onWritable(WsChannel channel) {
+      drained(bridge.toClient());
+    }
+
+    @Override
+    public void onClose(WsChannel channel, int code, String reason, boolean remote) {
+      bridge.clientClosed(code, reason == null ? "" : reason);
+    }
+
+    @Override
+    public void onError(WsChannel channel, Throwable error) {
+      log.debug("#{} client error: {}", bridge.info().id(), error.toString());
+    }
+  }
+
+  private final class UpstreamSide implements WsListener {
+    @Override
+    public void onOpen(WsChannel channel) {
+      bridge.upstreamOpened(channel);
+    }
+
+    @Override
+    public void onText(WsChannel channel, Text text) {
+      fromUpstream(text);
+    }
+
+    @Override
+    public void onBinary(WsChannel channel, ByteBuffer data) {
+      fromUpstream(data);
+    }
+
+    @Override
+    public void onWritable(WsChannel channel) {
+      drained(bridge.toUpstream());
+    }
+
+    @Override
+    public void onClose(WsChannel channel, int code, String reason, boolean remote) {
+      bridge.upstreamClosed(code, reason == null ? "" : reason);
+    }
+
+    @Override
+    public void onError(WsChannel channel, Throwable error) {
+      log.debug("#{} upstream error: {}", bridge.info().id(), error.toString());
+    }
+  }
+}
