@@ -23,8 +23,8 @@ final class GatewayCommand implements Command {
   /** The principal a client authenticated with {@code --token} becomes. */
   static final Principal TOKEN_USER = Principal.of("user");
 
-  private static final Set<String> VALUE_FLAGS = SecurityFlags.plus(SecurityFlags.GATEWAY_FLAGS,
-      "listen", "protocol", "token");
+  private static final Set<String> VALUE_FLAGS = ObservabilityFlags.plus(SecurityFlags.plus(
+      SecurityFlags.GATEWAY_FLAGS, "listen", "protocol", "token"));
 
   @Override
   public String name() {
@@ -58,7 +58,8 @@ final class GatewayCommand implements Command {
                                              every client is authenticated at once
           --help                             show this help
 
-        """ + SecurityFlags.usage(SecurityFlags.GATEWAY_FLAGS, Gateway.DEFAULT_LIMITS) + """
+        """ + SecurityFlags.usage(SecurityFlags.GATEWAY_FLAGS, Gateway.DEFAULT_LIMITS)
+        + ObservabilityFlags.usage() + """
 
         Ctrl-C closes open connections with 1001 Going Away.
         """;
@@ -75,12 +76,14 @@ final class GatewayCommand implements Command {
           + args.one("protocol", null));
     };
     SecurityFlags security = SecurityFlags.parse(args, Gateway.DEFAULT_LIMITS);
+    ObservabilityFlags observability = ObservabilityFlags.parse(args);
     Gateway.Builder builder = Gateway.builder()
         .protocol(protocol)
         .originFilter(security.originFilter())
         .trustedProxies(security.trustedProxies())
         .limits(security.limits())
-        .rejectionMode(security.rejectionMode());
+        .rejectionMode(security.rejectionMode())
+        .listener(observability.gatewayListener());
     String token = args.one("token", null);
     if (token != null) {
       try {
@@ -102,10 +105,10 @@ final class GatewayCommand implements Command {
         + " (protocol " + args.one("protocol", "envelope") + ", "
         + (token != null ? "auth by token" : "no auth") + ")");
     out.println("  send: " + String.join("  then  ", firstMessages(protocol, token != null)));
-    return () -> {
+    return observability.serve(() -> {
       gateway.close(); // every client gets 1001 Going Away
       server.close();
-    };
+    }, out);
   }
 
   /** What a client sends to authenticate (if asked), join a session and chat, numbered from 1. */

@@ -25,8 +25,9 @@ import java.util.Set;
 /** {@code proxy}: the standalone WebSocket reverse proxy. */
 final class ProxyCommand implements Command {
 
-  private static final Set<String> VALUE_FLAGS = SecurityFlags.plus(SecurityFlags.FLAGS,
-      "listen", "route", "routes", "upstream", "close-on-upstream-failure", "subprotocol");
+  private static final Set<String> VALUE_FLAGS = ObservabilityFlags.plus(SecurityFlags.plus(
+      SecurityFlags.FLAGS, "listen", "route", "routes", "upstream", "close-on-upstream-failure",
+      "subprotocol"));
 
   @Override
   public String name() {
@@ -62,7 +63,8 @@ final class ProxyCommand implements Command {
                                              reached or drops (default: 1014 Bad Gateway)
           --help                             show this help
 
-        """ + SecurityFlags.usage(SecurityFlags.FLAGS, Limits.DEFAULTS) + """
+        """ + SecurityFlags.usage(SecurityFlags.FLAGS, Limits.DEFAULTS) + ObservabilityFlags.usage()
+        + """
 
         Ctrl-C closes open connections with 1001 Going Away.
         """;
@@ -87,6 +89,7 @@ final class ProxyCommand implements Command {
           + failureCode);
     }
     SecurityFlags security = SecurityFlags.parse(args);
+    ObservabilityFlags observability = ObservabilityFlags.parse(args);
     RoutesFile file = null;
     RouteResolver resolver;
     if (routesFile != null) {
@@ -108,7 +111,8 @@ final class ProxyCommand implements Command {
         .authValidator(security.authValidator())
         .trustedProxies(security.trustedProxies())
         .limits(security.limits())
-        .rejectionMode(security.rejectionMode());
+        .rejectionMode(security.rejectionMode())
+        .listener(observability.proxyListener());
     UpstreamConnector connector = Upstreams.byName(args.one("upstream", "jdk"));
     WebSocketProxy proxy = builder.connector(connector).build();
     ProxyServer server;
@@ -127,11 +131,11 @@ final class ProxyCommand implements Command {
     if (file != null) {
       describe(file, out);
     }
-    return () -> {
+    return observability.serve(() -> {
       proxy.close();
       server.close();
       connector.close();
-    };
+    }, out);
   }
 
   private static RouteResolver prefixRoutes(List<String> routes, List<String> subprotocols)
