@@ -1,6 +1,6 @@
 /**
  * An embeddable JSON message gateway: {@link io.wsproxy.gateway.Gateway} is a transport-free
- * {@link io.wsproxy.WsEndpoint}, so whatever transport serves the proxy serves the gateway.
+ * {@link io.wsproxy.spi.WsEndpoint}, so whatever transport serves the proxy serves the gateway.
  *
  * <p>A JSON-RPC session (client → gateway, then gateway → client):
  *
