@@ -1,7 +1,11 @@
 package io.wsproxy.examples;
 
 import io.wsproxy.spi.UpstreamConnector;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.wsproxy.ProxyListener;
 import io.wsproxy.WebSocketProxy;
+import io.wsproxy.micrometer.ProxyMetrics;
 import io.wsproxy.examples.cli.Args;
 import io.wsproxy.examples.cli.Command;
 import io.wsproxy.javawebsocket.ProxyServer;
@@ -56,13 +60,15 @@ final class BenchCommand implements Command {
           --messages N       round trips per connection (default 2000)
           --size BYTES       payload size (default 64)
           --upstream NAME    proxy's upstream transport: jdk|javawebsocket (default jdk)
+          --metrics          attach the Micrometer binding (a Prometheus registry) to the proxy
           --help             show this help
         """;
   }
 
   @Override
   public Running start(String[] argv, PrintStream out) throws Exception {
-    Args args = Args.parse(argv, Set.of("connections", "messages", "size", "upstream"), Set.of());
+    Args args = Args.parse(argv, Set.of("connections", "messages", "size", "upstream"),
+        Set.of("metrics"));
     int connections = (int) args.number("connections", 50, 1, 5000);
     int messages = (int) args.number("messages", 2000, 1, 10_000_000);
     int size = (int) args.number("size", 64, 1, 1 << 20);
@@ -70,16 +76,19 @@ final class BenchCommand implements Command {
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     try (ProxyServer echo = ProxyServer.start(any, new EchoEndpoint())) {
       String echoUrl = "ws://127.0.0.1:" + echo.port();
-      try (WebSocketProxy proxy = WebSocketProxy.builder().connector(connector)
-              .route("/", echoUrl).build();
+      try (PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+          WebSocketProxy proxy = WebSocketProxy.builder().connector(connector)
+              .route("/", echoUrl).listener(args.has("metrics") ? ProxyMetrics.create(registry)
+                  : ProxyListener.NONE).build();
           ProxyServer server = ProxyServer.start(any, proxy)) {
         run(URI.create(echoUrl + "/warmup"), Math.min(connections, 10), 500, size); // JIT warm-up
         Result direct = run(URI.create(echoUrl + "/bench"), connections, messages, size);
         Result proxied = run(URI.create("ws://127.0.0.1:" + server.port() + "/bench"),
             connections, messages, size);
         long relayed = 2L * connections * messages;
-        out.printf("bench: %d connections x %d round trips of %d bytes (upstream %s)%n",
-            connections, messages, size, args.one("upstream", "jdk"));
+        out.printf("bench: %d connections x %d round trips of %d bytes (upstream %s%s)%n",
+            connections, messages, size, args.one("upstream", "jdk"),
+            args.has("metrics") ? ", metrics on" : "");
         out.println("  direct:  " + direct);
         out.println("  proxied: " + proxied);
         out.printf("  proxy CPU per relayed message: %.2f us (process CPU delta / %d relays)%n",

@@ -57,7 +57,10 @@ public final class GatewayMetrics implements GatewayListener {
     refusals = new Refusals(registry, tags, "gateway");
   }
 
-  /** A binding registering its meters in {@code registry}. */
+  /**
+   * A binding registering its meters in {@code registry}; one gateway per registry, or distinct
+   * common tags for each (the gauges of equal ids would be shared).
+   */
   public static GatewayMetrics create(MeterRegistry registry) {
     return create(registry, Tags.empty());
   }

@@ -120,7 +120,10 @@ public final class ProxyMetrics implements ProxyListener {
         tags.and("side", "upstream"));
   }
 
-  /** A binding registering its meters in {@code registry}. */
+  /**
+   * A binding registering its meters in {@code registry}. Bind one proxy per registry, or give each
+   * its own common tags: two bindings with equal tags would share one active-connections gauge.
+   */
   public static ProxyMetrics create(MeterRegistry registry) {
     return create(registry, Tags.empty());
   }
