@@ -94,22 +94,14 @@ final class AccessLog implements ProxyListener, GatewayListener {
 
   @Override
   public void upstreamFailed(ConnectionInfo c, Throwable cause) {
-    emit(refusals, "refusals", line("upstream_failed")
-        .add("id", c.id())
-        .add("client", c.clientAddress())
-        .add("path", redact(c.path()))
-        .add("upstream", redact(String.valueOf(c.upstream())))
+    emit(refusals, "refusals", about(line("upstream_failed"), c)
         .add("cause", cause.toString())); // the message only: a dial failure is no bug here
   }
 
   @Override
   public void connectionClosed(ConnectionInfo c, ConnectionSummary s) {
-    emit(connections, "connections", line("connection")
-        .add("id", c.id())
-        .add("client", c.clientAddress())
+    emit(connections, "connections", about(line("connection"), c)
         .add("principal", name(c.principal()))
-        .add("path", redact(c.path()))
-        .add("upstream", redact(String.valueOf(c.upstream())))
         .add("subprotocol", s.subprotocol())
         .add("opened", s.opened())
         .add("duration_ms", s.duration().toMillis())
@@ -163,6 +155,14 @@ final class AccessLog implements ProxyListener, GatewayListener {
       }
     }
     return out.toString();
+  }
+
+  /** The fields that say which connection a line is about. */
+  private static LogLine about(LogLine line, ConnectionInfo c) {
+    return line.add("id", c.id())
+        .add("client", c.clientAddress())
+        .add("path", redact(c.path()))
+        .add("upstream", redact(String.valueOf(c.upstream())));
   }
 
   private LogLine line(String event) {

@@ -1,6 +1,7 @@
 package io.wsproxy.examples;
 
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 
 /**
  * One access-log line as ordered fields, rendered as {@code key=value} text (values quoted where
@@ -33,19 +34,19 @@ final class LogLine {
   }
 
   LogLine add(String key, long value) {
-    if (asJson) {
-      json.addProperty(key, value);
-    } else {
-      text.append(' ').append(key).append('=').append(value);
-    }
-    return this;
+    return addPrimitive(key, new JsonPrimitive(value));
   }
 
   LogLine add(String key, boolean value) {
+    return addPrimitive(key, new JsonPrimitive(value));
+  }
+
+  /** A number or boolean: never quoted in text. */
+  private LogLine addPrimitive(String key, JsonPrimitive value) {
     if (asJson) {
-      json.addProperty(key, value);
+      json.add(key, value);
     } else {
-      text.append(' ').append(key).append('=').append(value);
+      text.append(' ').append(key).append('=').append(value.getAsString());
     }
     return this;
   }

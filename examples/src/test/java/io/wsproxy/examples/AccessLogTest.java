@@ -48,8 +48,9 @@ class AccessLogTest {
             Principal.of("alice"), "chat"),
         new ConnectionSummary(true, "chat", 1000, "bye now", 1000, "", "client closed",
             Duration.ofMillis(1234), 2, 20, 3, 30));
-    assertEquals("connection id=7 client=203.0.113.9 principal=alice path=/echo"
-        + " upstream=\"ws://up:9/x?token=REDACTED\" subprotocol=chat opened=true duration_ms=1234"
+    assertEquals("connection id=7 client=203.0.113.9 path=/echo"
+        + " upstream=\"ws://up:9/x?token=REDACTED\" principal=alice subprotocol=chat opened=true"
+        + " duration_ms=1234"
         + " msgs_to_upstream=2 bytes_to_upstream=20 msgs_to_client=3 bytes_to_client=30"
         + " client_code=1000 client_reason=\"bye now\" upstream_code=1000 upstream_reason=\"\""
         + " end=\"client closed\"", lines.get(0));
