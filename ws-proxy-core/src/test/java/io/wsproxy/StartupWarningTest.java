@@ -4,10 +4,8 @@ import io.wsproxy.spi.UpstreamConnector;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import io.wsproxy.conformance.TestLog;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
@@ -23,20 +21,13 @@ class StartupWarningTest {
   private static final UpstreamConnector NEVER = (request, listener) -> new CompletableFuture<>();
   private static final String WARNING = "every Origin is allowed";
 
-  private static String stderrWhile(Supplier<AutoCloseable> action) throws Exception {
-    PrintStream original = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try (AutoCloseable built = action.get()) {
-      return captured.toString(StandardCharsets.UTF_8);
-    } finally {
-      System.setErr(original);
-    }
+  private static String logWhile(Supplier<AutoCloseable> action) throws Exception {
+    return TestLog.during(() -> action.get().close());
   }
 
   @Test
   void warnsWhenAuthIsCombinedWithEveryOriginAllowed() throws Exception {
-    String log = stderrWhile(() -> WebSocketProxy.builder().connector(NEVER)
+    String log = logWhile(() -> WebSocketProxy.builder().connector(NEVER)
         .authValidator(AuthValidator.bearerTokens("secret-token-value"))
         .route("/", "ws://127.0.0.1:9").build());
     assertTrue(log.contains(WARNING), log);
@@ -45,11 +36,11 @@ class StartupWarningTest {
 
   @Test
   void staysQuietWithAnOriginAllowListOrWithoutAuth() throws Exception {
-    String withList = stderrWhile(() -> WebSocketProxy.builder().connector(NEVER)
+    String withList = logWhile(() -> WebSocketProxy.builder().connector(NEVER)
         .authValidator(AuthValidator.bearerTokens("t"))
         .originFilter(OriginFilter.allowList("https://app.example.com"))
         .route("/", "ws://127.0.0.1:9").build());
-    String withoutAuth = stderrWhile(() -> WebSocketProxy.builder().connector(NEVER)
+    String withoutAuth = logWhile(() -> WebSocketProxy.builder().connector(NEVER)
         .route("/", "ws://127.0.0.1:9").build());
     assertFalse(withList.contains(WARNING), withList);
     assertFalse(withoutAuth.contains(WARNING), withoutAuth);

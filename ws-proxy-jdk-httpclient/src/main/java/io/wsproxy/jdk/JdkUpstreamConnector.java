@@ -1,61 +1,69 @@
 package io.wsproxy.jdk;
 
-import io.wsproxy.CloseCodes;
+import io.wsproxy.Limits;
+import io.wsproxy.jdk.internal.ConnectorThreads;
+import io.wsproxy.jdk.internal.JdkDialer;
+import io.wsproxy.spi.UpstreamConnectException;
 import io.wsproxy.spi.UpstreamConnector;
 import io.wsproxy.spi.UpstreamRequest;
 import io.wsproxy.spi.WsChannel;
 import io.wsproxy.spi.WsListener;
-import io.wsproxy.internal.Scheduler;
-import io.wsproxy.jdk.internal.JdkDialer;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The default {@link io.wsproxy.spi.UpstreamConnector}: dials upstreams with {@link java.net.http.WebSocket}. All
- * connections share one {@link HttpClient}, so one selector thread serves them all.
+ * An {@link UpstreamConnector} on {@link java.net.http.WebSocket}, for hosts that want no dependency
+ * besides the JDK. All connections share one {@link HttpClient}.
  *
- * <p><b>Channels.</b> The channels it opens read on demand: one message at a time, and not at all
- * while {@link io.wsproxy.spi.WsChannel#pauseReading() paused} (they answer {@code canPauseReading() == true}), so
- * a slow client slows its upstream down instead of filling memory. Messages are joined from their
- * fragments up to {@link io.wsproxy.spi.UpstreamRequest#maxMessageSize()}; a larger one closes the upstream with
- * 1008 (the JDK client may not send 1009) and reports {@code onClose(1009, "message too big")}.
- * Sends are queued in call order, one on the wire at a time; a binary send reads the caller's buffer
- * when it reaches the socket, so its bytes must not change after the call. Close codes the JDK
- * client refuses (1002, 1003, 1007, 1009, 1010, 1012–1014) are mapped by
- * {@link CloseCodes#forTransport}. Restricted upgrade headers ({@code Host}, {@code Connection},
- * {@code Upgrade}, {@code Content-Length}, {@code Expect}, {@code Sec-WebSocket-*}) and values with
- * control characters are not forwarded (the JDK would refuse the whole connect); the client writes
- * its own.
+ * <p><b>Dialling.</b> The request's whole subprotocol offer goes upstream; the channel's
+ * {@link WsChannel#subprotocol()} is the upstream's choice (or {@code null}); no extension is ever
+ * offered. Failures complete the future with an {@link UpstreamConnectException}: TCP refused or
+ * unreachable, TLS failed → {@code UNREACHABLE}; the request's connect timeout ran out →
+ * {@code TIMEOUT}; an answer other than 101 → {@code REFUSED} with its status; a 101 the JDK rejects
+ * (wrong {@code Sec-WebSocket-Accept}, a subprotocol that was not offered, an extension) →
+ * {@code INVALID_HANDSHAKE}. Cancelling the future abandons the dial: a WebSocket that opens later
+ * is aborted and the listener hears nothing. Restricted upgrade headers ({@code Host},
+ * {@code Connection}, {@code Upgrade}, {@code Content-Length}, {@code Expect},
+ * {@code Sec-WebSocket-*}) and values with control characters are not forwarded (the JDK would
+ * refuse the whole connect); the JDK writes its own. {@link UpstreamRequest#affinity()} is ignored:
+ * the JDK client runs its connections on its own threads.
+ *
+ * <p><b>Channels.</b> They read on demand, one message at a time, and not at all while
+ * {@linkplain WsChannel#pauseReading() paused} ({@code canPauseReading() == true}). Messages are
+ * joined from their parts up to {@link UpstreamRequest#maxMessageSize()}; a larger one closes the
+ * upstream with 1008 (the JDK client may not send 1009) and reports {@code onClose(1009)}. The JDK
+ * does not show frame boundaries, so {@link UpstreamRequest#maxFrameSize()} is enforced through the
+ * message limit, which bounds every frame as well. Sends are queued in call order and answer
+ * {@code false} once more than the {@linkplain Builder#writeBufferWaterMarks high-water mark} is
+ * queued; {@link WsListener#onWritable} follows once the queue drained to the low-water mark. The
+ * JDK client sends only the close codes 1000, 1001, 1008, 1011 and 3000–4999
+ * ({@link WsChannel#canSendCloseCode}); another code given to {@code close} is mapped to the nearest
+ * of those. A liveness probe pings upstreams silent for {@link #DEFAULT_PROBE_INTERVAL} (see there).
+ *
+ * <p><b>Threads.</b> The connector adds no thread per connection or per burst: it owns one fixed pool
+ * of at most {@link Builder#threads} daemon threads ({@code ws-proxy-jdk-*}), which runs the
+ * HTTP client's tasks (listener calls included), every timer, and the few listener calls that must
+ * leave a caller's thread; the JDK adds one selector thread per client. With a caller's client
+ * ({@link Builder#httpClient}) listener calls run on that client's executor.
  *
  * <p><b>Threading.</b> Thread-safe; {@link #connect} returns at once. Listener calls run one at a
- * time per connection on the HTTP client's executor threads or this connector's own, never inside a
- * call the caller makes to a channel method. The no-argument constructor creates the client
- * with a pool of daemon threads it owns; {@link #withClient(HttpClient)} and {@link #builder()}
- * take the caller's. A liveness probe pings upstreams that have been silent for
- * {@link #DEFAULT_PROBE_INTERVAL} (see there why).
+ * time per connection, never inside a call the caller makes to a channel method.
  *
- * <p><b>Lifecycle.</b> {@link #close()} refuses new connects. Connections already open keep working;
- * once the last one has ended the connector stops the threads it created (its timer, and the
- * executor of the client it created). A caller's client is left alone. The JDK 17
- * {@code HttpClient} has no close: the selector thread of a client this connector created ends when
- * the connector is garbage.
+ * <p><b>Lifecycle.</b> {@link #close()} makes new dials fail at once ({@code UNREACHABLE},
+ * "connector closed"). Connections already open keep working; once the last one has ended (at once if
+ * none is open) the pool stops, after running the close timeouts still due. A caller's client is
+ * left alone. The JDK 17 {@code HttpClient} has no close: the selector thread of the client this
+ * connector created ends when the connector is garbage.
  */
 public final class JdkUpstreamConnector implements UpstreamConnector {
 
   /**
    * TCP connect limit of the client this connector creates. Each request's own
-   * {@link io.wsproxy.spi.UpstreamRequest#connectTimeout()}, usually shorter, bounds the connect plus the upgrade.
+   * {@link UpstreamRequest#connectTimeout()}, usually shorter, bounds the connect plus the upgrade.
    */
   public static final Duration OWNED_CLIENT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
   /**
@@ -65,26 +73,20 @@ public final class JdkUpstreamConnector implements UpstreamConnector {
    * no read is outstanding; the probe finds those.
    */
   public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(10);
-  /** How long an idle thread of the owned executor lives. */
-  static final Duration EXECUTOR_KEEP_ALIVE = Duration.ofSeconds(60);
-
-  private static final AtomicInteger THREADS = new AtomicInteger();
+  /** Default size of the connector's thread pool. */
+  public static final int DEFAULT_THREADS = 2;
+  /** Default bytes queued on a channel above which its sends answer {@code false}. */
+  public static final long DEFAULT_HIGH_WATER_MARK_BYTES = Limits.MIB;
+  /** Default bytes queued at which an unwritable channel is writable again. */
+  public static final long DEFAULT_LOW_WATER_MARK_BYTES = DEFAULT_HIGH_WATER_MARK_BYTES / 2;
 
   private final HttpClient client;
-  /**
-   * The executor this connector created and shuts down: the client's when it created the client,
-   * else one for listener calls that start off the JDK's threads when the caller's client has no
-   * executor of its own; {@code null} when the caller's client has one.
-   */
-  private final ExecutorService ownedExecutor;
-  private final Scheduler timers = new Scheduler("ws-proxy-jdk-timer");
+  private final ConnectorThreads threads;
   private final JdkDialer dialer;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean released = new AtomicBoolean();
-  /** Connects in progress plus connections not yet ended. */
+  /** Dials in progress plus connections not yet ended. */
   private final AtomicInteger live = new AtomicInteger();
-  /** Longest close timeout requested: how long timers must outlive the last connection. */
-  private final AtomicLong longestCloseTimeoutNanos = new AtomicLong();
 
   /** A connector with its own {@link HttpClient} (HTTP/1.1, no redirects, no proxy) and defaults. */
   public JdkUpstreamConnector() {
@@ -92,34 +94,25 @@ public final class JdkUpstreamConnector implements UpstreamConnector {
   }
 
   private JdkUpstreamConnector(Builder b) {
-    if (b.httpClient == null) {
-      this.ownedExecutor = newExecutor();
-      this.client = HttpClient.newBuilder()
-          .executor(ownedExecutor)
-          .connectTimeout(OWNED_CLIENT_CONNECT_TIMEOUT)
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .version(HttpClient.Version.HTTP_1_1)
-          .build();
-    } else {
-      this.client = b.httpClient;
-      this.ownedExecutor = client.executor().isPresent() ? null : newExecutor();
-    }
-    Executor callbacks = client.executor().orElse(ownedExecutor);
-    this.dialer = new JdkDialer(client, callbacks, timers, b.probeInterval);
+    this.threads = new ConnectorThreads(b.threads, "ws-proxy-jdk");
+    this.client = b.httpClient != null ? b.httpClient : HttpClient.newBuilder()
+        .executor(threads)
+        .connectTimeout(OWNED_CLIENT_CONNECT_TIMEOUT)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .version(HttpClient.Version.HTTP_1_1)
+        .build();
+    this.dialer = new JdkDialer(client, threads, b.lowWaterMark, b.highWaterMark, b.probeInterval);
   }
 
   /**
    * A connector dialling with {@code client}, which the caller owns: {@link #close()} leaves it alone.
-   * The client's proxy, TLS and authentication settings apply to every upstream. Listener calls run
-   * on the client's threads, or on threads this connector owns when the client has the default
-   * executor; a client executor that runs tasks in the submitting thread lets them run inside
-   * channel calls.
+   * The client's proxy, TLS and authentication settings apply to every upstream.
    */
   public static JdkUpstreamConnector withClient(HttpClient client) {
     return builder().httpClient(client).build();
   }
 
-  /** A builder starting from the defaults: an owned client, {@link #DEFAULT_PROBE_INTERVAL}. */
+  /** A builder starting from the defaults. */
   public static Builder builder() {
     return new Builder();
   }
@@ -129,11 +122,7 @@ public final class JdkUpstreamConnector implements UpstreamConnector {
     return client;
   }
 
-  /**
-   * {@inheritDoc}
-   *
-   * @throws IllegalStateException after {@link #close()}
-   */
+  /** {@inheritDoc} After {@link #close()} the future fails at once ({@code UNREACHABLE}). */
   @Override
   public CompletableFuture<WsChannel> connect(UpstreamRequest request, WsListener listener) {
     Objects.requireNonNull(request, "request");
@@ -141,13 +130,12 @@ public final class JdkUpstreamConnector implements UpstreamConnector {
     live.incrementAndGet();
     if (closed.get()) {
       connectionEnded();
-      throw new IllegalStateException("connector is closed");
+      return CompletableFuture.failedFuture(UpstreamConnectException.unreachable("connector closed", null));
     }
-    longestCloseTimeoutNanos.accumulateAndGet(request.closeTimeout().toNanos(), Math::max);
     return dialer.dial(request, listener, new Once(this::connectionEnded));
   }
 
-  /** Refuses new connects and releases threads once open connections have ended. Idempotent. */
+  /** Makes new dials fail and releases the threads once open connections have ended. Idempotent. */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true) && live.get() == 0) {
@@ -162,32 +150,18 @@ public final class JdkUpstreamConnector implements UpstreamConnector {
   }
 
   private void release() {
-    if (!released.compareAndSet(false, true)) {
-      return;
-    }
-    // close timers of ended connections may still be due: let them run
-    timers.shutdownAfter(Duration.ofNanos(longestCloseTimeoutNanos.get()));
-    if (ownedExecutor != null) {
-      ownedExecutor.shutdown();
+    if (released.compareAndSet(false, true)) {
+      threads.shutdown(); // close timeouts still due run first: they cut connections still closing
     }
   }
 
-  private static ExecutorService newExecutor() {
-    ThreadFactory threads = r -> {
-      Thread t = new Thread(r, "ws-proxy-jdk-" + THREADS.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-    // after shutdown the JDK 17 client still hands stragglers over (it does not catch a rejection):
-    // run them on the handing thread rather than fail the client's selector thread
-    return new ThreadPoolExecutor(0, Integer.MAX_VALUE, EXECUTOR_KEEP_ALIVE.toSeconds(), TimeUnit.SECONDS,
-        new SynchronousQueue<>(), threads, (task, pool) -> task.run());
-  }
-
-  /** Configures a {@link JdkUpstreamConnector}; not thread-safe. */
+  /** Configures a {@link JdkUpstreamConnector}. Not thread-safe; setters validate and name the field. */
   public static final class Builder {
     private HttpClient httpClient;
     private Duration probeInterval = DEFAULT_PROBE_INTERVAL;
+    private int threads = DEFAULT_THREADS;
+    private long lowWaterMark = DEFAULT_LOW_WATER_MARK_BYTES;
+    private long highWaterMark = DEFAULT_HIGH_WATER_MARK_BYTES;
 
     private Builder() {}
 
@@ -207,6 +181,32 @@ public final class JdkUpstreamConnector implements UpstreamConnector {
         throw new IllegalArgumentException("probeInterval must not be negative: " + probeInterval);
       }
       this.probeInterval = probeInterval;
+      return this;
+    }
+
+    /** Most threads of the connector's pool (default {@value JdkUpstreamConnector#DEFAULT_THREADS}). */
+    public Builder threads(int threads) {
+      if (threads <= 0) {
+        throw new IllegalArgumentException("threads must be positive: " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /**
+     * Bytes queued on a channel above which its sends answer {@code false} ({@code high}), and at
+     * which it is writable again ({@code low}); defaults 512 KiB and 1 MiB.
+     */
+    public Builder writeBufferWaterMarks(long low, long high) {
+      if (high <= 0) {
+        throw new IllegalArgumentException("writeBufferWaterMarks high must be positive: " + high);
+      }
+      if (low < 0 || low > high) {
+        throw new IllegalArgumentException(
+            "writeBufferWaterMarks low must be between 0 and high (" + high + "): " + low);
+      }
+      this.lowWaterMark = low;
+      this.highWaterMark = high;
       return this;
     }
 

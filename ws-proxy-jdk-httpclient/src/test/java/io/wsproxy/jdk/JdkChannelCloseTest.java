@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsproxy.CloseCodes;
+import io.wsproxy.spi.Text;
 import io.wsproxy.spi.WsChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -91,7 +92,7 @@ class JdkChannelCloseTest extends UpstreamFixture {
       listener.next(RecordingListener.Opened.class);
       assertEquals("before", listener.next(RecordingListener.Text.class).text());
 
-      channel.sendText("go"); // the upstream drops the connection once it has read this
+      channel.sendText(Text.of("go")); // the upstream drops the connection once it has read this
 
       Object event = listener.next(Object.class);
       if (event instanceof RecordingListener.Errored) { // the JDK failed, or the probe found it
@@ -122,7 +123,7 @@ class JdkChannelCloseTest extends UpstreamFixture {
     upstream.awaitConnection().close(1000, "");
     listener.awaitClose();
 
-    channel.sendText("late");
+    channel.sendText(Text.of("late"));
     channel.sendBinary(java.nio.ByteBuffer.allocate(4));
 
     assertEquals(0, channel.queuedBytes());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsproxy.CloseCodes;
+import io.wsproxy.spi.Text;
 import io.wsproxy.spi.WsChannel;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -30,13 +31,52 @@ class JdkChannelMessagesTest extends UpstreamFixture {
     upstream.echo = true;
     WsChannel channel = open();
 
-    channel.sendText("héllo");
+    channel.sendText(Text.of("héllo"));
     channel.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}));
 
     assertEquals("héllo", upstream.awaitReceived());
     assertArrayEquals(new byte[] {1, 2, 3}, (byte[]) upstream.awaitReceived());
     assertEquals("héllo", listener.next(RecordingListener.Text.class).text());
     assertArrayEquals(new byte[] {1, 2, 3}, listener.next(RecordingListener.Binary.class).data());
+  }
+
+  @Test
+  void sendsTextHeldAsUtf8Bytes() throws Exception {
+    WsChannel channel = open();
+
+    channel.sendText(Text.ofValidUtf8(utf8("héllo wörld")));
+
+    assertEquals("héllo wörld", upstream.awaitReceived());
+  }
+
+  @Test
+  void answersFalseWhileTheUpstreamDoesNotReadAndCallsOnWritableOnceItReadsAgain() throws Exception {
+    int sends = 32; // 32 MiB: far more than loopback socket buffers hold, so most stays queued
+    ByteBuffer mebibyte = ByteBuffer.allocate(1024 * 1024);
+    try (RawUpstream stalled = new RawUpstream(RawUpstream.Mode.UPGRADE_THEN_READ_ON_RELEASE);
+         JdkUpstreamConnector small = JdkUpstreamConnector.builder()
+             .writeBufferWaterMarks(64 * 1024, 256 * 1024).build()) {
+      WsChannel channel = small.connect(TestRequests.to(stalled.uri()), listener).get(WAIT, TimeUnit.SECONDS);
+      listener.next(RecordingListener.Opened.class);
+
+      boolean lastAnswer = true;
+      for (int i = 0; i < sends; i++) {
+        lastAnswer = channel.sendBinary(mebibyte.duplicate());
+      }
+      assertFalse(lastAnswer, "still writable with " + channel.queuedBytes() + " bytes queued");
+      assertFalse(channel.isWritable());
+
+      stalled.release.countDown(); // the upstream reads again
+
+      // earlier episodes (sends that drained into the socket buffers) may have their own onWritable
+      for (int i = 0; i < sends && !channel.isWritable(); i++) {
+        listener.next(RecordingListener.Writable.class);
+      }
+      assertTrue(channel.isWritable());
+      assertTrue(channel.queuedBytes() <= 64 * 1024, "queued " + channel.queuedBytes());
+      channel.abort();
+      listener.awaitClose();
+    }
   }
 
   @Test
@@ -178,7 +218,7 @@ class JdkChannelMessagesTest extends UpstreamFixture {
     WsChannel channel = open();
 
     for (int i = 0; i < count; i++) {
-      channel.sendText("n" + i);
+      channel.sendText(Text.of("n" + i));
     }
 
     assertTrue(all.await(30, TimeUnit.SECONDS), "received " + (count - all.getCount()));
@@ -191,12 +231,12 @@ class JdkChannelMessagesTest extends UpstreamFixture {
   void keepsTheCallOrderAcrossMessageKindsUpToTheClose() throws Exception {
     WsChannel channel = open();
 
-    channel.sendText("a");
+    channel.sendText(Text.of("a"));
     channel.sendPing(utf8("p"));
     channel.sendBinary(ByteBuffer.wrap(new byte[] {5}));
-    channel.sendText("b");
+    channel.sendText(Text.of("b"));
     channel.close(4000, "done");
-    channel.sendText("after close");
+    channel.sendText(Text.of("after close"));
 
     assertEquals("a", upstream.awaitReceived());
     assertEquals("ping:p", upstream.awaitReceived());
@@ -253,8 +293,8 @@ class JdkChannelMessagesTest extends UpstreamFixture {
     WsChannel channel = open();
 
     channel.resumeReading();
-    channel.sendText("one");
-    channel.sendText("two");
+    channel.sendText(Text.of("one"));
+    channel.sendText(Text.of("two"));
 
     assertEquals("one", listener.next(RecordingListener.Text.class).text());
     assertEquals("two", listener.next(RecordingListener.Text.class).text());

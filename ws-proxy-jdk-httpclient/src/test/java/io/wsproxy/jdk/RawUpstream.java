@@ -14,23 +14,50 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A misbehaving upstream on a plain server socket (127.0.0.1, port 0): one that never answers the
- * upgrade, one that refuses it with 403, one that upgrades and then never reads again (so it never
- * answers a close), or one that upgrades, sends "before", waits for one short client frame, and
- * then drops the TCP connection without a close frame.
+ * A misbehaving upstream on a plain server socket (127.0.0.1, port 0), one connection at a time;
+ * see {@link Mode}. It records each request head and counts down {@link #peerClosed} when a peer
+ * it upgraded closes its TCP connection.
  */
 final class RawUpstream implements AutoCloseable {
 
-  enum Mode { SILENT, FORBIDDEN, UPGRADE_THEN_IGNORE, UPGRADE_THEN_DROP }
+  enum Mode {
+    /** Never answers the upgrade. */
+    SILENT,
+    /** Answers 403. */
+    FORBIDDEN,
+    /** Answers 101 with a wrong {@code Sec-WebSocket-Accept}. */
+    WRONG_ACCEPT,
+    /** Answers a valid 101 that selects the subprotocol {@link #UNOFFERED}. */
+    UNOFFERED_SUBPROTOCOL,
+    /** Answers a valid 101 with {@code Sec-WebSocket-Extensions: permessage-deflate}. */
+    EXTENSION,
+    /** Waits for {@link #release} before it answers a valid 101, then reads until EOF. */
+    LATE_UPGRADE,
+    /** Upgrades, then reads nothing until {@link #release}, then reads until EOF. */
+    UPGRADE_THEN_READ_ON_RELEASE,
+    /** Upgrades, then never reads again (so it never answers a close). */
+    UPGRADE_THEN_IGNORE,
+    /** Upgrades, sends "before", waits for one short client frame, drops the TCP connection. */
+    UPGRADE_THEN_DROP
+  }
+
+  /** The subprotocol {@link Mode#UNOFFERED_SUBPROTOCOL} selects. */
+  static final String UNOFFERED = "not-offered";
 
   private static final String WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
   /** A client text frame of 2 bytes: header 2, mask 4, payload 2. */
   static final int CLIENT_FRAME_BYTES = 8;
 
   final CountDownLatch accepted = new CountDownLatch(1);
+  final CountDownLatch release = new CountDownLatch(1);
+  final CountDownLatch peerClosed = new CountDownLatch(1);
+  final BlockingQueue<String> requests = new LinkedBlockingQueue<>();
   private final ServerSocket server;
   private final Mode mode;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -66,6 +93,7 @@ final class RawUpstream implements AutoCloseable {
       return; // hold the socket, answer nothing
     }
     String request = readHead(s.getInputStream());
+    requests.add(request);
     if (mode == Mode.FORBIDDEN) {
       s.getOutputStream().write(("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n"
           + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -73,10 +101,27 @@ final class RawUpstream implements AutoCloseable {
       s.close();
       return;
     }
+    if (mode == Mode.LATE_UPGRADE) {
+      awaitRelease();
+    }
     String key = header(request, "sec-websocket-key");
+    String accept = mode == Mode.WRONG_ACCEPT ? accept("not the client's key") : accept(key);
+    String extra = switch (mode) {
+      case UNOFFERED_SUBPROTOCOL -> "Sec-WebSocket-Protocol: " + UNOFFERED + "\r\n";
+      case EXTENSION -> "Sec-WebSocket-Extensions: permessage-deflate\r\n";
+      default -> "";
+    };
     s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-        + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept(key) + "\r\n\r\n")
+        + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + "\r\n" + extra + "\r\n")
         .getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream().flush();
+    if (mode == Mode.UPGRADE_THEN_READ_ON_RELEASE) {
+      awaitRelease();
+    }
+    if (mode == Mode.LATE_UPGRADE || mode == Mode.UPGRADE_THEN_READ_ON_RELEASE) {
+      readUntilEof(s);
+      return;
+    }
     if (mode == Mode.UPGRADE_THEN_DROP) {
       s.getOutputStream().write(frame(0x81, "before")); // FIN + text
       s.getOutputStream().flush();
@@ -88,6 +133,31 @@ final class RawUpstream implements AutoCloseable {
       return;
     }
     s.getOutputStream().flush(); // and never read again
+  }
+
+  private void awaitRelease() throws IOException {
+    try {
+      if (!release.await(RecordingListener.WAIT_SECONDS, TimeUnit.SECONDS)) {
+        throw new IOException("never released");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+
+  /** Reads and drops bytes until the peer ends the connection (EOF or reset). */
+  private void readUntilEof(Socket s) {
+    byte[] buffer = new byte[64 * 1024];
+    try {
+      InputStream in = s.getInputStream();
+      while (in.read(buffer) >= 0) {
+        // discard
+      }
+    } catch (IOException e) {
+      // reset by the peer: also an end
+    }
+    peerClosed.countDown();
   }
 
   /** An unmasked server frame with a payload under 126 bytes. */
@@ -137,6 +207,7 @@ final class RawUpstream implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    release.countDown();
     server.close();
     for (Socket s : sockets) {
       s.close();

@@ -29,6 +29,7 @@ public final class RecordingListener implements WsListener {
   public record Pong(byte[] data) {}
   public record Closed(int code, String reason, boolean remote) {}
   public record Errored(Throwable error) {}
+  public record Writable() {}
 
   public final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
   public final AtomicInteger calls = new AtomicInteger();
@@ -60,11 +61,11 @@ public final class RecordingListener implements WsListener {
   }
 
   @Override
-  public void onText(WsChannel channel, String text) {
+  public void onText(WsChannel channel, io.wsproxy.spi.Text text) {
     enter("onText", false);
     try {
-      events.add(new Text(text));
-      onTextHook.accept(channel, text);
+      events.add(new Text(text.asString()));
+      onTextHook.accept(channel, text.asString());
     } finally {
       inCall.decrementAndGet();
     }
@@ -86,6 +87,11 @@ public final class RecordingListener implements WsListener {
   }
 
   @Override
+  public void onWritable(WsChannel channel) {
+    record(new Writable(), "onWritable");
+  }
+
+  @Override
   public void onError(WsChannel channel, Throwable error) {
     record(new Errored(error), "onError");
   }
@@ -104,14 +110,24 @@ public final class RecordingListener implements WsListener {
     return assertInstanceOf(type, e);
   }
 
+  /** Skips events up to the next text message and answers it. */
+  public String awaitText() throws InterruptedException {
+    return awaitNext(Text.class).text();
+  }
+
   /** Skips events up to the close and answers it. */
   public Closed awaitClose() throws InterruptedException {
+    return awaitNext(Closed.class);
+  }
+
+  /** Skips events up to the next one of {@code type} and answers it. */
+  public <T> T awaitNext(Class<T> type) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
     while (true) {
       Object e = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-      assertNotNull(e, "no onClose within " + WAIT_SECONDS + " s");
-      if (e instanceof Closed c) {
-        return c;
+      assertNotNull(e, "no " + type.getSimpleName() + " within " + WAIT_SECONDS + " s");
+      if (type.isInstance(e)) {
+        return type.cast(e);
       }
     }
   }

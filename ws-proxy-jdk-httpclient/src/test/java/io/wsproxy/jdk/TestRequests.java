@@ -11,32 +11,30 @@ final class TestRequests {
 
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
-  static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
   private TestRequests() {}
 
+  static UpstreamRequest.Builder builder(URI uri) {
+    return UpstreamRequest.builder(uri).connectTimeout(CONNECT_TIMEOUT).closeTimeout(CLOSE_TIMEOUT);
+  }
+
   static UpstreamRequest to(URI uri) {
-    return new UpstreamRequest(uri, Headers.EMPTY, List.of(), CONNECT_TIMEOUT, MAX_MESSAGE_BYTES,
-        CLOSE_TIMEOUT);
+    return builder(uri).build();
   }
 
   static UpstreamRequest withMaxMessage(URI uri, int maxMessageBytes) {
-    return new UpstreamRequest(uri, Headers.EMPTY, List.of(), CONNECT_TIMEOUT, maxMessageBytes,
-        CLOSE_TIMEOUT);
+    return builder(uri).maxMessageSize(maxMessageBytes).build();
   }
 
   static UpstreamRequest withSubprotocols(URI uri, String... subprotocols) {
-    return new UpstreamRequest(uri, Headers.EMPTY, List.of(subprotocols), CONNECT_TIMEOUT,
-        MAX_MESSAGE_BYTES, CLOSE_TIMEOUT);
+    return builder(uri).subprotocols(List.of(subprotocols)).build();
   }
 
   static UpstreamRequest withHeaders(URI uri, Headers headers) {
-    return new UpstreamRequest(uri, headers, List.of(), CONNECT_TIMEOUT, MAX_MESSAGE_BYTES,
-        CLOSE_TIMEOUT);
+    return builder(uri).headers(headers).build();
   }
 
   static UpstreamRequest withTimeouts(URI uri, Duration connectTimeout, Duration closeTimeout) {
-    return new UpstreamRequest(uri, Headers.EMPTY, List.of(), connectTimeout, MAX_MESSAGE_BYTES,
-        closeTimeout);
+    return builder(uri).connectTimeout(connectTimeout).closeTimeout(closeTimeout).build();
   }
 }

@@ -1,44 +1,46 @@
 package io.wsproxy.jdk.internal;
 
 import io.wsproxy.CloseCodes;
+import io.wsproxy.jdk.internal.SendQueue.Outbound;
+import io.wsproxy.jdk.internal.SendQueue.WaterMarks;
+import io.wsproxy.spi.Text;
 import io.wsproxy.spi.UpstreamConnectException;
 import io.wsproxy.spi.UpstreamRequest;
 import io.wsproxy.spi.WsChannel;
 import io.wsproxy.spi.WsListener;
-import io.wsproxy.internal.Scheduler;
-import io.wsproxy.jdk.internal.SendQueue.Outbound;
 import java.io.IOException;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link io.wsproxy.spi.WsChannel} over one {@link WebSocket}.
+ * A {@link WsChannel} over one {@link WebSocket}.
  *
- * <p><b>Reading</b> is demand-driven: one {@code request(1)} after each whole message the listener
- * returned from, none while paused (the JDK then stops reading the socket after at most one buffer).
- * Parts are joined by a {@link MessageAssembler} up to the request's message size.
+ * <p><b>Reading</b> is demand-driven ({@link ReadDemand}): one {@code request(1)} after each whole
+ * message the listener returned from, none while paused. Parts are joined by a
+ * {@link MessageAssembler} up to the request's message size; text arrives as the JDK's decoded (and
+ * so validated) characters and is handed on as {@link Text#of}.
  *
- * <p><b>Writing</b> goes through a {@link SendQueue}: one pending send at a time, in call order.
+ * <p><b>Writing</b> goes through a {@link SendQueue}: one pending send at a time, in call order; a
+ * send answers whether the queue is under its high-water mark, and {@link WsListener#onWritable}
+ * follows once it drained to the low one.
  *
  * <p><b>Closing.</b> The listener's {@code onClose} comes exactly once: with the upstream's code when
  * it answers our close or closes first ({@code remote} says which); with 1006 after {@code abort()},
- * an error, or a close the upstream left unanswered for the close timeout; with 1009 at once when
- * the upstream sent a message over the limit (the upstream is sent 1008, the JDK cannot send 1009).
- * A {@link LivenessProbe} ends connections the JDK lost without telling (onError, then 1006).
+ * an error, or a close the upstream left unanswered for the close timeout ({@link CloseTimer}); with
+ * 1009 at once when the upstream sent a message over the limit (the upstream is sent 1008: the JDK
+ * cannot send 1009). A {@link LivenessProbe} ends connections the JDK lost without telling.
  *
- * <p><b>Threading.</b> Thread-safe. Listener calls go through a {@link SerialLane}: one at a time, on
- * a JDK, executor or timer thread, never from inside a call to one of this channel's methods.
+ * <p><b>Threading.</b> Thread-safe. Listener calls go through {@link ListenerCalls}: one at a time, on
+ * a JDK or pool thread, never from inside a call to one of this channel's methods.
  */
 final class JdkWsChannel implements WsChannel {
 
@@ -51,12 +53,12 @@ final class JdkWsChannel implements WsChannel {
 
   private final WebSocket ws;
   private final WsListener listener;
+  private final ListenerCalls calls;
   private final String subprotocol;
-  private final Duration closeTimeout;
-  private final Scheduler timers;
   private final Runnable onEnd;
   private final SendQueue sends;
-  private final SerialLane lane;
+  private final ReadDemand demand;
+  private final CloseTimer closeTimer;
   /** Confined to the JDK's receive callbacks. */
   private final MessageAssembler assembler;
   private final LivenessProbe probe;
@@ -67,82 +69,79 @@ final class JdkWsChannel implements WsChannel {
   private final AtomicBoolean ended = new AtomicBoolean();
   /** Our close frame reached the socket. */
   private volatile boolean closeSent;
-
-  private final Object demandLock = new Object();
-  /** Guarded by demandLock: delivery paused by the caller. */
-  private boolean paused;
-  /** Guarded by demandLock: a request(1) held back by the pause. */
-  private boolean owed;
-  /** Guarded by demandLock: closing, so read on regardless of the pause to see the answer. */
-  private boolean draining;
-
-  private final Object timerLock = new Object();
-  /** Guarded by timerLock: cuts the connection if the close handshake does not finish. */
-  private ScheduledFuture<?> closeTimer;
-  /** Guarded by timerLock: the connection is gone, no timer is needed any more. */
-  private boolean timerDisarmed;
-
-  /** Set by the lane task that reports the end; read and written only on the lane. */
-  private boolean listenerClosed;
+  /** The upstream's answer to our close frame arrived. */
+  private volatile boolean closeAnswered;
 
   /**
+   * @param timers        runs the close timeout and the liveness probe
+   * @param callbacks     runs listener calls that must leave the caller's thread (the connector's
+   *                      pool; tests run them in place)
+   * @param marks         the send queue's water marks
    * @param probeInterval see {@link LivenessProbe}; {@link Duration#ZERO} disables probing
    * @param onEnd         runs once, when the end is claimed (reported or not)
    */
-  JdkWsChannel(WebSocket ws, WsListener listener, UpstreamRequest request, Scheduler timers,
-      Executor callbacks, Duration probeInterval, Runnable onEnd) {
+  JdkWsChannel(WebSocket ws, WsListener listener, UpstreamRequest request, ConnectorThreads timers,
+      Executor callbacks, WaterMarks marks, Duration probeInterval, Runnable onEnd) {
     this.ws = ws;
     this.listener = listener;
     String selected = ws.getSubprotocol();
     this.subprotocol = selected == null || selected.isEmpty() ? null : selected;
-    this.closeTimeout = request.closeTimeout();
-    this.timers = timers;
     this.onEnd = onEnd;
-    this.sends = new SendQueue(ws, this::sendFailed);
-    this.lane = new SerialLane(callbacks);
+    this.calls = new ListenerCalls(listener, this, callbacks);
+    this.sends = new SendQueue(ws, this::sendFailed, marks, this::writableAgain);
+    this.demand = new ReadDemand(ws, calls::dispatch);
+    this.closeTimer = new CloseTimer(timers, request.closeTimeout(), this::closeTimedOut);
     this.assembler = new MessageAssembler(request.maxMessageSize());
-    this.probe = new LivenessProbe(timers, probeInterval, this::readingPaused,
+    this.probe = new LivenessProbe(timers, probeInterval, demand::isPaused,
         () -> sendPing(LivenessProbe.payload()), this::probeFailed);
   }
 
   // ---- WsChannel ----
 
   @Override
-  public void sendText(String text) {
+  public boolean sendText(Text text) {
     Objects.requireNonNull(text, "text");
-    sends.offer(new Outbound(w -> w.sendText(text, true), MessageAssembler.utf8Length(text)));
+    String s = text.asString(); // the JDK sends characters
+    long bytes = text.hasUtf8() ? text.sizeEstimate() : MessageAssembler.utf8Length(s);
+    return sends.offer(new Outbound(w -> w.sendText(s, true), bytes));
   }
 
   @Override
-  public void sendBinary(ByteBuffer data) {
-    ByteBuffer view = Objects.requireNonNull(data, "data").duplicate(); // the caller's position stays
-    sends.offer(new Outbound(w -> w.sendBinary(view, true), view.remaining()));
+  public boolean sendBinary(ByteBuffer data) {
+    ByteBuffer view = Objects.requireNonNull(data, "data").duplicate();
+    return sends.offer(new Outbound(w -> w.sendBinary(view, true), view.remaining()));
   }
 
   @Override
   public void sendPing(ByteBuffer data) {
     ByteBuffer view = control("ping data", data);
-    sends.offer(new Outbound(w -> w.sendPing(view), view.remaining()));
+    sends.offerControl(new Outbound(w -> w.sendPing(view), view.remaining()));
   }
 
   @Override
   public void sendPong(ByteBuffer data) {
     ByteBuffer view = control("pong data", data);
-    sends.offer(new Outbound(w -> w.sendPong(view), view.remaining()));
+    sends.offerControl(new Outbound(w -> w.sendPong(view), view.remaining()));
   }
 
+  /** Sends {@code code}, or (defensively: the core maps codes first) the nearest one the JDK sends. */
   @Override
   public void close(int code, String reason) {
     if (ended.get()) {
       return;
     }
-    startClose(CloseCodes.forTransport(code, CloseCodes::isSendableByJdkClient), sendableReason(reason));
+    startClose(JdkCloseCodes.sendable(code), JdkCloseCodes.sendableReason(reason));
   }
 
   @Override
   public void abort() {
     ws.abort();
-    gone(false, null);
+    gone(false, null, false);
+  }
+
+  @Override
+  public boolean isWritable() {
+    return sends.isWritable();
   }
 
   @Override
@@ -157,7 +156,7 @@ final class JdkWsChannel implements WsChannel {
 
   @Override
   public boolean canSendCloseCode(int code) {
-    return CloseCodes.isSendableByJdkClient(code);
+    return JdkCloseCodes.canSend(code);
   }
 
   @Override
@@ -167,31 +166,35 @@ final class JdkWsChannel implements WsChannel {
 
   @Override
   public void pauseReading() {
-    synchronized (demandLock) {
-      paused = true;
-    }
+    demand.pause();
   }
 
   @Override
   public void resumeReading() {
-    unblockReading(false);
+    if (demand.resume()) {
+      probe.resumed();
+    }
   }
 
-  // ---- events from the JDK (see JdkDialer), one at a time ----
+  // ---- events from the JDK (see JdkConnectionListener), one at a time ----
 
   /** The upgrade succeeded: tell the listener, then the caller, then start reading. */
   void open(CompletableFuture<WsChannel> connected) {
-    lane.run(() -> {
+    calls.run(() -> {
       if (connected.isDone()) { // the caller cancelled while the upgrade ran
-        closeUnreported(CloseCodes.GOING_AWAY, "");
+        ws.abort();
+        endUnreported();
         return;
       }
       try {
         listener.onOpen(this);
       } catch (RuntimeException e) {
         log.warn("listener failed in onOpen; closing the upstream connection", e);
-        closeUnreported(CloseCodes.INTERNAL_ERROR, "");
-        connected.completeExceptionally(new UpstreamConnectException("listener failed in onOpen", e));
+        endUnreported();
+        startClose(CloseCodes.INTERNAL_ERROR, "");
+        ws.request(1); // nothing was requested yet; read so the close answer is seen
+        connected.completeExceptionally(new UpstreamConnectException(
+            UpstreamConnectException.Kind.UNREACHABLE, 0, "listener failed in onOpen", e));
         return;
       }
       if (connected.complete(this)) {
@@ -199,19 +202,13 @@ final class JdkWsChannel implements WsChannel {
       } else {
         close(CloseCodes.GOING_AWAY, ""); // cancelled during onOpen: the listener hears onClose
       }
-      requestNext();
+      demand.next();
     });
-  }
-
-  /** The connect failed after the upgrade (e.g. subprotocol): close without telling the listener. */
-  void refuse(int code, String reason) {
-    closeUnreported(CloseCodes.forTransport(code, CloseCodes::isSendableByJdkClient),
-        sendableReason(reason));
   }
 
   void onJdkText(CharSequence part, boolean last) {
     probe.inbound();
-    assembled(assembler.text(part, last), text -> listener.onText(this, text));
+    assembled(assembler.text(part, last), text -> listener.onText(this, Text.of(text)));
   }
 
   void onJdkBinary(ByteBuffer part, boolean last) {
@@ -228,7 +225,7 @@ final class JdkWsChannel implements WsChannel {
   void onJdkPong(ByteBuffer data) {
     probe.inbound();
     if (LivenessProbe.isProbePong(data)) { // ours: not the listener's business
-      requestNext();
+      demand.next();
       return;
     }
     ByteBuffer copy = copy(data);
@@ -243,18 +240,21 @@ final class JdkWsChannel implements WsChannel {
     boolean remote = closeStarted.compareAndSet(false, true);
     CompletableFuture<Void> flushed = sends.closeAndDrain();
     if (remote) {
-      armCloseTimer(); // in case our queued sends never drain
-    } else if (closeSent) {
-      disarmCloseTimer(); // both close frames are through; the JDK closes the socket
+      closeTimer.arm(); // in case our queued sends never drain
+    } else {
+      closeAnswered = true;
+      if (closeSent) {
+        closeTimer.disarm(); // both close frames are through; the JDK closes the socket
+      }
     }
-    end(code, reason == null ? "" : reason, remote, null);
+    end(code, reason == null ? "" : reason, remote, null, true);
     return flushed;
   }
 
   /** The JDK failed the connection; it has closed input and output already. */
   void onJdkError(Throwable error) {
     log.debug("upstream connection failed: {}", error.toString());
-    gone(!closeStarted.get(), error);
+    gone(!closeStarted.get(), error, true);
   }
 
   // ---- internals ----
@@ -266,45 +266,49 @@ final class JdkWsChannel implements WsChannel {
     } else if (assembler.tooBig()) {
       messageTooBig();
     } else {
-      requestNext();
+      demand.next();
     }
   }
 
   private void deliver(Runnable call) {
     if (ended.get()) { // ended locally while the close handshake runs: read on, deliver nothing
-      requestNext();
+      demand.next();
       return;
     }
-    lane.run(() -> {
-      if (!listenerClosed) {
-        try {
-          call.run();
-        } catch (RuntimeException e) {
-          listenerFailed(e);
-        }
-      }
-      requestNext();
+    calls.run(() -> {
+      callListener(call);
+      demand.next();
     });
   }
 
-  private void requestNext() {
-    synchronized (demandLock) {
-      if (paused && !draining) {
-        owed = true;
-        return;
-      }
+  /** The send queue drained after a send answered false; tell the listener off the sender's thread. */
+  private void writableAgain() {
+    if (!ended.get()) {
+      calls.dispatch(() -> callListener(() -> listener.onWritable(this)));
     }
-    ws.request(1);
+  }
+
+  /** On the lane: runs a listener call unless the end was reported; a throwing listener fails it. */
+  private void callListener(Runnable call) {
+    if (!calls.isOpen()) {
+      return;
+    }
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      log.warn("listener failed; aborting the upstream connection", e);
+      ws.abort();
+      gone(false, e, true);
+    }
   }
 
   private void messageTooBig() {
     if (!ended.get()) {
       log.debug("upstream message over {} bytes; closing", assembler.maxBytes());
-      startClose(CloseCodes.forTransport(CloseCodes.MESSAGE_TOO_BIG, CloseCodes::isSendableByJdkClient),
-          TOO_BIG_REASON);
-      end(CloseCodes.MESSAGE_TOO_BIG, TOO_BIG_REASON, false, null);
+      startClose(JdkCloseCodes.sendable(CloseCodes.MESSAGE_TOO_BIG), TOO_BIG_REASON);
+      end(CloseCodes.MESSAGE_TOO_BIG, TOO_BIG_REASON, false, null, true);
     }
-    requestNext(); // read on (discarding) until the upstream answers the close
+    demand.next(); // read on (discarding) until the upstream answers the close
   }
 
   /** Queues our close frame, then reads on so the answer is seen, and arms the close timeout. */
@@ -316,61 +320,28 @@ final class JdkWsChannel implements WsChannel {
     sends.offerLast(new Outbound(w -> w.sendClose(code, reason).whenComplete((x, e) -> {
       if (e == null) {
         closeSent = true;
+        if (closeAnswered) { // the answer was read before this completion ran
+          closeTimer.disarm();
+        }
       }
     }), 0));
-    armCloseTimer();
-    unblockReading(true);
+    closeTimer.arm();
+    demand.drain();
   }
 
-  /**
-   * Lifts the pause (resume) or overrides it for good (closing: the answer must be read), then
-   * makes the request the pause held back, off the caller's thread: the JDK may deliver inline.
-   */
-  private void unblockReading(boolean closing) {
-    boolean request;
-    synchronized (demandLock) {
-      if (closing) {
-        draining = true;
-      } else {
-        paused = false;
-      }
-      request = owed;
-      owed = false;
-    }
-    if (!closing) {
-      probe.resumed();
-    }
-    if (request) {
-      lane.dispatch(() -> ws.request(1));
-    }
-  }
-
-  /** Ends without any listener call (the connect is reported failed), closing the upstream. */
-  private void closeUnreported(int code, String reason) {
+  /** Claims the end without any listener call: the connect is reported failed or was cancelled. */
+  private void endUnreported() {
     if (ended.compareAndSet(false, true)) {
-      lane.run(() -> listenerClosed = true);
+      calls.silence(); // on the lane already (open's task)
+      probe.stop();
       onEnd.run();
     }
-    startClose(code, reason);
-    ws.request(1); // nothing was requested yet; read so the close answer is seen
   }
 
   private void sendFailed(Throwable error) {
     log.debug("send to upstream failed: {}", error.toString());
     ws.abort();
-    gone(!closeStarted.get(), error);
-  }
-
-  private void listenerFailed(RuntimeException e) {
-    log.warn("listener failed; aborting the upstream connection", e);
-    ws.abort();
-    gone(false, e);
-  }
-
-  private boolean readingPaused() {
-    synchronized (demandLock) {
-      return paused;
-    }
+    gone(!closeStarted.get(), error, false); // may fail inside the caller's send
   }
 
   /** The JDK lost the connection without telling (see {@link LivenessProbe}). */
@@ -378,68 +349,30 @@ final class JdkWsChannel implements WsChannel {
     log.debug("upstream sent no frame and answered no ping for {} each; aborting", probe.interval());
     ws.abort();
     gone(!closeStarted.get(), new IOException("upstream sent no frame and answered no ping for "
-        + probe.interval() + " each"));
+        + probe.interval() + " each"), true);
   }
 
   private void closeTimedOut() {
-    log.debug("upstream did not finish the close within {}; aborting", closeTimeout);
+    log.debug("upstream did not finish the close within {}; aborting", closeTimer.timeout());
     ws.abort();
-    gone(false, null);
+    gone(false, null, true);
   }
 
   /** The socket is gone (aborted or failed): drop queued sends and report 1006 if not yet ended. */
-  private void gone(boolean remote, Throwable error) {
+  private void gone(boolean remote, Throwable error, boolean inPlace) {
     sends.discard();
-    disarmCloseTimer();
-    end(CloseCodes.ABNORMAL, "", remote, error);
+    closeTimer.disarm();
+    end(CloseCodes.ABNORMAL, "", remote, error, inPlace);
   }
 
-  /** Claims the end and queues the listener's last calls; the first claim wins. */
-  private void end(int code, String reason, boolean remote, Throwable error) {
+  /** Claims the end and queues the listener's last calls (see {@link ListenerCalls#reportEnd}). */
+  private void end(int code, String reason, boolean remote, Throwable error, boolean inPlace) {
     if (!ended.compareAndSet(false, true)) {
       return;
     }
     probe.stop();
-    lane.dispatch(() -> {
-      if (listenerClosed) {
-        return;
-      }
-      listenerClosed = true;
-      if (error != null) {
-        try {
-          listener.onError(this, error);
-        } catch (RuntimeException e) {
-          log.warn("listener failed in onError", e);
-        }
-      }
-      try {
-        listener.onClose(this, code, reason, remote);
-      } catch (RuntimeException e) {
-        log.warn("listener failed in onClose", e);
-      }
-    });
+    calls.reportEnd(code, reason, remote, error, inPlace);
     onEnd.run();
-  }
-
-  private void armCloseTimer() {
-    synchronized (timerLock) {
-      if (timerDisarmed || closeTimer != null) {
-        return;
-      }
-      closeTimer = timers.schedule(closeTimeout, this::closeTimedOut);
-    }
-  }
-
-  private void disarmCloseTimer() {
-    ScheduledFuture<?> timer;
-    synchronized (timerLock) {
-      timerDisarmed = true;
-      timer = closeTimer;
-      closeTimer = null;
-    }
-    if (timer != null) {
-      timer.cancel(false);
-    }
   }
 
   private static ByteBuffer control(String field, ByteBuffer data) {
@@ -453,11 +386,5 @@ final class JdkWsChannel implements WsChannel {
 
   private static ByteBuffer copy(ByteBuffer data) {
     return ByteBuffer.allocate(data.remaining()).put(data).flip();
-  }
-
-  /** Cut to 123 bytes; a reason that is not well-formed UTF-16 would make the JDK refuse the close. */
-  private static String sendableReason(String reason) {
-    String cut = CloseCodes.truncateReason(reason);
-    return StandardCharsets.UTF_8.newEncoder().canEncode(cut) ? cut : "";
   }
 }

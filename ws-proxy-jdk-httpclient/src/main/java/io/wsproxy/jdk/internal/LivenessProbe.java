@@ -1,6 +1,5 @@
 package io.wsproxy.jdk.internal;
 
-import io.wsproxy.internal.Scheduler;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,13 +18,13 @@ import java.util.function.BooleanSupplier;
  * keeps writing pings there (the second write to a closed peer fails).
  *
  * <p><b>Threading.</b> Thread-safe. {@link #inbound()} is one volatile write, for the receive path;
- * the callbacks run on the timer thread with no lock held.
+ * the callbacks run on a pool thread with no lock held.
  */
 final class LivenessProbe {
 
   private static final byte[] PAYLOAD = "ws-proxy-probe".getBytes(StandardCharsets.US_ASCII);
 
-  private final Scheduler timers;
+  private final ConnectorThreads timers;
   private final Duration interval;
   private final long intervalNanos;
   private final BooleanSupplier paused;
@@ -46,7 +45,7 @@ final class LivenessProbe {
    * @param interval how long without inbound frames before a ping, and how long a ping may stay
    *                 unanswered; {@link Duration#ZERO} disables the probe
    */
-  LivenessProbe(Scheduler timers, Duration interval, BooleanSupplier paused, Runnable sendPing,
+  LivenessProbe(ConnectorThreads timers, Duration interval, BooleanSupplier paused, Runnable sendPing,
       Runnable dead) {
     this.timers = timers;
     this.interval = interval;

@@ -17,6 +17,12 @@ import org.slf4j.LoggerFactory;
  * {@link IllegalStateException}; chaining every send (close included) behind the previous one keeps
  * the wire order equal to the call order.
  *
+ * <p><b>Writability.</b> The queue counts the bytes queued or being written. When a data send
+ * ({@link #offer}) leaves them past the {@link WaterMarks#high() high-water mark} it answers
+ * {@code false}, and the queue stays unwritable until completed sends bring them down to the
+ * {@link WaterMarks#low() low-water mark}; then {@code onWritable} runs, once per such episode, and
+ * never without a {@code false} answered before. Sends are queued either way: the answer is advice.
+ *
  * <p><b>Threading.</b> Thread-safe. A send starts on the thread that queued it when the queue is idle,
  * else on the thread that completed the previous send. No user code runs under {@link #lock}; the
  * failure callback runs with no lock held.
@@ -28,8 +34,21 @@ final class SendQueue {
   /** One queued send: what to call on the WebSocket, and the bytes it carries. */
   record Outbound(Function<WebSocket, CompletableFuture<WebSocket>> send, long bytes) {}
 
+  /** Queued bytes above {@code high} make the queue unwritable; at or below {@code low} writable again. */
+  record WaterMarks(long low, long high) {
+    WaterMarks {
+      if (low < 0 || high <= 0 || low > high) {
+        throw new IllegalArgumentException(
+            "water marks need 0 <= low <= high and high > 0: low=" + low + ", high=" + high);
+      }
+    }
+  }
+
   private final WebSocket ws;
   private final Consumer<Throwable> onFailure;
+  private final WaterMarks marks;
+  private final Runnable onWritable;
+  /** Written under {@link #lock}, read without it. */
   private final AtomicLong queuedBytes = new AtomicLong();
 
   private final Object lock = new Object();
@@ -41,19 +60,53 @@ final class SendQueue {
   private boolean closed;
   /** Completed once closed, empty and idle; guarded by lock. */
   private CompletableFuture<Void> drained;
+  /** Passed the high-water mark and not yet back to the low one; guarded by lock. */
+  private boolean unwritable;
 
   /**
-   * @param onFailure called when a send fails while the queue is still open (an I/O error or a
-   *                  message the JDK refuses); not called for failures once closed
+   * @param onFailure  called when a send fails while the queue is still open (an I/O error or a
+   *                   message the JDK refuses); not called for failures once closed
+   * @param onWritable called (no lock held, possibly inside an {@link #offer}) when the queue drained
+   *                   to the low-water mark after it had passed the high one, unless closed by then
    */
-  SendQueue(WebSocket ws, Consumer<Throwable> onFailure) {
+  SendQueue(WebSocket ws, Consumer<Throwable> onFailure, WaterMarks marks, Runnable onWritable) {
     this.ws = ws;
     this.onFailure = onFailure;
+    this.marks = marks;
+    this.onWritable = onWritable;
   }
 
-  /** Queues a send; {@code false} (and nothing sent) once the queue is closed. */
+  /**
+   * Queues a send; answers whether the queue is still writable. {@code false} (and nothing sent) once
+   * the queue is closed.
+   */
   boolean offer(Outbound op) {
+    if (!enqueue(op, false)) {
+      return false;
+    }
+    // decided after the send started: one that completed at once leaves the queue writable, and
+    // only an answered false may be followed by onWritable
+    synchronized (lock) {
+      if (queuedBytes.get() > marks.high()) {
+        unwritable = true;
+      }
+      return !closed && !unwritable;
+    }
+  }
+
+  /**
+   * Queues a ping or pong: its bytes are counted, but it never makes the queue unwritable (a
+   * liveness ping must not tell the caller to stop sending). {@code false} once closed.
+   */
+  boolean offerControl(Outbound op) {
     return enqueue(op, false);
+  }
+
+  /** Whether the queue is open and not past its high-water mark (see the class comment). */
+  boolean isWritable() {
+    synchronized (lock) {
+      return !closed && !unwritable;
+    }
   }
 
   /** Queues the last send (a close frame) and closes the queue; {@code false} if already closed. */
@@ -90,8 +143,8 @@ final class SendQueue {
       }
       queue.clear();
       done = inFlight ? null : drained;
+      queuedBytes.addAndGet(-dropped);
     }
-    queuedBytes.addAndGet(-dropped);
     if (done != null) {
       done.complete(null);
     }
@@ -161,7 +214,16 @@ final class SendQueue {
   }
 
   private void completed(Outbound op, Throwable error) {
-    queuedBytes.addAndGet(-op.bytes());
+    boolean writableAgain = false;
+    synchronized (lock) {
+      if (queuedBytes.addAndGet(-op.bytes()) <= marks.low() && unwritable) {
+        unwritable = false;
+        writableAgain = !closed;
+      }
+    }
+    if (writableAgain) {
+      onWritable.run();
+    }
     if (error == null) {
       return;
     }

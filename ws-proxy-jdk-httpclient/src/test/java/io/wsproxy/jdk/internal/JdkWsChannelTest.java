@@ -8,16 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsproxy.CloseCodes;
-import io.wsproxy.Headers;
 import io.wsproxy.spi.UpstreamConnectException;
 import io.wsproxy.spi.UpstreamRequest;
+import io.wsproxy.spi.Text;
 import io.wsproxy.spi.WsChannel;
-import io.wsproxy.internal.Scheduler;
 import io.wsproxy.jdk.RecordingListener;
+import io.wsproxy.jdk.internal.SendQueue.WaterMarks;
 import io.wsproxy.jdk.RecordingListener.Closed;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,15 +42,18 @@ class JdkWsChannelTest {
 
   private final FakeWebSocket ws = new FakeWebSocket();
   private final RecordingListener listener = new RecordingListener();
-  private final Scheduler timers = new Scheduler("jdk-channel-test");
+  /** Small marks, so a few sends cross them. */
+  private static final WaterMarks MARKS = new WaterMarks(4, 10);
+
+  private final ConnectorThreads timers = new ConnectorThreads(1, "jdk-channel-test");
   private final AtomicInteger ended = new AtomicInteger();
   private final CompletableFuture<WsChannel> connected = new CompletableFuture<>();
   private JdkWsChannel channel = channel(Duration.ofSeconds(5), Duration.ZERO);
 
   private JdkWsChannel channel(Duration closeTimeout, Duration probeInterval) {
-    UpstreamRequest request = new UpstreamRequest(URI.create("ws://127.0.0.1:1/"), Headers.EMPTY,
-        List.of(), Duration.ofSeconds(5), MAX_MESSAGE_BYTES, closeTimeout);
-    return new JdkWsChannel(ws, listener, request, timers, Runnable::run, probeInterval,
+    UpstreamRequest request = UpstreamRequest.builder(URI.create("ws://127.0.0.1:1/"))
+        .maxMessageSize(MAX_MESSAGE_BYTES).closeTimeout(closeTimeout).build();
+    return new JdkWsChannel(ws, listener, request, timers, Runnable::run, MARKS, probeInterval,
         ended::incrementAndGet);
   }
 
@@ -135,13 +139,13 @@ class JdkWsChannelTest {
   @Test
   void answersTheUpstreamsCloseOnlyAfterWhatWasQueuedBeforeIt() throws Exception {
     open();
-    channel.sendText("in flight");
+    channel.sendText(Text.of("in flight"));
 
     CompletionStage<?> answer = channel.onJdkClose(4001, "bye");
 
     assertEquals(new Closed(4001, "bye", true), listener.next(Closed.class));
     assertFalse(answer.toCompletableFuture().isDone());
-    channel.sendText("too late");
+    channel.sendText(Text.of("too late"));
     ws.completeNext();
     assertTrue(answer.toCompletableFuture().isDone());
     assertEquals(List.of("text:in flight"), ws.sent);
@@ -161,8 +165,8 @@ class JdkWsChannelTest {
   @Test
   void abortDropsQueuedSendsAndReports1006Once() throws Exception {
     open();
-    channel.sendText("a");
-    channel.sendText("bb");
+    channel.sendText(Text.of("a"));
+    channel.sendText(Text.of("bb"));
 
     channel.abort();
     channel.abort();
@@ -178,7 +182,7 @@ class JdkWsChannelTest {
   void aFailedSendAbortsAndReportsTheErrorThenTheClose() throws Exception {
     open();
     IOException broken = new IOException("broken pipe");
-    channel.sendText("a");
+    channel.sendText(Text.of("a"));
 
     ws.failNext(broken);
 
@@ -232,24 +236,69 @@ class JdkWsChannelTest {
   }
 
   @Test
-  void aConnectCancelledDuringTheUpgradeClosesTheUpstreamWithoutListenerCalls() {
+  void aConnectCancelledDuringTheUpgradeAbortsTheUpstreamWithoutListenerCalls() {
     connected.cancel(false);
 
     channel.open(connected);
 
     assertEquals(0, listener.calls.get());
-    assertEquals(List.of("close:1001:"), ws.sent);
-    assertEquals(1, ws.requested.get()); // to read the answer
+    assertTrue(ws.aborted);
+    assertEquals(List.of(), ws.sent);
     assertEquals(1, ended.get());
   }
 
   @Test
-  void refuseClosesTheUpstreamWithAMappedCodeAndNoListenerCalls() {
-    channel.refuse(CloseCodes.PROTOCOL_ERROR, "subprotocol chat not selected");
+  void mapsACloseCodeTheJdkCannotSendDefensively() throws Exception {
+    open();
 
-    assertEquals(List.of("close:1008:subprotocol chat not selected"), ws.sent);
-    assertEquals(0, listener.calls.get());
-    assertEquals(1, ended.get());
+    channel.close(CloseCodes.PROTOCOL_ERROR, "bad frame");
+
+    assertEquals(List.of("close:1008:bad frame"), ws.sent);
+  }
+
+  @Test
+  void answersFalsePastTheHighWaterMarkAndCallsOnWritableOnceDrainedToTheLowOne() throws Exception {
+    open();
+
+    assertTrue(channel.sendText(Text.of("123456"))); // 6 bytes queued: under the high mark of 10
+    assertFalse(channel.sendText(Text.of("12345"))); // 11: over
+    assertFalse(channel.isWritable());
+    assertFalse(channel.sendBinary(ByteBuffer.allocate(1))); // still over until the low mark
+    ws.completeNext(); // 6 left: above the low mark of 4
+    assertFalse(channel.isWritable());
+    assertTrue(listener.events.isEmpty(), "unexpected: " + listener.events);
+    ws.completeNext(); // 1 left
+
+    listener.next(RecordingListener.Writable.class);
+    assertTrue(channel.isWritable());
+    ws.completeNext();
+    assertTrue(channel.sendText(Text.of("x")));
+    assertTrue(listener.events.isEmpty(), "onWritable once per episode: " + listener.events);
+  }
+
+  @Test
+  void countsTextThatArrivesAsUtf8BytesByItsByteLength() throws Exception {
+    open();
+    byte[] utf8 = "héllo".getBytes(StandardCharsets.UTF_8); // 6 bytes, 5 chars
+
+    channel.sendText(Text.ofValidUtf8(ByteBuffer.wrap(utf8)));
+
+    assertEquals(List.of("text:héllo"), ws.sent);
+    assertEquals(6, channel.queuedBytes());
+  }
+
+  @Test
+  void isNotWritableOnceAbortedAndCallsNoOnWritableAfterTheEnd() throws Exception {
+    open();
+    assertFalse(channel.sendText(Text.of("0123456789ab")));
+
+    channel.abort();
+    ws.completeNext();
+
+    assertEquals(new Closed(CloseCodes.ABNORMAL, "", false), listener.next(Closed.class));
+    assertFalse(channel.isWritable());
+    assertFalse(channel.sendText(Text.of("late")));
+    assertTrue(listener.events.isEmpty(), "unexpected: " + listener.events);
   }
 
   @Test
@@ -270,6 +319,23 @@ class JdkWsChannelTest {
 
     assertEquals(new Closed(CloseCodes.ABNORMAL, "", false), listener.awaitClose());
     assertTrue(ws.aborted);
+  }
+
+  @Test
+  void disarmsTheCloseTimeoutWhenTheAnswerIsReadBeforeOurCloseSendCompletes() throws Exception {
+    Duration closeTimeout = Duration.ofMillis(50);
+    channel = channel(closeTimeout, Duration.ZERO);
+    open();
+    channel.close(CloseCodes.NORMAL, "");
+
+    channel.onJdkClose(CloseCodes.NORMAL, ""); // the answer, read while our send is still pending
+    ws.completeNext();
+
+    assertEquals(new Closed(CloseCodes.NORMAL, "", false), listener.next(Closed.class));
+    java.util.concurrent.CountDownLatch pastTheTimeout = new java.util.concurrent.CountDownLatch(1);
+    timers.schedule(closeTimeout.multipliedBy(2), pastTheTimeout::countDown); // one thread: runs after
+    assertTrue(pastTheTimeout.await(WAIT_SECONDS, TimeUnit.SECONDS));
+    assertFalse(ws.aborted, "the close timeout fired after a finished close");
   }
 
   @Test

@@ -6,17 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsproxy.jdk.internal.SendQueue.Outbound;
+import io.wsproxy.jdk.internal.SendQueue.WaterMarks;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class SendQueueTest {
 
   private final FakeWebSocket ws = new FakeWebSocket();
   private final List<Throwable> failures = new CopyOnWriteArrayList<>();
-  private final SendQueue queue = new SendQueue(ws, failures::add);
+  private final AtomicInteger writables = new AtomicInteger();
+  private final SendQueue queue =
+      new SendQueue(ws, failures::add, new WaterMarks(4, 10), writables::incrementAndGet);
 
   private static Outbound text(String s) {
     return new Outbound(w -> w.sendText(s, true), s.length());
@@ -51,6 +55,60 @@ class SendQueueTest {
     assertEquals(5, queue.queuedBytes());
     ws.completeNext();
     assertEquals(0, queue.queuedBytes());
+  }
+
+  @Test
+  void answersWritableUntilTheHighWaterMarkIsPassed() {
+    assertTrue(queue.offer(text("0123456789"))); // exactly the high mark: still writable
+    assertFalse(queue.offer(text("a")));
+    assertFalse(queue.isWritable());
+  }
+
+  @Test
+  void signalsWritableOnceWhenDrainedToTheLowWaterMarkAfterAFalse() {
+    queue.offer(text("012345"));
+    queue.offer(text("01234"));
+    queue.offer(text("0123"));
+
+    ws.completeNext(); // 9 left: above the low mark
+    assertEquals(0, writables.get());
+    ws.completeNext(); // 4 left: at the low mark
+    assertEquals(1, writables.get());
+    assertTrue(queue.isWritable());
+    ws.completeNext();
+    assertEquals(1, writables.get());
+  }
+
+  @Test
+  void aLargeSendThatCompletesAtOnceAnswersWritableAndSignalsNothing() {
+    ws.completeAtOnce = true;
+
+    assertTrue(queue.offer(text("0123456789abcdefghij"))); // 20 bytes, all written at once
+
+    assertEquals(0, writables.get());
+    assertEquals(0, queue.queuedBytes());
+  }
+
+  @Test
+  void neverSignalsWritableWhenTheHighWaterMarkWasNeverPassed() {
+    queue.offer(text("0123"));
+    queue.offer(text("0123"));
+
+    ws.completeNext();
+    ws.completeNext();
+
+    assertEquals(0, writables.get());
+  }
+
+  @Test
+  void signalsNothingOnceDiscarded() {
+    queue.offer(text("0123456789ab"));
+
+    queue.discard();
+    ws.completeNext();
+
+    assertEquals(0, writables.get());
+    assertFalse(queue.isWritable());
   }
 
   @Test
