@@ -52,8 +52,10 @@ final class ObservabilityFlags {
     return Set.copyOf(all);
   }
 
+  /** The usage section, starting with a blank line. */
   static String usage() {
     return """
+
         Observability:
           --admin-listen HOST:PORT           serve GET /metrics (Prometheus text) and GET /healthz
                                              (200, or 503 while shutting down) on this address;
