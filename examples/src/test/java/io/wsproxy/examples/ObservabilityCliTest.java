@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import io.wsproxy.gateway.GatewayProtocol;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -165,5 +167,36 @@ class ObservabilityCliTest {
     assertNotNull(line);
     assertTrue(line.startsWith("{\"event\":\"refused\"") && line.contains("\"status\":404"), line);
     assertTrue(accessLines.isEmpty(), "the 'off' proxy logged: " + accessLines);
+  }
+
+  @Test
+  void theGatewayServesItsClientAndSessionGaugesAndLogsEachClientThatLeaves() throws Exception {
+    keep(AccessLog.tap(accessLines::add));
+    Cli.Started gateway = keep(Cli.start(new GatewayCommand(), "--listen", "127.0.0.1:0",
+        "--allow-origin", ORIGIN, "--admin-listen", "127.0.0.1:0"));
+    Matcher admin = ADMIN.matcher(gateway.out());
+    assertTrue(admin.find(), "no admin line in: " + gateway.out());
+    int adminPort = Integer.parseInt(admin.group(1));
+    URI url = URI.create("ws://127.0.0.1:" + gateway.port() + "/");
+
+    assertEquals(403, WsClient.refusedStatus(url, Map.of("Origin", "https://evil.example")));
+    nextLine("refused");
+    WsClient client = WsClient.connect(url, Map.of("Origin", ORIGIN));
+    JsonObject joined = client.call(
+        GatewayCommand.firstMessages(GatewayProtocol.ENVELOPE, false).get(0));
+    assertTrue(!joined.has("error"), joined.toString());
+    PrometheusText during = PrometheusText.parse(scrape(adminPort, "/metrics"));
+    assertEquals(1, during.value("wsproxy_gateway_clients"));
+    assertEquals(1, during.value("wsproxy_gateway_sessions"));
+    assertEquals(1, during.value("wsproxy_handshake_refused_total", "endpoint", "gateway",
+        "reason", "forbidden"));
+
+    assertEquals(1000, client.close(1000, "bye").code());
+    String left = nextLine("gateway_client");
+    assertTrue(left.contains(" code=1000 ") && left.contains(" authenticated="), left);
+    PrometheusText after = PrometheusText.parse(scrape(adminPort, "/metrics"));
+    assertEquals(0, after.value("wsproxy_gateway_clients"));
+    assertEquals(0, after.value("wsproxy_gateway_sessions"));
+    assertEquals(1, after.value("wsproxy_gateway_disconnects_total", "code", "1000"));
   }
 }
