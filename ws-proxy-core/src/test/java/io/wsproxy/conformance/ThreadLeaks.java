@@ -10,7 +10,7 @@ import java.util.function.BooleanSupplier;
  * Finds threads a test started and did not stop: those of Java-WebSocket (servers, clients, their
  * connection-lost timers) and of ws-proxy itself ({@code ws-proxy-*}).
  */
-final class ThreadLeaks {
+public final class ThreadLeaks {
 
   /** Name prefixes of the threads the kit tracks. */
   static final List<String> TRACKED_PREFIXES = List.of("WebSocketSelector", "WebSocketWorker",
@@ -21,12 +21,12 @@ final class ThreadLeaks {
   private ThreadLeaks() {}
 
   /** The threads alive now. */
-  static Set<Thread> snapshot() {
+  public static Set<Thread> snapshot() {
     return Set.copyOf(Thread.getAllStackTraces().keySet());
   }
 
   /** Tracked threads alive now that were not in {@code before}. */
-  static List<Thread> startedSince(Set<Thread> before) {
+  public static List<Thread> startedSince(Set<Thread> before) {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.isAlive() && !before.contains(t))
         .filter(t -> TRACKED_PREFIXES.stream().anyMatch(p -> t.getName().startsWith(p)))
@@ -37,7 +37,7 @@ final class ThreadLeaks {
    * Re-checks {@code condition} until it holds or {@code timeout} passes; answers whether it held.
    * For conditions nothing signals (a thread ending, a counter reaching zero).
    */
-  static boolean await(Duration timeout, BooleanSupplier condition) {
+  public static boolean await(Duration timeout, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - deadline >= 0) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wsproxy.conformance.JdkThreadLeaks;
+import io.wsproxy.conformance.ThreadLeaks;
 import io.wsproxy.spi.Text;
 import io.wsproxy.spi.UpstreamConnectException;
 import io.wsproxy.spi.WsChannel;
@@ -53,7 +53,7 @@ class JdkConnectorThreadsTest {
     };
     try (TestUpstream upstream = TestUpstream.launch()) {
       upstream.echo = true;
-      Set<Thread> before = JdkThreadLeaks.snapshot();
+      Set<Thread> before = ThreadLeaks.snapshot();
       JdkUpstreamConnector connector = new JdkUpstreamConnector();
       List<WsChannel> channels = new ArrayList<>();
       channels.add(connector.connect(TestRequests.to(upstream.uri()), counting).get(WAIT, TimeUnit.SECONDS));
@@ -88,22 +88,22 @@ class JdkConnectorThreadsTest {
         channel.close(1000, "");
       }
       assertTrue(closed.await(30, TimeUnit.SECONDS), "closed " + (IDLE_CONNECTIONS - closed.getCount()));
-      assertTrue(JdkThreadLeaks.await(RELEASE, () -> JdkThreadLeaks.startedSince(before).isEmpty()),
-          "left running: " + JdkThreadLeaks.startedSince(before));
+      assertTrue(ThreadLeaks.await(RELEASE, () -> ThreadLeaks.startedSince(before).isEmpty()),
+          "left running: " + ThreadLeaks.startedSince(before));
     }
   }
 
   @Test
   void releasesItsThreadsAtOnceWhenClosedWithNoConnectionOpen() throws Exception {
-    Set<Thread> before = JdkThreadLeaks.snapshot();
+    Set<Thread> before = ThreadLeaks.snapshot();
     JdkUpstreamConnector connector = new JdkUpstreamConnector();
     failedDial(connector); // starts the pool's threads
-    assertFalse(JdkThreadLeaks.startedSince(before).isEmpty(), "the dial ran on no thread of ours");
+    assertFalse(ThreadLeaks.startedSince(before).isEmpty(), "the dial ran on no thread of ours");
 
     connector.close();
 
-    assertTrue(JdkThreadLeaks.await(RELEASE, () -> JdkThreadLeaks.startedSince(before).isEmpty()),
-        "left running: " + JdkThreadLeaks.startedSince(before));
+    assertTrue(ThreadLeaks.await(RELEASE, () -> ThreadLeaks.startedSince(before).isEmpty()),
+        "left running: " + ThreadLeaks.startedSince(before));
   }
 
   @Test
@@ -111,7 +111,7 @@ class JdkConnectorThreadsTest {
     RecordingListener listener = new RecordingListener();
     try (TestUpstream upstream = TestUpstream.launch()) {
       upstream.echo = true;
-      Set<Thread> before = JdkThreadLeaks.snapshot();
+      Set<Thread> before = ThreadLeaks.snapshot();
       JdkUpstreamConnector connector = new JdkUpstreamConnector();
       WsChannel channel = connector.connect(TestRequests.to(upstream.uri()), listener)
           .get(WAIT, TimeUnit.SECONDS);
@@ -119,13 +119,13 @@ class JdkConnectorThreadsTest {
       connector.close();
       channel.sendText(Text.of("still served"));
       assertEquals("still served", listener.awaitText());
-      assertFalse(JdkThreadLeaks.startedSince(before).isEmpty(), "released while a connection is open");
+      assertFalse(ThreadLeaks.startedSince(before).isEmpty(), "released while a connection is open");
 
       channel.close(1000, "");
       assertEquals(1000, listener.awaitClose().code());
 
-      assertTrue(JdkThreadLeaks.await(RELEASE, () -> JdkThreadLeaks.startedSince(before).isEmpty()),
-          "left running: " + JdkThreadLeaks.startedSince(before));
+      assertTrue(ThreadLeaks.await(RELEASE, () -> ThreadLeaks.startedSince(before).isEmpty()),
+          "left running: " + ThreadLeaks.startedSince(before));
       listener.assertContractKept();
     }
   }
@@ -134,7 +134,7 @@ class JdkConnectorThreadsTest {
   void releasesItsThreadsOnceACancelledDialHasBeenAbandoned() throws Exception {
     RecordingListener listener = new RecordingListener();
     try (RawUpstream late = new RawUpstream(RawUpstream.Mode.LATE_UPGRADE)) {
-      Set<Thread> before = JdkThreadLeaks.snapshot();
+      Set<Thread> before = ThreadLeaks.snapshot();
       JdkUpstreamConnector connector = new JdkUpstreamConnector();
       CompletableFuture<WsChannel> connected = connector.connect(TestRequests.to(late.uri()), listener);
       late.requests.poll(WAIT, TimeUnit.SECONDS);
@@ -144,8 +144,8 @@ class JdkConnectorThreadsTest {
       late.release.countDown();
 
       assertTrue(late.peerClosed.await(WAIT, TimeUnit.SECONDS), "the late WebSocket was not aborted");
-      assertTrue(JdkThreadLeaks.await(RELEASE, () -> JdkThreadLeaks.startedSince(before).isEmpty()),
-          "left running: " + JdkThreadLeaks.startedSince(before));
+      assertTrue(ThreadLeaks.await(RELEASE, () -> ThreadLeaks.startedSince(before).isEmpty()),
+          "left running: " + ThreadLeaks.startedSince(before));
       assertEquals(0, listener.calls.get());
     }
   }
