@@ -42,6 +42,11 @@ public final class Limits {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   /** A connection with no message either way for this long is closed with 1001: 10 min. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+  /**
+   * A side of a proxied connection that sent nothing for this long is pinged; one that still sends
+   * nothing (not even the pong) for another interval is frozen and both sides are closed: 30 s.
+   */
+  public static final Duration DEFAULT_KEEPALIVE_INTERVAL = Duration.ofSeconds(30);
   /** Time a peer has to answer our close frame before its TCP connection is cut: 5 s. */
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
   /** Open client connections per proxy: 10,000. */
@@ -66,6 +71,7 @@ public final class Limits {
   private final Duration handshakeTimeout;
   private final Duration connectTimeout;
   private final Duration idleTimeout;
+  private final Duration keepaliveInterval;
   private final Duration closeTimeout;
   private final int maxConnections;
   private final int maxConnectionsPerAddress;
@@ -81,6 +87,7 @@ public final class Limits {
     this.handshakeTimeout = b.handshakeTimeout;
     this.connectTimeout = b.connectTimeout;
     this.idleTimeout = b.idleTimeout;
+    this.keepaliveInterval = b.keepaliveInterval;
     this.closeTimeout = b.closeTimeout;
     this.maxConnections = b.maxConnections;
     this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
@@ -97,7 +104,7 @@ public final class Limits {
         .earlyBytes(earlyBytes)
         .maxHandshakeHeaderBytes(maxHandshakeHeaderBytes).maxHandshakeHeaders(maxHandshakeHeaders)
         .handshakeTimeout(handshakeTimeout).connectTimeout(connectTimeout)
-        .idleTimeout(idleTimeout).closeTimeout(closeTimeout)
+        .idleTimeout(idleTimeout).keepaliveInterval(keepaliveInterval).closeTimeout(closeTimeout)
         .maxConnections(maxConnections).maxConnectionsPerAddress(maxConnectionsPerAddress)
         .maxPendingHandshakes(maxPendingHandshakes);
   }
@@ -130,6 +137,13 @@ public final class Limits {
   /** Longest a connection may carry no message either way; {@link Duration#ZERO} disables it. */
   public Duration idleTimeout() { return idleTimeout; }
 
+  /**
+   * Keepalive ping interval on both legs of a proxied connection; {@link Duration#ZERO} when off.
+   * A frozen client is cut and its upstream closed with 1001; a frozen upstream is cut and its
+   * client closed with the proxy's upstream-failure code.
+   */
+  public Duration keepaliveInterval() { return keepaliveInterval; }
+
   /** Longest a side may take to answer a close frame before its connection is cut. */
   public Duration closeTimeout() { return closeTimeout; }
 
@@ -149,6 +163,7 @@ public final class Limits {
         + ", earlyBytes=" + earlyBytes + ", maxHandshakeHeaderBytes=" + maxHandshakeHeaderBytes
         + ", maxHandshakeHeaders=" + maxHandshakeHeaders + ", handshakeTimeout=" + handshakeTimeout
         + ", connectTimeout=" + connectTimeout + ", idleTimeout=" + idleTimeout
+        + ", keepaliveInterval=" + keepaliveInterval
         + ", closeTimeout=" + closeTimeout + ", maxConnections=" + maxConnections
         + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress
         + ", maxPendingHandshakes=" + maxPendingHandshakes + "}";
@@ -165,6 +180,7 @@ public final class Limits {
     private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private Duration keepaliveInterval = DEFAULT_KEEPALIVE_INTERVAL;
     private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
@@ -215,6 +231,12 @@ public final class Limits {
     /** {@link Duration#ZERO} disables the idle timeout. */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = notNegative("idleTimeout", timeout);
+      return this;
+    }
+
+    /** {@link Duration#ZERO} disables the keepalive pings. */
+    public Builder keepaliveInterval(Duration interval) {
+      this.keepaliveInterval = notNegative("keepaliveInterval", interval);
       return this;
     }
 

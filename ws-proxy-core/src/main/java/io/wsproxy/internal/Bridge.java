@@ -222,7 +222,11 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
         relay::queueOverflow);
     toClient = new FlowControl(upstream, client, Direction.UPSTREAM_TO_CLIENT, max,
         relay::queueOverflow);
+    timers.startKeepalive(ctx.limits().keepaliveInterval(),
+        new Keepalive(relay::heardFromClient, relay.clientLeg()),
+        new Keepalive(relay::heardFromUpstream, relay.upstreamLeg()));
   }
+
 
   // ---------------------------------------------------------------- relay
 
@@ -394,7 +398,7 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
     ConnectionSummary summary = new ConnectionSummary(client != null, info.subprotocol(),
         ends.clientCode, ends.clientReason, ends.upstreamCode, ends.upstreamReason,
         ends.closeReason, Duration.ofNanos(System.nanoTime() - startNanos),
-        relay.messagesToUpstream, relay.bytesToUpstream, relay.messagesToClient,
+        relay.messagesToUpstream(), relay.bytesToUpstream, relay.messagesToClient(),
         relay.bytesToClient);
     log.debug("#{} closed: client {}, upstream {}", info.id(), summary.clientCode(),
         summary.upstreamCode());

@@ -21,6 +21,7 @@ final class BridgeTimers {
   private ScheduledFuture<?> connect;
   private ScheduledFuture<?> idle;
   private ScheduledFuture<?> watchdog;
+  private ScheduledFuture<?> keepalive;
   private int lastActivity;
   private int quietChecks;
 
@@ -54,6 +55,17 @@ final class BridgeTimers {
     });
   }
 
+  /** Runs both legs' keepalive every {@code interval}; zero: never. Called once, when OPEN. */
+  void startKeepalive(Duration interval, Keepalive client, Keepalive upstream) {
+    if (interval.isZero() || keepalive != null) {
+      return;
+    }
+    keepalive = scheduler.every(interval, () -> {
+      client.run();
+      upstream.run();
+    });
+  }
+
   /** Arms the watchdog once; later calls do nothing. */
   void armWatchdog(Duration delay, Runnable onExpiry) {
     if (watchdog == null) {
@@ -65,6 +77,7 @@ final class BridgeTimers {
     cancel(connect);
     cancel(idle);
     cancel(watchdog);
+    cancel(keepalive);
   }
 
   private static void cancel(ScheduledFuture<?> f) {

@@ -6,7 +6,7 @@ import io.wsproxy.spi.Text;
 import io.wsproxy.spi.WsChannel;
 import io.wsproxy.spi.WsListener;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +29,14 @@ final class Relay {
   private final boolean events; // false: no per-message listener calls (no allocation per message)
   final WsListener clientListener = new ClientSide();
   final WsListener upstreamListener = new UpstreamSide();
-  private final AtomicInteger activity = new AtomicInteger(); // bumped lazily, read by the idle timer
+  // message counters: each bumped (lazily) by one side's event thread, read by the timers and at
+  // the end; pong counters likewise, for the keepalive
+  private final AtomicLong fromClient = new AtomicLong();
+  private final AtomicLong fromUpstream = new AtomicLong();
+  private final AtomicLong clientPongs = new AtomicLong();
+  private final AtomicLong upstreamPongs = new AtomicLong();
   // each written by one side's event thread only (or under the bridge's lock before OPEN)
-  long messagesToUpstream;
   long bytesToUpstream;
-  long messagesToClient;
   long bytesToClient;
 
   Relay(Bridge bridge, BridgeContext ctx) {
@@ -42,24 +45,40 @@ final class Relay {
     this.events = ctx.listener() != io.wsproxy.ProxyListener.NONE;
   }
 
-  /** Activity counter for the idle timer. */
+  /** Activity counter for the idle timer: messages either way. */
   int activity() {
-    return activity.get();
+    return (int) (fromClient.get() + fromUpstream.get());
+  }
+
+  /** What the client was heard saying (messages and pongs), for the keepalive. */
+  long heardFromClient() {
+    return fromClient.get() + clientPongs.get();
+  }
+
+  /** What the upstream was heard saying, for the keepalive. */
+  long heardFromUpstream() {
+    return fromUpstream.get() + upstreamPongs.get();
+  }
+
+  long messagesToUpstream() {
+    return fromClient.get();
+  }
+
+  long messagesToClient() {
+    return fromUpstream.get();
   }
 
   private void fromClient(Object message) {
-    activity.lazySet(activity.get() + 1);
     if (bridge.isOpen() || bridge.holdOrDrop(message, Bridge.State.DIALING)) {
-      messagesToUpstream++;
+      fromClient.lazySet(fromClient.get() + 1);
       bytesToUpstream += relay(bridge.upstream(), message, bridge.toUpstream(),
           Direction.CLIENT_TO_UPSTREAM);
     }
   }
 
   private void fromUpstream(Object message) {
-    activity.lazySet(activity.get() + 1);
     if (bridge.isOpen() || bridge.holdOrDrop(message, Bridge.State.AWAITING_CLIENT)) {
-      messagesToClient++;
+      fromUpstream.lazySet(fromUpstream.get() + 1);
       bytesToClient += relay(bridge.client(), message, bridge.toClient(),
           Direction.UPSTREAM_TO_CLIENT);
     }
@@ -81,14 +100,14 @@ final class Relay {
 
   /** Flushes one held message toward the upstream (accept-first), counting it. */
   void flushToUpstream(WsChannel upstream, Object message) {
-    messagesToUpstream++;
+    fromClient.lazySet(fromClient.get() + 1);
     bytesToUpstream += FrameBuffer.sizeOf(message);
     send(upstream, message);
   }
 
   /** Flushes one held message toward the client (connect-first), counting it. */
   void flushToClient(WsChannel client, Object message) {
-    messagesToClient++;
+    fromUpstream.lazySet(fromUpstream.get() + 1);
     bytesToClient += FrameBuffer.sizeOf(message);
     send(client, message);
   }
@@ -126,6 +145,59 @@ final class Relay {
     }
   }
 
+  /** Keepalive of the client leg: ping it, or cut it when it froze. */
+  Keepalive.Leg clientLeg() {
+    return new Keepalive.Leg() {
+      @Override
+      public void ping(ByteBuffer payload) {
+        bridge.client().sendPing(payload);
+      }
+
+      @Override
+      public void frozen() {
+        log.info("#{} client sent nothing, not even a pong, for two keepalive intervals; closing",
+            bridge.info().id());
+        legFroze(true);
+      }
+    };
+  }
+
+  /** Keepalive of the upstream leg. */
+  Keepalive.Leg upstreamLeg() {
+    return new Keepalive.Leg() {
+      @Override
+      public void ping(ByteBuffer payload) {
+        bridge.upstream().sendPing(payload);
+      }
+
+      @Override
+      public void frozen() {
+        log.info("#{} upstream sent nothing, not even a pong, for two keepalive intervals; closing",
+            bridge.info().id());
+        legFroze(false);
+      }
+    };
+  }
+
+  /**
+   * A leg froze: cut it and close the other with what it means — a frozen client closes its
+   * upstream with 1001, a frozen upstream closes its client with the upstream-failure code.
+   */
+  private void legFroze(boolean clientLeg) {
+    if (!bridge.isOpen()) {
+      return;
+    }
+    WsChannel dead = clientLeg ? bridge.client() : bridge.upstream();
+    if (clientLeg) {
+      bridge.closeBoth(CloseCodes.GOING_AWAY, "Client unresponsive", CloseCodes.GOING_AWAY,
+          "Client unresponsive");
+    } else {
+      bridge.closeBoth(ctx.upstreamFailureCloseCode(), "Upstream unresponsive",
+          CloseCodes.GOING_AWAY, "Upstream unresponsive");
+    }
+    dead.abort(); // it answers nothing: waiting for its close would only hold the slot
+  }
+
   /** Nothing moved for the idle timeout. */
   void closeIdle() {
     log.debug("#{} idle for {}; closing", bridge.info().id(), ctx.limits().idleTimeout());
@@ -153,6 +225,11 @@ final class Relay {
     @Override
     public void onWritable(WsChannel channel) {
       drained(bridge.toClient());
+    }
+
+    @Override
+    public void onPong(WsChannel channel, ByteBuffer data) {
+      clientPongs.lazySet(clientPongs.get() + 1);
     }
 
     @Override
@@ -185,6 +262,11 @@ final class Relay {
     @Override
     public void onWritable(WsChannel channel) {
       drained(bridge.toUpstream());
+    }
+
+    @Override
+    public void onPong(WsChannel channel, ByteBuffer data) {
+      upstreamPongs.lazySet(upstreamPongs.get() + 1);
     }
 
     @Override

@@ -352,6 +352,46 @@ class BridgeTest {
     assertEquals(List.of("one", "two"), up.sent);
   }
 
+  @Test
+  void cutsAFrozenUpstreamAndClosesItsClientWithTheFailureCode() throws Exception {
+    Bridge b = bridge(Limits.builder().keepaliveInterval(Duration.ofMillis(100)).build(), 4502,
+        route());
+    client.onPing = () -> b.clientListener().onPong(client, ByteBuffer.allocate(0));
+    openUpstream();
+    assertTrue(up.pings.tryAcquire(WAIT_S, TimeUnit.SECONDS), "a silent upstream is pinged");
+    assertTrue(client.closed.await(WAIT_S, TimeUnit.SECONDS));
+    assertEquals(4502, client.closeCode);
+    assertEquals("Upstream unresponsive", client.closeReason);
+    assertTrue(up.abortedLatch.await(WAIT_S, TimeUnit.SECONDS),
+        "the frozen upstream is cut, not waited for");
+  }
+
+  @Test
+  void cutsAFrozenClientAndClosesItsUpstreamWithGoingAway() throws Exception {
+    bridge(Limits.builder().keepaliveInterval(Duration.ofMillis(100)).build(), 4502, route());
+    openUpstream();
+    // the upstream answers every ping; the client never does
+    up.onPing = () -> upstreamListener.onPong(up, ByteBuffer.allocate(0));
+    assertTrue(up.closed.await(WAIT_S, TimeUnit.SECONDS));
+    assertEquals(CloseCodes.GOING_AWAY, up.closeCode);
+    assertEquals("Client unresponsive", up.closeReason);
+    assertTrue(client.abortedLatch.await(WAIT_S, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void keepsALegThatAnswersItsPingsOpen() throws Exception {
+    Bridge b = bridge(Limits.builder().keepaliveInterval(Duration.ofMillis(50)).build(),
+        CloseCodes.BAD_GATEWAY, route());
+    up.onPing = () -> upstreamListener.onPong(up, ByteBuffer.allocate(0));
+    client.onPing = () -> b.clientListener().onPong(client, ByteBuffer.allocate(0));
+    openUpstream();
+    assertTrue(up.pings.tryAcquire(3, WAIT_S, TimeUnit.SECONDS));
+    assertTrue(client.pings.tryAcquire(3, WAIT_S, TimeUnit.SECONDS));
+    assertEquals(0, client.closeCalls, "three pings answered each way: nothing is closed");
+    assertEquals(0, up.closeCalls);
+    assertFalse(up.aborted);
+  }
+
   /** Counts lifecycle events. */
   private static final class RecordingListener implements ProxyListener {
     final CountDownLatch closed = new CountDownLatch(1);

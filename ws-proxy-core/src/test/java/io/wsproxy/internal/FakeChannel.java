@@ -26,7 +26,12 @@ final class FakeChannel implements WsChannel {
   @Override public boolean sendText(Text text) { sent.add(text.asString()); return writable; }
   @Override public boolean sendBinary(ByteBuffer data) { sent.add(data); return writable; }
   @Override public boolean isWritable() { return writable; }
-  @Override public void sendPing(ByteBuffer data) {}
+  final java.util.concurrent.Semaphore pings = new java.util.concurrent.Semaphore(0);
+
+  /** Runs on every ping sent, where the test answers it (with a pong) in the sender's thread. */
+  volatile Runnable onPing = () -> { };
+
+  @Override public void sendPing(ByteBuffer data) { onPing.run(); pings.release(); }
   @Override public void sendPong(ByteBuffer data) {}
 
   @Override
@@ -39,7 +44,9 @@ final class FakeChannel implements WsChannel {
     }
   }
 
-  @Override public void abort() { aborted = true; closed.countDown(); }
+  final CountDownLatch abortedLatch = new CountDownLatch(1);
+
+  @Override public void abort() { aborted = true; closed.countDown(); abortedLatch.countDown(); }
   @Override public long queuedBytes() { return queued; }
   volatile String subprotocol;
 
