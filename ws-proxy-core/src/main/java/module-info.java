@@ -5,12 +5,13 @@
  */
 module io.wsproxy.core {
   requires transitive org.slf4j;
-  requires com.google.gson;
+  requires transitive com.google.gson; // the gateway API speaks Gson trees (JsonElement)
 
   exports io.wsproxy;
   exports io.wsproxy.spi;
   exports io.wsproxy.routing;
   exports io.wsproxy.gateway;
+  exports io.wsproxy.gateway.agent;
 
   // the gateway's JSON codecs read and write its own records reflectively
   opens io.wsproxy.gateway to com.google.gson;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The handshake setters that {@link WebSocketProxy.Builder} and {@code Gateway.Builder} share, in
+ * The handshake setters that {@link WebSocketProxy.Builder} and {@code GatewayBuilder} share, in
  * one place: origin, auth, trusted proxies, identity headers, limits and rejection mode. Not
  * thread-safe; every setter validates its argument at once and names the field.
  *

@@ -100,8 +100,10 @@ public interface ProxyListener {
   default void handshakeRejected(HandshakeRequest request, Rejection rejection) {}
 
   /**
-   * A client is being served: connect-first, its 101 was written after the upstream answered;
-   * accept-first, it was accepted and its upstream is being dialled.
+   * A client was accepted (it holds a connection slot) and its upstream is being dialled. In
+   * connect-first mode the client gets its 101 only once the upstream answered, so a connection
+   * can be opened here and end without ever being served ({@link ConnectionSummary#opened()});
+   * {@link #connectionClosed} follows exactly once either way.
    */
   default void connectionOpened(ConnectionInfo connection) {}
 
@@ -122,12 +124,17 @@ public interface ProxyListener {
    */
   default void messageRelayed(ConnectionInfo connection, Direction direction, int bytes) {}
 
-  /** Bytes queued toward one side passed the high-water mark. */
+  /**
+   * Bytes queued toward one side passed its high-water mark: its sender was paused (where its
+   * transport can pause), or, where it cannot, the queue passed {@code Limits.maxQueuedBytes()} and
+   * the slow side is being closed.
+   */
   default void queueHighWater(ConnectionInfo connection, Direction direction, long queuedBytes) {}
 
   /**
-   * Both sides are closed and every buffer is released; called once per connection whose upstream
-   * was dialled, opened or not ({@link ConnectionSummary#opened()}). By default calls
+   * Both sides are closed and every buffer is released; called exactly once per
+   * {@link #connectionOpened}, whether the client was served or not
+   * ({@link ConnectionSummary#opened()}). By default calls
    * {@link #connectionClosed(ConnectionInfo, int, int, String)}.
    */
   default void connectionClosed(ConnectionInfo connection, ConnectionSummary summary) {

@@ -75,7 +75,7 @@ public final class WebSocketProxy implements WsEndpoint, AutoCloseable {
     this.options = b.handshakeOptions();
     RouteResolver routes = b.routes != null ? b.routes : b.prefixRoutes.build();
     this.admission = Admissions.of(options, b.principalHeader, routes, b.listener,
-        ConnectionLimiter.of(options.limits()));
+        ConnectionLimiter.fitted(options.limits(), 2, "proxy"));
     if (b.connector != null) {
       this.connector = b.connector;
       this.ownsConnector = false;

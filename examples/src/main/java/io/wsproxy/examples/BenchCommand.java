@@ -1,34 +1,27 @@
 package io.wsproxy.examples;
 
-import io.wsproxy.spi.UpstreamConnector;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.wsproxy.ProxyListener;
-import io.wsproxy.WebSocketProxy;
-import io.wsproxy.micrometer.ProxyMetrics;
+import io.wsproxy.examples.bench.Bench;
+import io.wsproxy.examples.bench.BenchConfig;
 import io.wsproxy.examples.cli.Args;
 import io.wsproxy.examples.cli.Command;
-import io.wsproxy.javawebsocket.ProxyServer;
+import io.wsproxy.examples.cli.UsageException;
+import java.io.File;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
- * {@code bench}: round trips through an in-process echo backend, once directly and once through the
- * proxy, so the difference in process CPU time is the proxy's cost per relayed message.
+ * {@code bench}: the proxy under test and nginx side by side, each in its own process in front of
+ * the same echo backend, driven by the same load generator (see {@link Bench}).
  */
 final class BenchCommand implements Command {
+
+  private static final String DEFAULT_NGINX = "/usr/sbin/nginx";
 
   @Override
   public String name() {
@@ -37,7 +30,7 @@ final class BenchCommand implements Command {
 
   @Override
   public String summary() {
-    return "measure round trips and CPU per relayed message, direct vs through the proxy";
+    return "measure the proxy next to nginx: throughput, latency, CPU, memory, handshakes";
   }
 
   @Override
@@ -48,151 +41,119 @@ final class BenchCommand implements Command {
   @Override
   public String usage() {
     return """
-        Usage: java -jar ws-proxy.jar bench [--connections N] [--messages N] [--size BYTES]
-                                            [--upstream jdk|javawebsocket]
+        Usage: java -jar ws-proxy.jar bench [--quick] [--proxy-args ARGS] [options]
 
-        Each connection sends binary messages one after another and waits for each echo. The run
-        is made directly against the echo backend and then through the proxy; the extra process
-        CPU time divided by the relayed messages (two per round trip) is the proxy's cost.
+        Starts an echo backend (a child JVM), then measures three targets in turn with the same
+        load generator (this process): the backend directly, the proxy under test in its own
+        process, and nginx (when installed) in its own process with a config the bench writes.
+        Prints one table: round trips/s and p50/p99 of 64 B echoes, the proxy's CPU per relayed
+        64 B message and per relayed MiB of 1 MiB messages, handshakes/s (8 loops opening and
+        closing connections), RSS per idle proxied connection and threads, each with its ratio to
+        nginx. CPU, RSS and threads are the proxy process's own, read from /proc. Everything runs
+        on 127.0.0.1; a default run takes about 2 minutes, --quick about 35 s.
 
         Options:
-          --connections N    concurrent connections (default 50)
-          --messages N       round trips per connection (default 2000)
-          --size BYTES       payload size (default 64)
-          --upstream NAME    proxy's upstream transport: jdk|javawebsocket (default jdk)
-          --metrics          attach the Micrometer binding (a Prometheus registry) to the proxy
-          --help             show this help
+          --quick                 a short smoke run (1-2 s phases, 500 idle connections)
+          --connections N         connections of the 64 B echo phase (default 16)
+          --idle N                idle connections of the memory phase (default 2000)
+          --seconds N             time limit of every phase and the warm-up (overrides the
+                                  defaults: 12 s echo, 8 s 1 MiB, 8 s handshakes, 6 s warm-up)
+          --proxy-args ARGS       extra arguments for 'ws-proxy.jar proxy' (split on spaces),
+                                  e.g. --proxy-args '--upstream javawebsocket'
+          --proxy-jvm-args ARGS   JVM options of the proxy process, e.g. '-Xmx256m'
+          --proxy-command CMD     run this instead of ws-proxy (split on spaces; {port} is the
+                                  port to listen on, {backend} the echo backend's port)
+          --nginx PATH|none       the nginx binary (default /usr/sbin/nginx when present)
+          --pin CPU|none          pin the proxies to this CPU with taskset (default 1 when
+                                  taskset exists and there are 2 or more CPUs)
+          --help                  show this help
         """;
   }
 
   @Override
   public Running start(String[] argv, PrintStream out) throws Exception {
-    Args args = Args.parse(argv, Set.of("connections", "messages", "size", "upstream"),
-        Set.of("metrics"));
-    int connections = (int) args.number("connections", 50, 1, 5000);
-    int messages = (int) args.number("messages", 2000, 1, 10_000_000);
-    int size = (int) args.number("size", 64, 1, 1 << 20);
-    UpstreamConnector connector = Upstreams.byName(args.one("upstream", "jdk"));
-    InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
-    try (ProxyServer echo = ProxyServer.start(any, new EchoEndpoint())) {
-      String echoUrl = "ws://127.0.0.1:" + echo.port();
-      try (PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-          WebSocketProxy proxy = WebSocketProxy.builder().connector(connector)
-              .route("/", echoUrl).listener(args.has("metrics") ? ProxyMetrics.create(registry)
-                  : ProxyListener.NONE).build();
-          ProxyServer server = ProxyServer.start(any, proxy)) {
-        run(URI.create(echoUrl + "/warmup"), Math.min(connections, 10), 500, size); // JIT warm-up
-        Result direct = run(URI.create(echoUrl + "/bench"), connections, messages, size);
-        Result proxied = run(URI.create("ws://127.0.0.1:" + server.port() + "/bench"),
-            connections, messages, size);
-        long relayed = 2L * connections * messages;
-        out.printf("bench: %d connections x %d round trips of %d bytes (upstream %s%s)%n",
-            connections, messages, size, args.one("upstream", "jdk"),
-            args.has("metrics") ? ", metrics on" : "");
-        out.println("  direct:  " + direct);
-        out.println("  proxied: " + proxied);
-        out.printf("  proxy CPU per relayed message: %.2f us (process CPU delta / %d relays)%n",
-            (proxied.cpuNanos - direct.cpuNanos) / 1000.0 / relayed, relayed);
-      }
-    } finally {
-      connector.close();
+    Args args = Args.parse(argv, Set.of("connections", "idle", "seconds", "proxy-args",
+        "proxy-jvm-args", "proxy-command", "nginx", "pin"), Set.of("quick"));
+    boolean quick = args.has("quick");
+    int connections = (int) args.number("connections", 16, 1, 5000);
+    int idle = (int) args.number("idle", quick ? 500 : 2000, 1, 9000);
+    Duration[] limits = BenchConfig.limits(quick);
+    if (args.has("seconds")) {
+      Arrays.fill(limits, Duration.ofSeconds(args.number("seconds", 1, 1, 600)));
     }
+    List<String> java = childJava();
+    List<String> proxy;
+    String proxyName;
+    if (args.has("proxy-command")) {
+      if (args.has("proxy-args") || args.has("proxy-jvm-args")) {
+        throw new UsageException("--proxy-command replaces the whole command: give no "
+            + "--proxy-args or --proxy-jvm-args with it");
+      }
+      proxy = words("proxy-command", args.one("proxy-command", ""));
+      proxyName = "proxy";
+    } else {
+      proxy = new ArrayList<>(java.subList(0, 1));
+      proxy.addAll(words("proxy-jvm-args", args.one("proxy-jvm-args", "")));
+      proxy.addAll(java.subList(1, java.size()));
+      proxy.addAll(List.of("proxy", "--listen", "127.0.0.1:{port}",
+          "--route", "/=ws://127.0.0.1:{backend}"));
+      for (String extra : args.all("proxy-args")) {
+        proxy.addAll(words("proxy-args", extra));
+      }
+      proxyName = "ws-proxy";
+    }
+    BenchConfig cfg = new BenchConfig(connections, limits[0], limits[1], limits[2], limits[3],
+        idle, proxy, proxyName, nginx(args.one("nginx", null)), pin(args.one("pin", null)), java);
+    Bench.run(cfg, out);
     return () -> { };
   }
 
-  /** One measured run. */
-  record Result(long wallNanos, long cpuNanos, long[] latenciesNanos) {
-    @Override
-    public String toString() {
-      long[] l = latenciesNanos.clone();
-      Arrays.sort(l);
-      double secs = wallNanos / 1e9;
-      return String.format("%.0f round trips/s, p50 %.0f us, p99 %.0f us, CPU %.0f ms",
-          l.length / secs, l[l.length / 2] / 1e3, l[(int) (l.length * 0.99)] / 1e3,
-          cpuNanos / 1e6);
+  /** {@code java -jar ws-proxy.jar}, or {@code java -cp CLASSPATH Main} outside the jar (tests). */
+  private static List<String> childJava() {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String cp = System.getProperty("java.class.path");
+    if (cp.endsWith(".jar") && !cp.contains(File.pathSeparator)
+        && cp.endsWith("ws-proxy.jar")) {
+      return List.of(javaBin, "-jar", cp);
     }
+    return List.of(javaBin, "-cp", cp, Main.class.getName());
   }
 
-  private static Result run(URI uri, int connections, int messages, int size) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    long[] latencies = new long[connections * messages];
-    List<CompletableFuture<Void>> done = new ArrayList<>();
-    List<WebSocket> sockets = new ArrayList<>();
-    long cpu0 = cpuNanos();
-    long t0 = System.nanoTime();
-    for (int c = 0; c < connections; c++) {
-      Pinger p = new Pinger(messages, size, latencies, c * messages);
-      sockets.add(http.newWebSocketBuilder().buildAsync(uri, p).get(10, TimeUnit.SECONDS));
-      done.add(p.done);
+  private static List<String> words(String flag, String value) throws UsageException {
+    List<String> w = Arrays.stream(value.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+    if (flag.equals("proxy-command") && w.isEmpty()) {
+      throw new UsageException("--proxy-command must not be empty");
     }
-    CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0])).get(10, TimeUnit.MINUTES);
-    long wall = System.nanoTime() - t0;
-    long cpu = cpuNanos() - cpu0;
-    for (WebSocket ws : sockets) {
-      ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
-    }
-    return new Result(wall, cpu, latencies);
+    return w;
   }
 
-  private static long cpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
-  }
-
-  /** Sends a message, waits for its echo, records the round trip, repeats. */
-  private static final class Pinger implements WebSocket.Listener {
-    final CompletableFuture<Void> done = new CompletableFuture<>();
-    private final int messages;
-    private final byte[] payload;
-    private final long[] latencies;
-    private final int offset;
-    private int count;
-    private long sentAt;
-    private int received;
-
-    Pinger(int messages, int size, long[] latencies, int offset) {
-      this.messages = messages;
-      this.payload = new byte[size];
-      this.latencies = latencies;
-      this.offset = offset;
-    }
-
-    @Override
-    public void onOpen(WebSocket ws) {
-      ws.request(1);
-      send(ws);
-    }
-
-    private void send(WebSocket ws) {
-      sentAt = System.nanoTime();
-      ws.sendBinary(ByteBuffer.wrap(payload), true);
-    }
-
-    @Override
-    public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-      received += data.remaining();
-      if (last && received >= payload.length) {
-        received = 0;
-        latencies[offset + count] = System.nanoTime() - sentAt;
-        if (++count == messages) {
-          done.complete(null);
-        } else {
-          send(ws);
-        }
-      }
-      ws.request(1);
+  private static String nginx(String flag) throws UsageException {
+    if ("none".equals(flag)) {
       return null;
     }
+    if (flag == null) {
+      return Files.isExecutable(Path.of(DEFAULT_NGINX)) ? DEFAULT_NGINX : null;
+    }
+    if (!Files.isExecutable(Path.of(flag))) {
+      throw new UsageException("--nginx is not an executable file: " + flag);
+    }
+    return flag;
+  }
 
-    @Override
-    public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
-      done.completeExceptionally(new IllegalStateException("closed early: " + code + " " + reason));
+  private static String pin(String flag) throws UsageException {
+    if ("none".equals(flag)) {
       return null;
     }
-
-    @Override
-    public void onError(WebSocket ws, Throwable error) {
-      done.completeExceptionally(error);
+    boolean taskset = Files.isExecutable(Path.of("/usr/bin/taskset"));
+    if (flag == null) {
+      return taskset && Runtime.getRuntime().availableProcessors() >= 2 ? "1" : null;
     }
+    if (!flag.matches("\\d{1,4}")) {
+      throw new UsageException("--pin must be a CPU number or none: " + flag);
+    }
+    if (!taskset) {
+      throw new UsageException("--pin needs /usr/bin/taskset, which is missing");
+    }
+    return flag;
   }
 }

@@ -26,12 +26,14 @@ import org.java_websocket.server.WebSocketServer;
  * handful of {@code proxy.*} calls in the callbacks below.
  *
  * <ul>
- *   <li>Build the server with {@link JavaWebSocketAdapter#drafts()} (they bound frame and message
- *       sizes; the adapter refuses to serve a server without them) and call
- *       {@link JavaWebSocketAdapter#configure} before {@code start()}.</li>
- *   <li>In {@code onWebsocketHandshakeReceivedAsServer} decide who serves the upgrade: your own
- *       paths go to {@code super} (Java-WebSocket's default accept), the rest to the adapter, which
- *       runs the proxy's origin, auth and route checks and answers 403/404/... itself.</li>
+ *   <li>Call {@link JavaWebSocketAdapter#install} once, before {@code start()}: it is the whole
+ *       setup (bounded drafts, the connection factory that holds handshakes while the proxy dials
+ *       the upstream, socket options, the Java-WebSocket workarounds). The adapter refuses to serve
+ *       a server it was not installed on, with 500 and an error in the log.</li>
+ *   <li>Tell the adapter which paths are yours ({@code hostServes}): those upgrades go to
+ *       Java-WebSocket untouched. In {@code onWebsocketHandshakeReceivedAsServer} send them to
+ *       {@code super} (Java-WebSocket's default accept), the rest to the adapter, which by then has
+ *       the proxy's answer ready (origin, auth, route, and the upstream's own 101).</li>
  *   <li>In the other callbacks, {@link JavaWebSocketAdapter#serves} tells the proxy's connections
  *       from yours. The adapter ignores connections it did not accept, except in {@code onOpen}
  *       (it closes those, since nothing would serve them), so {@code onOpen} must ask first.</li>
@@ -44,7 +46,7 @@ import org.java_websocket.server.WebSocketServer;
  * {@code ws://127.0.0.1:PORT/echo} (proxied to an echo backend).
  *
  * <p><b>Threading.</b> Java-WebSocket calls back on its selector and worker threads; the adapter is
- * thread-safe and never blocks there except while an asynchronous auth validator decides a handshake.
+ * thread-safe and never blocks them: a handshake waiting for auth or the upstream holds no thread.
  */
 public final class EmbedInYourWebSocketServer extends WebSocketServer implements AutoCloseable {
 
@@ -61,9 +63,9 @@ public final class EmbedInYourWebSocketServer extends WebSocketServer implements
   private final CompletableFuture<Void> started = new CompletableFuture<>();
 
   private EmbedInYourWebSocketServer(InetSocketAddress address, JavaWebSocketAdapter proxy) {
-    super(address, proxy.drafts()); // the adapter's drafts bound frame and message sizes
+    super(address);
     this.proxy = proxy;
-    proxy.configure(this);
+    proxy.install(this); // the one setup step, before start()
   }
 
   // ---- the delegation -------------------------------------------------------------------------
@@ -140,8 +142,10 @@ public final class EmbedInYourWebSocketServer extends WebSocketServer implements
    */
   public static EmbedInYourWebSocketServer start(InetSocketAddress address, WsEndpoint proxy)
       throws IOException, InterruptedException {
-    EmbedInYourWebSocketServer server =
-        new EmbedInYourWebSocketServer(address, new JavaWebSocketAdapter(proxy));
+    JavaWebSocketAdapter adapter = JavaWebSocketAdapter.builder(proxy)
+        .hostServes(EmbedInYourWebSocketServer::isAppPath) // ours: not held for the proxy
+        .build();
+    EmbedInYourWebSocketServer server = new EmbedInYourWebSocketServer(address, adapter);
     server.start();
     try {
       server.started.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

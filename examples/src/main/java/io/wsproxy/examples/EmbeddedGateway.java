@@ -120,10 +120,16 @@ public final class EmbeddedGateway implements AutoCloseable {
     }
   }
 
-  /** The slow work, on the worker thread: a real application would render or query here. */
+  /**
+   * The slow work, on the worker thread: a real application would render or query here. It stops
+   * early when the caller cancels ({@code cancel {id}}) or disconnects.
+   */
   private static Report buildReport(Call<ReportParams> call) {
     ReportParams p = call.params();
     for (int part = 1; part <= p.parts(); part++) {
+      if (call.cancellation().isCancelled()) {
+        throw new java.util.concurrent.CancellationException("the caller left");
+      }
       call.push(PROGRESS_EVENT, new Progress(p.name(), part, p.parts()));
     }
     return new Report(p.name(), p.parts(), Thread.currentThread().getName());

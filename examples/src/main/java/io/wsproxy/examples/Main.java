@@ -47,6 +47,10 @@ public final class Main {
       out.print(overview());
       return 0;
     }
+    if (name.equals("--version") || Arrays.asList(argv).contains("--version")) {
+      out.println("ws-proxy " + version());
+      return 0;
+    }
     Command command = COMMANDS.get(name);
     if (command == null) {
       err.println("ws-proxy: unknown command: " + name);
@@ -56,6 +60,7 @@ public final class Main {
     String[] rest = argv.length == 0 ? new String[0] : Arrays.copyOfRange(argv, 1, argv.length);
     if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
       out.print(command.usage());
+      out.print(ENVIRONMENT_HELP);
       return 0;
     }
     Command.Running running;
@@ -77,12 +82,28 @@ public final class Main {
     return 0;
   }
 
+  /** How every flag also reads from the environment; printed after each command's usage. */
+  static final String ENVIRONMENT_HELP = """
+
+      Environment: every option can also be set with WS_PROXY_ and its name in upper case,
+      '-' as '_' (--max-message-size 65536 is WS_PROXY_MAX_MESSAGE_SIZE=65536); the command line
+      wins. A repeatable option takes comma-separated values; a switch takes true or false.
+      Secrets (tokens, passwords) are better passed this way than on the command line.
+      """;
+
+  /** The version of the jar ({@code dev} when run from classes). */
+  static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v != null ? v : "dev";
+  }
+
   static String overview() {
     StringBuilder sb = new StringBuilder()
         .append("Usage: java -jar ws-proxy.jar <command> [options]\n\n")
         .append("An embeddable WebSocket proxy and JSON gateway, run standalone.\n\nCommands:\n");
     COMMANDS.values().forEach(c -> sb.append(String.format("  %-8s %s%n", c.name(), c.summary())));
-    sb.append("\nWith no command, runs 'demo'. 'java -jar ws-proxy.jar <command> --help' for options.\n");
+    sb.append("\nWith no command, runs 'demo'. 'java -jar ws-proxy.jar <command> --help' for options;\n")
+        .append("'--version' prints the version. Every option also reads from WS_PROXY_<OPTION>.\n");
     return sb.toString();
   }
 }

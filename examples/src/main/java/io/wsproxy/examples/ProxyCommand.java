@@ -1,6 +1,7 @@
 package io.wsproxy.examples;
 
 import io.wsproxy.CloseCodes;
+import io.wsproxy.ConnectMode;
 import io.wsproxy.Limits;
 import io.wsproxy.PathPrefixRoutes;
 import io.wsproxy.Route;
@@ -14,7 +15,6 @@ import io.wsproxy.WebSocketProxy;
 import io.wsproxy.examples.cli.Args;
 import io.wsproxy.examples.cli.Command;
 import io.wsproxy.examples.cli.UsageException;
-import io.wsproxy.javawebsocket.ProxyServer;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -26,8 +26,9 @@ import java.util.Set;
 final class ProxyCommand implements Command {
 
   private static final Set<String> VALUE_FLAGS = ObservabilityFlags.plus(SecurityFlags.plus(
-      SecurityFlags.FLAGS, "listen", "route", "routes", "upstream", "close-on-upstream-failure",
-      "subprotocol"));
+      SecurityFlags.FLAGS, "listen", "route", "routes", "server", "upstream",
+      "close-on-upstream-failure", "subprotocol"));
+  private static final Set<String> BOOLEAN_FLAGS = Set.of("accept-first");
 
   @Override
   public String name() {
@@ -49,18 +50,30 @@ final class ProxyCommand implements Command {
         Proxies each WebSocket client to the upstream of the longest matching path prefix. The
         prefix is stripped, the rest of the path and the query are appended to the upstream URI.
 
+        Connect-first: a client's upgrade is answered once its upstream answered. The client's
+        subprotocol offer goes upstream and the client gets the upstream's choice; an upstream
+        that is down or answers a broken 101 refuses the client with 502, a connect timeout
+        with 504, and an upstream's 401/403/404/429 reaches the client as it is.
+
         Options:
           --listen HOST:PORT                 address to listen on (required; port 0 picks one)
           --route PREFIX=URL                 route a path prefix to a ws:// or wss:// upstream
                                              (repeatable)
           --routes FILE                      load static routes, sandbox sessions and named
                                              plugin backends from a JSON file (see README)
-          --subprotocol NAME                 a subprotocol the routes accept (repeatable); a client
-                                             gets the first one it offers that is accepted, and
-                                             only that one is offered upstream
-          --upstream jdk|javawebsocket       upstream transport (default: jdk)
-          --close-on-upstream-failure CODE   close code sent to a client whose upstream cannot be
-                                             reached or drops (default: 1014 Bad Gateway)
+          --subprotocol NAME                 optional allowlist (repeatable): only these of a
+                                             client's subprotocols are offered upstream; without
+                                             it the client's whole offer goes upstream
+          --accept-first                     answer a client's upgrade before dialling its
+                                             upstream (for clients that cannot wait); the
+                                             client then gets the first allowed subprotocol it
+                                             offered, and upstream failures become close codes
+          --server netty|javawebsocket       server transport (default: netty)
+          --upstream netty|jdk|javawebsocket upstream transport (default: netty; on a netty
+                                             server each upstream shares its client's thread)
+          --close-on-upstream-failure CODE   close code for a client whose upstream drops, or
+                                             cannot be reached with --accept-first or
+                                             --reject-with close-code (default: 1014 Bad Gateway)
           --help                             show this help
 
         """ + SecurityFlags.usage(SecurityFlags.FLAGS, Limits.DEFAULTS) + ObservabilityFlags.usage()
@@ -72,7 +85,7 @@ final class ProxyCommand implements Command {
 
   @Override
   public Running start(String[] argv, PrintStream out) throws Exception {
-    Args args = Args.parse(argv, VALUE_FLAGS, Set.of());
+    Args args = Args.parse(argv, VALUE_FLAGS, BOOLEAN_FLAGS);
     InetSocketAddress listen = Args.hostPort("listen", args.required("listen"));
     List<String> routes = args.all("route");
     String routesFile = args.one("routes", null);
@@ -90,6 +103,8 @@ final class ProxyCommand implements Command {
     }
     SecurityFlags security = SecurityFlags.parse(args);
     ObservabilityFlags observability = ObservabilityFlags.parse(args);
+    ConnectMode connectMode = args.has("accept-first")
+        ? ConnectMode.ACCEPT_FIRST : ConnectMode.CONNECT_FIRST;
     RoutesFile file = null;
     RouteResolver resolver;
     if (routesFile != null) {
@@ -106,6 +121,7 @@ final class ProxyCommand implements Command {
     }
     WebSocketProxy.Builder builder = WebSocketProxy.builder()
         .upstreamFailureCloseCode(failureCode)
+        .connectMode(connectMode)
         .routes(resolver)
         .originFilter(security.originFilter())
         .authValidator(security.authValidator())
@@ -113,11 +129,12 @@ final class ProxyCommand implements Command {
         .limits(security.limits())
         .rejectionMode(security.rejectionMode())
         .listener(observability.proxyListener());
-    UpstreamConnector connector = Upstreams.byName(args.one("upstream", "jdk"));
+    String serverName = Servers.check(args.one("server", Servers.DEFAULT));
+    UpstreamConnector connector = Upstreams.byName(args.one("upstream", Upstreams.DEFAULT));
     WebSocketProxy proxy = builder.connector(connector).build();
-    ProxyServer server;
+    Servers.Started server;
     try {
-      server = ProxyServer.start(listen, proxy);
+      server = Servers.start(serverName, listen, proxy);
     } catch (Exception e) {
       proxy.close();
       connector.close();

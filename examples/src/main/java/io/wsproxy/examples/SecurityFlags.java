@@ -25,14 +25,15 @@ record SecurityFlags(OriginFilter originFilter, AuthValidator authValidator,
 
   /** Every security and limit flag ({@code proxy} takes them all). */
   static final Set<String> FLAGS = Set.of("allow-origin", "bearer-token", "bearer-token-file",
-      "trusted-proxy", "max-message-size", "idle-timeout", "max-connections", "reject-with");
+      "trusted-proxy", "max-message-size", "idle-timeout", "max-connections",
+      "max-connections-per-address", "reject-with");
 
   /**
    * The flags that apply to the gateway: it authenticates by message ({@code --token}) and has its
    * own heartbeat instead of an idle timeout.
    */
   static final Set<String> GATEWAY_FLAGS = Set.of("allow-origin", "trusted-proxy",
-      "max-message-size", "max-connections", "reject-with");
+      "max-message-size", "max-connections", "max-connections-per-address", "reject-with");
 
   /** {@code securityFlags} and a command's own value flags, for {@link Args#parse}. */
   static Set<String> plus(Set<String> securityFlags, String... commandFlags) {
@@ -70,6 +71,12 @@ record SecurityFlags(OriginFilter originFilter, AuthValidator authValidator,
     help.put("max-connections", String.format("""
           --max-connections N                most open client connections (default %d)
         """, defaults.maxConnections()));
+    help.put("max-connections-per-address", String.format("""
+          --max-connections-per-address N    most open connections from one client address (after
+                                             --trusted-proxy); 0 = no cap (default %s); behind a
+                                             NAT or load balancer every client shares one address
+        """, defaults.maxConnectionsPerAddress() == 0 ? "0, no cap"
+            : String.valueOf(defaults.maxConnectionsPerAddress())));
     help.put("reject-with", """
           --reject-with status|close-code    refuse handshakes with an HTTP status (default) or by
                                              accepting and closing with 4400/4401/4403/4404/4429
@@ -137,6 +144,8 @@ record SecurityFlags(OriginFilter originFilter, AuthValidator authValidator,
     limits.idleTimeout(Duration.ofSeconds(idle));
     limits.maxConnections((int) args.number("max-connections", base.maxConnections(), 1,
         Integer.MAX_VALUE));
+    limits.maxConnectionsPerAddress((int) args.number("max-connections-per-address",
+        base.maxConnectionsPerAddress(), 0, Integer.MAX_VALUE));
 
     RejectionMode mode = switch (args.one("reject-with", "status")) {
       case "status" -> RejectionMode.HTTP_STATUS;

@@ -96,6 +96,36 @@ class CliServingTest {
   }
 
   @Test
+  void refusesWith502WhenTheUpstreamIsDownAndWithAcceptFirstClosesWith1014Instead()
+      throws Exception {
+    int down;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      down = s.getLocalPort(); // closed again: nothing listens there
+    }
+    String route = "/=ws://127.0.0.1:" + down;
+    Cli.Started connectFirst = keep(Cli.start(new ProxyCommand(), "--listen", "127.0.0.1:0",
+        "--route", route));
+    assertEquals(502, WsClient.refusedStatus(url(connectFirst, "/"), Map.of()));
+    Cli.Started acceptFirst = keep(Cli.start(new ProxyCommand(), "--listen", "127.0.0.1:0",
+        "--route", route, "--accept-first"));
+    WsClient client = client(acceptFirst, "/", Map.of());
+    assertEquals(CloseCodes.BAD_GATEWAY, client.awaitClose().code());
+  }
+
+  @Test
+  void maxConnectionsPerAddressRefusesTheConnectionOverTheCapWith429() throws Exception {
+    Cli.Started proxy = proxyToEcho("--max-connections-per-address", "2");
+    WsClient first = client(proxy, "/echo", Map.of());
+    WsClient second = client(proxy, "/echo", Map.of());
+    assertEquals(429, WsClient.refusedStatus(url(proxy, "/echo"), Map.of()));
+    first.send("still open");
+    assertEquals("still open", first.next());
+    second.send("me too");
+    assertEquals("me too", second.next());
+  }
+
+  @Test
   void closingTheProxyClosesAConnectedClientWith1001() throws Exception {
     Cli.Started proxy = proxyToEcho();
     WsClient client = client(proxy, "/echo", Map.of());
@@ -114,7 +144,7 @@ class CliServingTest {
     WsClient bob = client(gateway, "/", Map.of());
 
     JsonObject early = alice.call(
-        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"sessions.join\",\"params\":{\"sessionId\":\"room\"}}");
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"rooms.join\",\"params\":{\"sessionId\":\"room\"}}");
     assertEquals(ErrorCodes.NOT_AUTHENTICATED, errorCode(early));
     JsonObject refused = alice.call(
         "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"auth\",\"params\":{\"token\":\"not-the-token-0123\"}}");
@@ -124,10 +154,10 @@ class CliServingTest {
     String bobId = auth(bob, 3);
 
     JsonObject created = alice.call(
-        "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"sessions.create\",\"params\":{\"sessionId\":\"room\"}}");
+        "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"rooms.create\",\"params\":{\"sessionId\":\"room\"}}");
     assertEquals("room", created.getAsJsonObject("result").get("sessionId").getAsString());
     JsonObject joined = bob.call(
-        "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"sessions.join\",\"params\":{\"sessionId\":\"room\"}}");
+        "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"rooms.join\",\"params\":{\"sessionId\":\"room\"}}");
     assertEquals(2, joined.getAsJsonObject("result").getAsJsonArray("members").size());
     JsonObject presence = alice.nextJson();
     assertEquals("presence", presence.get("event").getAsString());
@@ -159,8 +189,8 @@ class CliServingTest {
   @Test
   void envelopeGatewayWithoutATokenServesChatUnderTheEnvelopeNames() throws Exception {
     Cli.Started gateway = keep(Cli.start(new GatewayCommand(), "--listen", "127.0.0.1:0"));
-    WsClient alice = client(gateway, "/", Map.of());
-    WsClient bob = client(gateway, "/", Map.of());
+    WsClient alice = envelopeClient(gateway);
+    WsClient bob = envelopeClient(gateway);
     JsonObject hello = alice.call("{\"type\":\"connect\",\"id\":\"1\",\"payload\":{}}");
     assertEquals("hello_ok", hello.get("type").getAsString());
     assertEquals(true, hello.getAsJsonObject("payload").get("authenticated").getAsBoolean());
@@ -203,7 +233,8 @@ class CliServingTest {
     assertTrue(hint.find(), gateway.out());
     String[] messages = hint.group(1).replace("TOKEN", TOKEN).split("  then  ");
     assertEquals(3, messages.length, hint.group(1));
-    WsClient client = client(gateway, "/", Map.of());
+    WsClient client = protocol.equals("envelope") ? envelopeClient(gateway)
+        : client(gateway, "/", Map.of());
     for (String message : messages) {
       JsonObject reply = client.call(message);
       boolean error = reply.has("error")
@@ -223,10 +254,17 @@ class CliServingTest {
   @Test
   void closingTheGatewayClosesAConnectedClientWith1001() throws Exception {
     Cli.Started gateway = keep(Cli.start(new GatewayCommand(), "--listen", "127.0.0.1:0"));
-    WsClient client = client(gateway, "/", Map.of());
+    WsClient client = envelopeClient(gateway);
     assertEquals("pong", client.call("{\"type\":\"ping\",\"id\":\"1\"}").get("type").getAsString());
     gateway.close();
     assertEquals(CloseCodes.GOING_AWAY, client.awaitClose().code());
+  }
+
+  /** An envelope-protocol client, past the {@code session_info} the gateway announces on open. */
+  private WsClient envelopeClient(Cli.Started gateway) throws Exception {
+    WsClient c = client(gateway, "/", Map.of());
+    assertEquals(io.wsproxy.gateway.Gateway.SESSION_INFO_EVENT, c.nextJson().get("type").getAsString());
+    return c;
   }
 
   private static String auth(WsClient client, int id) throws InterruptedException {

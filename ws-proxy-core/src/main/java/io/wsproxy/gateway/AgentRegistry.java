@@ -10,11 +10,11 @@ import java.util.concurrent.CompletionStage;
  * The agents registered with a {@link Gateway}: clients that announced an id, a type and
  * capabilities with {@code agents.register}. An agent is online while the connection that
  * registered it is open; it stays listed offline afterwards and comes back online when it
- * registers again (until {@link Gateway.Builder#maxAgents} forces the oldest offline agents out).
+ * registers again (until {@link GatewayBuilder#maxAgents} forces the oldest offline agents out).
  *
  * <p><b>Routing.</b> {@link #request} sends the event {@code agent.request}
  * {@code {requestId, capability, method, params, from}} to an online agent with the capability
- * (round robin among them); the agent answers with the method {@code agents.respond}
+ * (round robin among those {@linkplain AgentInfo#routable() available}); the agent answers with the method {@code agents.respond}
  * {@code {requestId, result}} or {@code {requestId, error: {code, message, data?}}}. The returned
  * stage completes with the result, or exceptionally with a {@link GatewayException}:
  * {@link ErrorCodes#UNAVAILABLE} (no such agent, or it went offline before answering),
@@ -37,6 +37,24 @@ public interface AgentRegistry {
 
   /** The agents of {@code type}, online or not, ordered by id. */
   List<AgentInfo> findByType(String type);
+
+  /**
+   * Removes an agent from the registry (its connection stays); {@code false} if there was none.
+   * Requests routed to it and still unanswered fail with {@link ErrorCodes#UNAVAILABLE}.
+   */
+  boolean unregister(String agentId);
+
+  /**
+   * Sets an agent's status (1 to 64 characters); only {@link AgentInfo#AVAILABLE} agents are
+   * routed to. {@code false} if there is no such agent.
+   */
+  boolean setStatus(String agentId, String status);
+
+  /**
+   * Sends the server event {@code event} to the connection of every online agent {@code filter}
+   * accepts (each connection once); answers how many connections.
+   */
+  int broadcast(String event, Object data, java.util.function.Predicate<AgentInfo> filter);
 
   /**
    * Routes a request to an online agent with {@code capability} and answers its result.

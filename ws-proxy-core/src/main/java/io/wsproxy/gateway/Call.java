@@ -33,8 +33,13 @@ public interface Call<P> {
   /** A snapshot of the calling client. */
   ClientInfo client();
 
-  /** The gateway serving the call (to reach other clients, sessions and agents). */
-  Gateway gateway();
+  /**
+   * Whether the caller still wants the answer: cancelled when the client sends
+   * {@code cancel {id}} for this request, disconnects, or the gateway closes. A handler that
+   * answers later should stop its work then; a {@link java.util.concurrent.CompletableFuture} it
+   * returned is also cancelled. (A handler that needs the gateway captures it when registering.)
+   */
+  Cancellation cancellation();
 
   /** Sends the server event {@code event} with {@code data} to the calling client only. */
   void push(String event, Object data);

@@ -18,7 +18,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Checks the credentials of a gateway {@code auth} message: the message-based counterpart of the
- * handshake's {@link AuthValidator}. Set one with {@link Gateway.Builder#messageAuth}.
+ * handshake's {@link AuthValidator}. Set one with {@link GatewayBuilder#messageAuth}.
  *
  * <p>Like an {@link AuthValidator} it answers a {@link Principal} or a {@link Rejection}, possibly
  * asynchronously, and <b>fails closed</b>: a validator that throws, completes exceptionally, answers

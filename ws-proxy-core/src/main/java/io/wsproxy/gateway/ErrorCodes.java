@@ -18,6 +18,9 @@ public final class ErrorCodes {
   /** The handler failed; details go to the gateway's log, never on the wire. */
   public static final int INTERNAL_ERROR = -32603;
 
+  /** The caller cancelled the request ({@code cancel {id}}); the number LSP uses. */
+  public static final int REQUEST_CANCELLED = -32800;
+
   /** The client must authenticate first (or its credentials were refused). */
   public static final int NOT_AUTHENTICATED = -32001;
   /** The client sends faster than its rate limit allows. */

@@ -1,36 +1,27 @@
 package io.wsproxy.gateway;
 
-import static io.wsproxy.internal.Checks.positive;
-
-import io.wsproxy.internal.Checks;
-
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import io.wsproxy.AuthValidator;
 import io.wsproxy.CloseCodes;
-import io.wsproxy.HandshakeDecision;
+import io.wsproxy.HandshakeOptions;
 import io.wsproxy.HandshakeRequest;
 import io.wsproxy.Limits;
 import io.wsproxy.OriginFilter;
-import io.wsproxy.Principal;
+import io.wsproxy.Rejection;
 import io.wsproxy.RejectionMode;
-import io.wsproxy.TrustedProxies;
-import io.wsproxy.EndpointBuilder;
-import io.wsproxy.HandshakeOptions;
-import io.wsproxy.spi.PendingHandshake;
-import io.wsproxy.spi.WsEndpoint;
-import io.wsproxy.gateway.internal.GatewayCore;
-import io.wsproxy.gateway.internal.Settings;
+import io.wsproxy.gateway.internal.GatewayRuntime;
 import io.wsproxy.internal.AcceptingHandshake;
 import io.wsproxy.internal.Admission;
 import io.wsproxy.internal.Admissions;
+import io.wsproxy.internal.Refused;
+import io.wsproxy.spi.PendingHandshake;
+import io.wsproxy.spi.WsEndpoint;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletionStage;
-import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * An embeddable JSON message gateway: one WebSocket endpoint where clients (UIs, agents, tools)
@@ -51,31 +42,39 @@ import java.util.function.LongSupplier;
  * an HTTP status or a close code ({@link RejectionMode}).
  *
  * <p><b>Authentication.</b> A client is authenticated from the start when its handshake named a
- * non-anonymous principal, or when no {@link Builder#messageAuth message auth} is configured.
+ * non-anonymous principal, or when no {@link GatewayBuilder#messageAuth message auth} is configured.
  * Otherwise it must send {@code auth} with {@code {token}} or {@code {password, username?}}
- * within {@link Builder#authTimeout} (else it is closed with {@value #CLOSE_AUTH_TIMEOUT}); until
+ * within {@link GatewayBuilder#authTimeout} (else it is closed with {@value #CLOSE_AUTH_TIMEOUT}); until
  * then only {@code connect}, {@code auth} and {@code ping} are accepted and everything else is
- * answered with {@link ErrorCodes#NOT_AUTHENTICATED}. After {@link Builder#maxAuthFailures} refused
+ * answered with {@link ErrorCodes#NOT_AUTHENTICATED}. After {@link GatewayBuilder#maxAuthFailures} refused
  * attempts the client is closed with {@value #CLOSE_AUTH_FAILED}.
  *
- * <p><b>Built-in methods</b> (envelope aliases in brackets): {@code connect} → {@code hello_ok},
- * {@code auth} → {@code auth_success}, {@code ping} → {@code pong}, {@code system.health},
- * {@code stats}, {@code sessions.create|join|leave|patch|list|broadcast}
- * ({@code session_create|join|leave|patch|list|broadcast}), {@code presence},
- * {@code agents.register|list|request|respond} ({@code agent_register|list|request|respond}).
- * Hosts add methods with {@link #handle} and may replace any built-in except connect, auth and ping.
+ * <p><b>Built-in methods</b> (envelope aliases in brackets): {@code connect} → {@code hello_ok}
+ * (with a presence snapshot), {@code auth} → {@code auth_success}, {@code ping} → {@code pong},
+ * {@code cancel {id}}, {@code system.health}, {@code stats}; the broadcast rooms
+ * {@code rooms.create|join|leave|patch|list|broadcast|presence|chat}
+ * ({@code session_create|join|leave|patch|list|broadcast}, {@code presence}, {@code chat}); the
+ * agent registry {@code agents.register|list|request|respond|unregister|status|broadcast}
+ * ({@code agent_*}, {@code route_request}); and with {@link GatewayBuilder#agentProfile} the agent
+ * profile ({@code agent.send|cancel}, {@code sessions.create|list|history} as conversations,
+ * {@code tools.list|invoke}). Hosts add methods with {@link #handle} and may replace any built-in
+ * except connect, auth and ping.
  *
- * <p><b>Heartbeat.</b> Every {@link Builder#pingInterval} the gateway sends a WebSocket ping to each
+ * <p><b>Rooms are not conversations.</b> A "session" in this class ({@link SessionInfo},
+ * {@link #broadcast}, {@link #createSession}) is a broadcast room, as in the envelope protocol; the
+ * agent profile's conversations live in its {@link io.wsproxy.gateway.agent.ConversationStore}.
+ *
+ * <p><b>Heartbeat.</b> Every {@link GatewayBuilder#pingInterval} the gateway sends a WebSocket ping to each
  * client it has not heard from for half that interval; any message or pong counts as a sign of life
  * (protocol {@code ping} messages too, for clients that cannot see WebSocket pings). A client silent
- * for {@link Builder#clientTimeout} is closed with {@value #CLOSE_HEARTBEAT_TIMEOUT} and its state
+ * for {@link GatewayBuilder#clientTimeout} is closed with {@value #CLOSE_HEARTBEAT_TIMEOUT} and its state
  * removed, between clientTimeout and clientTimeout + pingInterval after its last sign of life.
  *
  * <p><b>Limits.</b> A message larger than {@link Limits#maxMessageSize()} is answered with
  * {@link ErrorCodes#MESSAGE_TOO_LARGE} and closes the client with 1009, before any parsing; JSON
- * nested deeper than {@link Builder#maxJsonDepth} is refused while parsing with
+ * nested deeper than {@link GatewayBuilder#maxJsonDepth} is refused while parsing with
  * {@link ErrorCodes#PARSE_ERROR}; each client has a token-bucket rate limit, answered with
- * {@link ErrorCodes#RATE_LIMITED}, and {@link Builder#rateLimitCloseAfter} refusals in a row close
+ * {@link ErrorCodes#RATE_LIMITED}, and {@link GatewayBuilder#rateLimitCloseAfter} refusals in a row close
  * it with {@value #CLOSE_RATE_LIMITED}. A client whose unsent bytes pass
  * {@link Limits#maxQueuedBytes()} is closed with {@value #CLOSE_SLOW_CONSUMER}.
  *
@@ -94,7 +93,7 @@ public final class Gateway implements WsEndpoint, AutoCloseable {
       .maxFrameSize(DEFAULT_MAX_MESSAGE_SIZE).maxMessageSize(DEFAULT_MAX_MESSAGE_SIZE).build();
   /** Default deepest JSON nesting accepted: 64 levels. */
   public static final int DEFAULT_MAX_JSON_DEPTH = 64;
-  /** Highest {@link Builder#maxJsonDepth} allowed: 1,000 levels. */
+  /** Highest {@link GatewayBuilder#maxJsonDepth} allowed: 1,000 levels. */
   public static final int MAX_JSON_DEPTH = 1000;
   /** Default sustained messages per second per client: 100. */
   public static final double DEFAULT_RATE_PER_SECOND = 100;
@@ -140,37 +139,59 @@ public final class Gateway implements WsEndpoint, AutoCloseable {
 
   /** Event to session members when a client joins or leaves: {@code {sessionId, clientId, principal, action}}. */
   public static final String PRESENCE_EVENT = "presence";
-  /** Event of {@code sessions.broadcast}: {@code {sessionId, from, data}}. */
+  /** Event of {@code rooms.broadcast}: {@code {sessionId, from, data}}. */
   public static final String SESSION_MESSAGE_EVENT = "session.message";
-  /** Event of {@code sessions.patch}: {@code {sessionId, from, metadata}}. */
+  /** Event of {@code rooms.patch}: {@code {sessionId, from, metadata}}. */
   public static final String SESSION_PATCH_EVENT = "session.patch";
+  /** Event of {@code chat}: {@code {sessionId, from, principal, text}}. */
+  public static final String CHAT_EVENT = "chat";
+  /** Event to a room's members when the host ends it: {@code {sessionId, reason}}. */
+  public static final String SESSION_ENDED_EVENT = "session.ended";
+  /** Event sent to every client as it opens (envelope protocol by default): {@code {clientId, authRequired, ...}}. */
+  public static final String SESSION_INFO_EVENT = GatewayRuntime.SESSION_INFO_EVENT;
+  /** Most unanswered calls per client by default: 64 (more are answered with -32002). */
+  public static final int DEFAULT_MAX_CALLS_IN_FLIGHT = 64;
+  /**
+   * Room the transport gets above the gateway's message limit: a message up to this much larger
+   * still reaches the gateway, which answers -32003 before closing with 1009 (a transport that hit
+   * its own limit first could only close). 64 KiB, or the limit itself if larger.
+   */
+  public static final int TRANSPORT_HEADROOM_BYTES = 64 * Limits.KIB;
   /** Event an agent receives for a routed request (see {@link AgentRegistry}). */
   public static final String AGENT_REQUEST_EVENT = "agent.request";
 
-  private final Builder config;
+  private final GatewayBuilder config;
   private final HandshakeOptions options;
+  private final Limits transportLimits;
   private final Admission admission;
-  private final GatewayCore core;
+  private final GatewayRuntime runtime;
 
-  private Gateway(Builder b) {
+  Gateway(GatewayBuilder b) {
     this.config = b.copy();
     this.options = b.handshakeOptions();
-    Settings settings = new Settings(b.protocol, options.limits(), b.maxJsonDepth, b.ratePerSecond,
-        b.rateBurst, b.rateCloseAfter, b.pingInterval, b.clientTimeout, b.authTimeout,
-        b.maxAuthFailures, b.messageAuth, b.ticker, b.listener, b.gson, b.version,
-        b.maxSessionsPerClient, b.maxAgents, b.agentRequestTimeout);
-    this.core = new GatewayCore(settings, this);
+    this.transportLimits = transportLimits(options.limits());
+    this.runtime = new GatewayRuntime(b.settings());
     // no routes: a gateway accepts without routing
-    this.admission = Admissions.of(options, null, null, core.handshakeListener(), core.limiter());
+    this.admission = Admissions.of(options, null, null, runtime.handshakeListener(),
+        runtime.limiter());
+  }
+
+  /** The limits a transport enforces: frames and messages larger than the gateway's by the headroom. */
+  static Limits transportLimits(Limits gateway) {
+    long size = (long) gateway.maxMessageSize()
+        + Math.max(TRANSPORT_HEADROOM_BYTES, gateway.maxMessageSize());
+    int transport = (int) Math.min(Integer.MAX_VALUE - 8, size);
+    return gateway.toBuilder().maxMessageSize(transport)
+        .maxFrameSize(Math.max(gateway.maxFrameSize(), transport)).build();
   }
 
   /** A new builder with the secure defaults. */
-  public static Builder builder() {
-    return new Builder();
+  public static GatewayBuilder builder() {
+    return new GatewayBuilder();
   }
 
   /** A builder holding this gateway's configuration (handlers are not part of it). */
-  public Builder toBuilder() {
+  public GatewayBuilder toBuilder() {
     return config.copy();
   }
 
@@ -178,11 +199,27 @@ public final class Gateway implements WsEndpoint, AutoCloseable {
   @Override
   public PendingHandshake handshake(HandshakeRequest request, Object affinity) {
     Objects.requireNonNull(request, "request");
-    return AcceptingHandshake.start(admission, request, core::open);
+    String path = config.path();
+    if (path != null && !path.equals(request.path())) {
+      return Refused.of(Rejection.notFound("No gateway at this path"));
+    }
+    return AcceptingHandshake.start(admission, request, runtime::open);
   }
 
+  /**
+   * The limits the serving transport applies: the configured ones, except that frames and messages
+   * may be larger than the gateway's {@link Limits#maxMessageSize()} by
+   * {@link #TRANSPORT_HEADROOM_BYTES}, so that the gateway itself answers a message over its
+   * limit with {@link ErrorCodes#MESSAGE_TOO_LARGE} and then closes with 1009. {@link #gatewayLimits()}
+   * answers the configured limits.
+   */
   @Override
   public Limits limits() {
+    return transportLimits;
+  }
+
+  /** The limits as configured; the gateway answers a message over their message size with -32003. */
+  public Limits gatewayLimits() {
     return options.limits();
   }
 
@@ -193,7 +230,7 @@ public final class Gateway implements WsEndpoint, AutoCloseable {
 
   /** The wire protocol of this gateway. */
   public GatewayProtocol protocol() {
-    return config.protocol;
+    return config.protocol();
   }
 
   /**
@@ -206,7 +243,7 @@ public final class Gateway implements WsEndpoint, AutoCloseable {
    *                                  of {@code connect}, {@code auth}, {@code ping}
    */
   public <P> Gateway handle(String name, Class<P> paramsType, Handler<P> handler) {
-    core.handle(name, paramsType, handler);
+    runtime.handle(name, paramsType, handler);
     return this;
   }
 
@@ -217,17 +254,62 @@ public final class Gateway implements WsEndpoint, AutoCloseable {
 
   /** Sends the server event {@code event} with {@code data} to one client; {@code false} if it is gone. */
   public boolean sendTo(String clientId, String event, Object data) {
-    return core.sendTo(clientId, event, data);
+    return runtime.sendTo(clientId, event, data);
+  }
+
+  /** Sends the server event {@code event} to every connected client; answers how many. */
+  public int broadcastAll(String event, Object data) {
+    return broadcastAll(event, data, c -> true);
+  }
+
+  /**
+   * Sends the server event {@code event} to every connected client {@code filter} accepts (it sees
+   * a snapshot of each, on the calling thread); answers how many. The event is serialised once.
+   */
+  public int broadcastAll(String event, Object data, Predicate<ClientInfo> filter) {
+    return runtime.broadcastAll(event, data, filter);
   }
 
   /** Sends the server event {@code event} to every member of a session; answers how many. */
   public int broadcast(String sessionId, String event, Object data) {
-    return core.broadcast(sessionId, event, data, null);
+    return runtime.broadcast(sessionId, event, data, null);
   }
 
   /** Sends the server event {@code event} to every member of a session but one; answers how many. */
   public int broadcast(String sessionId, String event, Object data, String excludeClientId) {
-    return core.broadcast(sessionId, event, data, excludeClientId);
+    return runtime.broadcast(sessionId, event, data, excludeClientId);
+  }
+
+  /**
+   * Creates a session (broadcast room) that stays, even without members, until
+   * {@link #endSession}; a {@link GatewayException} ({@link ErrorCodes#CONFLICT}) if it exists, or
+   * ({@link ErrorCodes#INVALID_PARAMS}) if the id is not 1 to 128 of letters, digits and
+   * {@code . _ : @ -}.
+   */
+  public SessionInfo createSession(String sessionId, Map<String, String> metadata) {
+    return runtime.createSession(sessionId, metadata);
+  }
+
+  /**
+   * Adds a connected client to an existing session (its members see the presence event);
+   * {@code false} if the client is gone, a {@link GatewayException} if there is no such session or
+   * the client is in too many.
+   */
+  public boolean addMember(String sessionId, String clientId) {
+    return runtime.addMember(sessionId, clientId);
+  }
+
+  /** Removes a client from a session; {@code false} if it was not a member. */
+  public boolean removeMember(String sessionId, String clientId) {
+    return runtime.removeMember(sessionId, clientId);
+  }
+
+  /**
+   * Ends a session: each member gets {@value #SESSION_ENDED_EVENT} {@code {sessionId, reason}} and
+   * stays connected; {@code false} if there was no such session.
+   */
+  public boolean endSession(String sessionId, String reason) {
+    return runtime.endSession(sessionId, reason);
   }
 
   /** Closes a client with {@value #CLOSE_KICKED} and {@code reason}; {@code false} if it is gone. */
@@ -237,238 +319,55 @@ public final class Gateway implements WsEndpoint, AutoCloseable {
 
   /** Closes a client with {@code code} and {@code reason} and removes its state at once. */
   public boolean kick(String clientId, int code, String reason) {
-    return core.kick(clientId, code, reason);
+    return runtime.kick(clientId, code, reason);
   }
 
   /** A snapshot of one client. */
   public Optional<ClientInfo> client(String clientId) {
-    return core.client(clientId);
+    return runtime.client(clientId);
   }
 
   /** Snapshots of every connected client, oldest first. */
   public List<ClientInfo> clients() {
-    return core.clients();
+    return runtime.clients();
   }
 
   /** A snapshot of one session. */
   public Optional<SessionInfo> session(String sessionId) {
-    return core.session(sessionId);
+    return runtime.session(sessionId);
   }
 
   /** Snapshots of every live session, by id. */
   public List<SessionInfo> sessions() {
-    return core.sessions();
+    return runtime.sessions();
   }
 
   /** The agent registry, to find agents and route requests to them. */
   public AgentRegistry agents() {
-    return core.agents();
+    return runtime.agents();
   }
 
   /** The gateway's counters. */
   public GatewayStats stats() {
-    return core.stats();
+    return runtime.stats();
+  }
+
+  /** Requests received per type or method name ({@code (unknown)} for those without a handler). */
+  public Map<String, Long> requestsByType() {
+    return runtime.requestsByType();
   }
 
   /** Runs one heartbeat round now (tests drive it with an injected ticker). */
   void heartbeatTick() {
-    core.heartbeatTick();
+    runtime.heartbeatTick();
   }
 
   /**
-   * Closes every client with 1001 Going Away, fails pending agent requests and stops the timer
-   * thread. Idempotent; later connections are closed at once.
+   * Closes every client with 1001 Going Away, cancels calls in flight, fails pending agent
+   * requests and stops the timer thread. Idempotent; later connections are closed at once.
    */
   @Override
   public void close() {
-    core.close();
-  }
-
-  /**
-   * Configures a {@link Gateway}. Not thread-safe. Every setter validates its argument at once and
-   * names the field in the exception.
-   */
-  public static final class Builder extends EndpointBuilder<Builder> {
-    private GatewayProtocol protocol = GatewayProtocol.ENVELOPE;
-    private CredentialsValidator messageAuth;
-    private Duration authTimeout = DEFAULT_AUTH_TIMEOUT;
-    private int maxAuthFailures = DEFAULT_MAX_AUTH_FAILURES;
-    private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
-    private double ratePerSecond = DEFAULT_RATE_PER_SECOND;
-    private int rateBurst = DEFAULT_RATE_BURST;
-    private int rateCloseAfter = DEFAULT_RATE_CLOSE_AFTER;
-    private Duration pingInterval = DEFAULT_PING_INTERVAL;
-    private Duration clientTimeout = DEFAULT_CLIENT_TIMEOUT;
-    private LongSupplier ticker = System::nanoTime;
-    private GatewayListener listener = GatewayListener.NONE;
-    private Gson gson = new GsonBuilder().disableHtmlEscaping().create();
-    private String version = defaultVersion();
-    private int maxSessionsPerClient = DEFAULT_MAX_SESSIONS_PER_CLIENT;
-    private int maxAgents = DEFAULT_MAX_AGENTS;
-    private Duration agentRequestTimeout = DEFAULT_AGENT_REQUEST_TIMEOUT;
-
-    private Builder() {
-      super(DEFAULT_LIMITS);
-    }
-
-    @Override
-    protected Builder self() {
-      return this;
-    }
-
-    private Builder copy() {
-      Builder b = new Builder().handshakeOptions(handshakeOptions());
-      b.protocol = protocol;
-      b.messageAuth = messageAuth;
-      b.authTimeout = authTimeout;
-      b.maxAuthFailures = maxAuthFailures;
-      b.maxJsonDepth = maxJsonDepth;
-      b.ratePerSecond = ratePerSecond;
-      b.rateBurst = rateBurst;
-      b.rateCloseAfter = rateCloseAfter;
-      b.pingInterval = pingInterval;
-      b.clientTimeout = clientTimeout;
-      b.ticker = ticker;
-      b.listener = listener;
-      b.gson = gson;
-      b.version = version;
-      b.maxSessionsPerClient = maxSessionsPerClient;
-      b.maxAgents = maxAgents;
-      b.agentRequestTimeout = agentRequestTimeout;
-      return b;
-    }
-
-    /** The wire protocol; {@link GatewayProtocol#ENVELOPE} by default. */
-    public Builder protocol(GatewayProtocol protocol) {
-      this.protocol = Objects.requireNonNull(protocol, "protocol");
-      return this;
-    }
-
-    /**
-     * Requires clients the handshake left anonymous to authenticate with an {@code auth} message
-     * checked by {@code validator} (see {@link CredentialsValidator}'s factories for token and
-     * password checks). Without it (the default) every accepted client is authenticated.
-     */
-    public Builder messageAuth(CredentialsValidator validator) {
-      this.messageAuth = Objects.requireNonNull(validator, "messageAuth");
-      return this;
-    }
-
-    /** Time an unauthenticated client has to authenticate; {@link #DEFAULT_AUTH_TIMEOUT} by default. */
-    public Builder authTimeout(Duration timeout) {
-      this.authTimeout = positive("authTimeout", timeout);
-      return this;
-    }
-
-    /** Refused auth attempts before the client is closed; {@link #DEFAULT_MAX_AUTH_FAILURES} by default. */
-    public Builder maxAuthFailures(int attempts) {
-      this.maxAuthFailures = positive("maxAuthFailures", attempts);
-      return this;
-    }
-
-    /** Deepest JSON nesting accepted, 1 to {@link #MAX_JSON_DEPTH}; {@link #DEFAULT_MAX_JSON_DEPTH} by default. */
-    public Builder maxJsonDepth(int depth) {
-      if (depth < 1 || depth > MAX_JSON_DEPTH) {
-        throw new IllegalArgumentException("maxJsonDepth must be 1.." + MAX_JSON_DEPTH + ": " + depth);
-      }
-      this.maxJsonDepth = depth;
-      return this;
-    }
-
-    /**
-     * Each client's rate limit: {@code burst} messages at once, refilled at {@code perSecond};
-     * {@link #DEFAULT_RATE_PER_SECOND} and {@link #DEFAULT_RATE_BURST} by default.
-     */
-    public Builder rateLimit(double perSecond, int burst) {
-      if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
-        throw new IllegalArgumentException("rateLimit perSecond must be positive: " + perSecond);
-      }
-      this.rateBurst = positive("rateLimit burst", burst);
-      this.ratePerSecond = perSecond;
-      return this;
-    }
-
-    /** Rate-limited messages in a row that close the client; {@link #DEFAULT_RATE_CLOSE_AFTER} by default. */
-    public Builder rateLimitCloseAfter(int refusals) {
-      this.rateCloseAfter = positive("rateLimitCloseAfter", refusals);
-      return this;
-    }
-
-    /** Heartbeat ping interval; {@link Duration#ZERO} disables the heartbeat. {@link #DEFAULT_PING_INTERVAL} by default. */
-    public Builder pingInterval(Duration interval) {
-      this.pingInterval = Checks.notNegative("pingInterval", interval);
-      return this;
-    }
-
-    /** Silence after which a client is closed; more than the ping interval. {@link #DEFAULT_CLIENT_TIMEOUT} by default. */
-    public Builder clientTimeout(Duration timeout) {
-      this.clientTimeout = positive("clientTimeout", timeout);
-      return this;
-    }
-
-    /** The monotonic clock in nanoseconds for heartbeat and rate limit; {@code System::nanoTime} by default (tests inject one). */
-    public Builder ticker(LongSupplier ticker) {
-      this.ticker = Objects.requireNonNull(ticker, "ticker");
-      return this;
-    }
-
-    /** The lifecycle listener; {@link GatewayListener#NONE} by default. */
-    public Builder listener(GatewayListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
-      return this;
-    }
-
-    /** The Gson for params, results and event data (register type adapters here). */
-    public Builder gson(Gson gson) {
-      this.gson = Objects.requireNonNull(gson, "gson");
-      return this;
-    }
-
-    /** The version {@code system.health} and {@code hello_ok} report; the library's by default. */
-    public Builder version(String version) {
-      Objects.requireNonNull(version, "version");
-      if (version.isBlank()) {
-        throw new IllegalArgumentException("version must not be blank");
-      }
-      this.version = version;
-      return this;
-    }
-
-    /** Most sessions one client may be in; {@link #DEFAULT_MAX_SESSIONS_PER_CLIENT} by default. */
-    public Builder maxSessionsPerClient(int sessions) {
-      this.maxSessionsPerClient = positive("maxSessionsPerClient", sessions);
-      return this;
-    }
-
-    /** Most registered agents; {@link #DEFAULT_MAX_AGENTS} by default. */
-    public Builder maxAgents(int agents) {
-      this.maxAgents = positive("maxAgents", agents);
-      return this;
-    }
-
-    /** Default time an agent has to answer a routed request; at most {@link #MAX_AGENT_REQUEST_TIMEOUT}. */
-    public Builder agentRequestTimeout(Duration timeout) {
-      positive("agentRequestTimeout", timeout);
-      if (timeout.compareTo(MAX_AGENT_REQUEST_TIMEOUT) > 0) {
-        throw new IllegalArgumentException("agentRequestTimeout must be at most "
-            + MAX_AGENT_REQUEST_TIMEOUT + ": " + timeout);
-      }
-      this.agentRequestTimeout = timeout;
-      return this;
-    }
-
-    /** Builds the gateway and starts its timer thread; close it when done. */
-    public Gateway build() {
-      if (!pingInterval.isZero() && clientTimeout.compareTo(pingInterval) <= 0) {
-        throw new IllegalStateException("clientTimeout (" + clientTimeout
-            + ") must be longer than pingInterval (" + pingInterval + ")");
-      }
-      return new Gateway(this);
-    }
-
-    private static String defaultVersion() {
-      String v = Gateway.class.getPackage().getImplementationVersion();
-      return v != null ? v : "dev";
-    }
+    runtime.close();
   }
 }

@@ -2,7 +2,7 @@ package io.wsproxy.gateway;
 
 /**
  * The wire format of a {@link Gateway}; one per gateway, chosen with
- * {@link Gateway.Builder#protocol}. Both carry the same methods, errors and events.
+ * {@link GatewayBuilder#protocol}. Both carry the same methods, errors and events.
  *
  * <p><b>{@link #ENVELOPE}</b>: every message is {@code {type, id, sessionId?, payload, timestamp}}.
  * A request's {@code type} names the handler; the reply echoes its {@code id} and {@code sessionId}

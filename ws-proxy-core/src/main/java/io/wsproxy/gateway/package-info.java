@@ -7,9 +7,9 @@
  * <pre>
  * → {"jsonrpc":"2.0","id":1,"method":"auth","params":{"token":"…"}}
  * ← {"jsonrpc":"2.0","id":1,"result":{"clientId":"7f…","principal":"ui"}}
- * → {"jsonrpc":"2.0","id":2,"method":"sessions.join","params":{"sessionId":"room"}}
+ * → {"jsonrpc":"2.0","id":2,"method":"rooms.join","params":{"sessionId":"room"}}
  * ← {"jsonrpc":"2.0","id":2,"result":{"sessionId":"room","members":["7f…"],…}}
- * → {"jsonrpc":"2.0","id":3,"method":"sessions.broadcast","params":{"sessionId":"room","data":"hi"}}
+ * → {"jsonrpc":"2.0","id":3,"method":"rooms.broadcast","params":{"sessionId":"room","data":"hi"}}
  * ← {"jsonrpc":"2.0","id":3,"result":{"delivered":1}}
  *   (the other member gets {"event":"session.message","data":{"sessionId":"room","from":"7f…","data":"hi"},"sessionId":"room"})
  * → {"jsonrpc":"2.0","id":4,"method":"nope"}

@@ -142,7 +142,6 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
       // a safety net over the connector's own timeout
       timers.startConnect(limits.connectTimeout().plus(CONNECT_GRACE), () -> connectFailed(
           new TimeoutException("upstream connect timed out after " + limits.connectTimeout())));
-      timers.startIdle(limits.idleTimeout(), relay::activity, relay::closeIdle);
     }
     f.whenComplete((ch, error) -> {
       if (error != null) {
@@ -218,13 +217,13 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
   void flows() {
     // called with the lock held, once both channels are known
     long max = ctx.limits().maxQueuedBytes();
-    toUpstream = new FlowControl(client, upstream, Direction.CLIENT_TO_UPSTREAM, max,
-        relay::queueOverflow);
-    toClient = new FlowControl(upstream, client, Direction.UPSTREAM_TO_CLIENT, max,
-        relay::queueOverflow);
+    toUpstream = new FlowControl(client, upstream, Direction.CLIENT_TO_UPSTREAM, max, relay);
+    toClient = new FlowControl(upstream, client, Direction.UPSTREAM_TO_CLIENT, max, relay);
+    // idleness and liveness count from here: the dial has its own (connect) timeout
+    timers.startIdle(ctx.limits().idleTimeout(), relay::activity, relay::closeIdle);
     timers.startKeepalive(ctx.limits().keepaliveInterval(),
-        new Keepalive(relay::heardFromClient, relay.clientLeg()),
-        new Keepalive(relay::heardFromUpstream, relay.upstreamLeg()));
+        new Keepalive(relay::heardFromClient, relay.leg(true)),
+        new Keepalive(relay::heardFromUpstream, relay.leg(false)));
   }
 
 

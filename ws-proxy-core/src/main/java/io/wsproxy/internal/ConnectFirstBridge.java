@@ -37,6 +37,7 @@ final class ConnectFirstBridge extends Bridge {
   static ConnectFirstBridge start(BridgeContext ctx, long id, HandshakeDecision.Accept accept,
       List<String> offer, Object affinity, Runnable onClosed) {
     ConnectFirstBridge b = new ConnectFirstBridge(ctx, id, accept, onClosed);
+    b.notifyListener(() -> ctx.listener().connectionOpened(b.info()));
     b.start(offer, affinity);
     return b;
   }
@@ -101,7 +102,6 @@ final class ConnectFirstBridge extends Bridge {
         throw new IllegalStateException("attachClient in state " + state);
       }
     }
-    notifyListener(() -> ctx.listener().connectionOpened(info));
     if (mirrorUpstreamClose) {
       Closes.mirrorToClient(c, ends.upstreamCode, ends.upstreamReason,
           ctx.upstreamFailureCloseCode());

@@ -49,6 +49,22 @@ public final class ConnectionLimiter {
     return new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerAddress());
   }
 
+  /**
+   * A limiter whose total cap also fits the process's descriptor limit, for connections holding
+   * {@code descriptorsPerConnection} each (see {@link DescriptorBudget}).
+   */
+  public static ConnectionLimiter fitted(Limits limits, int descriptorsPerConnection,
+      String what) {
+    return new ConnectionLimiter(
+        DescriptorBudget.fit(limits.maxConnections(), descriptorsPerConnection, what),
+        limits.maxConnectionsPerAddress());
+  }
+
+  /** The total cap enforced. */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
   /** What {@link #tryAcquire} answers: a {@link Permit} or a {@link Refused}. */
   public sealed interface Admission permits Permit, Refused {}
 

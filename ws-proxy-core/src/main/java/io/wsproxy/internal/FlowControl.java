@@ -20,8 +20,12 @@ final class FlowControl {
   /** Queue checks of a source that cannot pause happen at most every this many relayed bytes. */
   static final long MAX_BYTES_BETWEEN_QUEUE_CHECKS = 256 * 1024;
 
-  /** What the bridge does when a side cannot keep up and its peer cannot be paused. */
+  /** What the bridge does when a side cannot keep up. */
   interface Overflow {
+    /** {@code receiver} passed its high-water mark and its sender was paused. */
+    void paused(WsChannel receiver, Direction direction);
+
+    /** {@code receiver} holds more than the proxy allows and its sender cannot be paused. */
     void queueOverflow(WsChannel receiver, Direction direction, long queuedBytes);
   }
 
@@ -52,6 +56,7 @@ final class FlowControl {
       }
       source.pauseReading();
       paused.set(true);
+      overflow.paused(target, direction);
       // the target may have drained before the flag was set: its onWritable then found nothing
       if (target.isWritable()) {
         drained();

@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** A pending handshake refused before anything ran (caps, shutdown). Immutable. */
-final class Refused implements PendingHandshake {
+public final class Refused implements PendingHandshake {
 
   private final CompletableFuture<HandshakeDecision> decision;
 
@@ -17,7 +17,8 @@ final class Refused implements PendingHandshake {
     this.decision = CompletableFuture.completedFuture(rejection);
   }
 
-  static PendingHandshake of(Rejection rejection) {
+  /** A handshake already refused with {@code rejection}. */
+  public static PendingHandshake of(Rejection rejection) {
     return new Refused(rejection);
   }
 

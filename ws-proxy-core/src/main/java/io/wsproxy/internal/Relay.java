@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threading.</b> Client events on the client transport's thread, upstream events on the
  * upstream's; each counter is written by one of them only.
  */
-final class Relay {
+final class Relay implements FlowControl.Overflow {
 
   private static final Logger log = LoggerFactory.getLogger(Bridge.class);
 
@@ -130,8 +130,18 @@ final class Relay {
     }
   }
 
+  /** A receiver stopped being writable and its sender was paused: worth a metric, nothing more. */
+  @Override
+  public void paused(WsChannel receiver, Direction direction) {
+    if (events) {
+      long queued = receiver.queuedBytes();
+      bridge.notifyListener(() -> ctx.listener().queueHighWater(bridge.info(), direction, queued));
+    }
+  }
+
   /** A side that cannot pause outran a receiver that does not read: close the slow one. */
-  void queueOverflow(WsChannel receiver, Direction direction, long queued) {
+  @Override
+  public void queueOverflow(WsChannel receiver, Direction direction, long queued) {
     bridge.notifyListener(() -> ctx.listener().queueHighWater(bridge.info(), direction, queued));
     long max = ctx.limits().maxQueuedBytes();
     log.info("#{} closing: {} bytes queued toward a side that does not read", bridge.info().id(),
@@ -145,36 +155,20 @@ final class Relay {
     }
   }
 
-  /** Keepalive of the client leg: ping it, or cut it when it froze. */
-  Keepalive.Leg clientLeg() {
+  /** Keepalive of one leg: ping it, or cut it when it froze. */
+  Keepalive.Leg leg(boolean clientLeg) {
+    String name = clientLeg ? "client" : "upstream";
     return new Keepalive.Leg() {
       @Override
       public void ping(ByteBuffer payload) {
-        bridge.client().sendPing(payload);
+        (clientLeg ? bridge.client() : bridge.upstream()).sendPing(payload);
       }
 
       @Override
       public void frozen() {
-        log.info("#{} client sent nothing, not even a pong, for two keepalive intervals; closing",
-            bridge.info().id());
-        legFroze(true);
-      }
-    };
-  }
-
-  /** Keepalive of the upstream leg. */
-  Keepalive.Leg upstreamLeg() {
-    return new Keepalive.Leg() {
-      @Override
-      public void ping(ByteBuffer payload) {
-        bridge.upstream().sendPing(payload);
-      }
-
-      @Override
-      public void frozen() {
-        log.info("#{} upstream sent nothing, not even a pong, for two keepalive intervals; closing",
-            bridge.info().id());
-        legFroze(false);
+        log.info("#{} {} sent nothing, not even a pong, for two keepalive intervals; closing",
+            bridge.info().id(), name);
+        legFroze(clientLeg);
       }
     };
   }

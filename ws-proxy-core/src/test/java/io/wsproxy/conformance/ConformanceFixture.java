@@ -3,6 +3,7 @@ package io.wsproxy.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsproxy.ConnectMode;
 import io.wsproxy.Limits;
 import io.wsproxy.spi.UpstreamConnector;
 import io.wsproxy.WebSocketProxy;
@@ -79,6 +80,15 @@ public abstract class ConformanceFixture {
     return null;
   }
 
+  /**
+   * Whether the connector under test can abort an upgrade while it is in flight. The JDK's
+   * {@code java.net.http.WebSocket} cannot: a dial the client abandoned ends at the connect timeout
+   * (and a late open is closed at once), so its kits answer {@code false}.
+   */
+  protected boolean abortsUpgradesInFlight() {
+    return true;
+  }
+
   /** The default upstream: an echo server started on first use. */
   protected UpstreamPeer upstream() throws Exception {
     if (upstream == null) {
@@ -110,6 +120,28 @@ public abstract class ConformanceFixture {
   protected WebSocketProxy startEchoProxy() throws Exception {
     String target = upstream().uri("").toString();
     return startProxy(b -> b.route("/", target));
+  }
+
+  /** A proxy routing every path to {@link #upstream()}, answering clients in {@code mode}. */
+  protected WebSocketProxy startEchoProxy(ConnectMode mode) throws Exception {
+    String target = upstream().uri("").toString();
+    return startProxy(b -> b.route("/", target).connectMode(mode));
+  }
+
+  /** A scripted (non-WebSocket) upstream, closed at teardown. */
+  protected ScriptedUpstream scripted(ScriptedUpstream upstream) {
+    return register(upstream);
+  }
+
+  /**
+   * Sends an upgrade request with {@code extraHeaderLines} to the proxy and asserts that it is
+   * refused with HTTP {@code status}; answers the response head.
+   */
+  protected String assertUpgradeRefused(int status, String pathAndQuery, String... extraHeaderLines)
+      throws IOException {
+    String head = RawClient.responseHead(proxyPort(), pathAndQuery, AWAIT, extraHeaderLines);
+    assertEquals(status, HttpHead.status(head), () -> "the proxy answered " + head);
+    return head;
   }
 
   protected WebSocketProxy proxy() {

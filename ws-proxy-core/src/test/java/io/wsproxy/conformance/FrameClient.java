@@ -25,13 +25,26 @@ public final class FrameClient extends WebSocketClient implements AutoCloseable 
   private final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
   private final CompletableFuture<Close> closed = new CompletableFuture<>();
 
-  private FrameClient(URI uri) {
+  private final List<String> burstOnOpen;
+
+  private FrameClient(URI uri, List<String> burstOnOpen) {
     super(uri);
+    this.burstOnOpen = burstOnOpen;
   }
 
   /** Connects to {@code uri}; fails the test if the upgrade does not succeed in time. */
   public static FrameClient connect(URI uri) throws InterruptedException {
-    FrameClient c = new FrameClient(uri);
+    return connectSendingOnOpen(uri, List.of());
+  }
+
+  /**
+   * Connects to {@code uri} and sends {@code burst}, one text message each, from inside its
+   * {@code onOpen} callback: the messages leave right behind the 101, as a browser page that sends
+   * in its {@code onopen} handler does.
+   */
+  public static FrameClient connectSendingOnOpen(URI uri, List<String> burst)
+      throws InterruptedException {
+    FrameClient c = new FrameClient(uri, List.copyOf(burst));
     if (!c.connectBlocking(TestClient.CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
       c.close();
       throw new AssertionError("Java-WebSocket client could not connect to " + uri);
@@ -68,7 +81,9 @@ public final class FrameClient extends WebSocketClient implements AutoCloseable 
   }
 
   @Override
-  public void onOpen(ServerHandshake handshake) {}
+  public void onOpen(ServerHandshake handshake) {
+    burstOnOpen.forEach(this::send);
+  }
 
   @Override
   public void onMessage(String message) {

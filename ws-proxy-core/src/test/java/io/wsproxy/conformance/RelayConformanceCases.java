@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsproxy.CloseCodes;
+import io.wsproxy.ConnectMode;
 import io.wsproxy.Limits;
 import io.wsproxy.PathPrefixRoutes;
 import io.wsproxy.Route;
@@ -20,9 +21,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The first half of the {@link TransportConformanceKit}: relaying messages (text, binary, large,
  * early, concurrent, fragmented, control frames) and what the upstream learns from the handshake
- * (path, query, subprotocol, forwarded headers). Not meant to be extended directly.
+ * (path, query, subprotocol allowlist, forwarded headers). Not meant to be extended directly.
  */
-public abstract class RelayConformanceCases extends SlowReaderConformanceCases {
+public abstract class RelayConformanceCases extends HardeningConformanceCases {
 
   /** Connections × messages of the ordering test. */
   static final int CONNECTIONS = 50;
@@ -79,8 +80,9 @@ public abstract class RelayConformanceCases extends SlowReaderConformanceCases {
   }
 
   @Test
-  void flushesEarlyFramesInOrderWhileUpstreamHandshakeIsDelayed() throws Exception {
-    startEchoProxy();
+  void flushesEarlyFramesInOrderWhileUpstreamHandshakeIsDelayedInAcceptFirstMode()
+      throws Exception {
+    startEchoProxy(ConnectMode.ACCEPT_FIRST); // connect-first: the client's open itself waits
     upstream().holdHandshakes();
     TestClient client = connect("/early");
     assertEquals("/early", upstream().awaitHandshake(AWAIT));
@@ -191,24 +193,42 @@ public abstract class RelayConformanceCases extends SlowReaderConformanceCases {
   }
 
   @Test
-  void negotiatesRouteSubprotocolWithClientAndOffersOnlyItUpstream() throws Exception {
+  void offersUpstreamOnlyTheClientsSubprotocolsTheRouteAllows() throws Exception {
     UpstreamPeer chat = startUpstream(List.of("chat", "other"), false);
     Route route = Route.to(chat.uri("")).withSubprotocols(List.of("v2", "chat"));
     startProxy(b -> b.routes(PathPrefixRoutes.builder().route("/", route).build()));
     TestClient client = connect("/", c -> c.subprotocols("other", "chat", "v2"));
+    UpstreamPeer.Conn up = chat.awaitConnection(AWAIT);
+    assertEquals(List.of("chat", "v2"), up.offeredProtocols(), "the allowed ones, client's order");
+    assertEquals("chat", up.protocol());
+    assertEquals("chat", client.subprotocol(), "the upstream's choice");
+    client.sendText("in chat");
+    assertEquals("in chat", client.next(AWAIT));
+  }
+
+  @Test
+  void negotiatesRouteSubprotocolWithClientAndOffersOnlyItUpstreamInAcceptFirstMode()
+      throws Exception {
+    UpstreamPeer chat = startUpstream(List.of("chat", "other"), false);
+    Route route = Route.to(chat.uri("")).withSubprotocols(List.of("v2", "chat"));
+    startProxy(b -> b.routes(PathPrefixRoutes.builder().route("/", route).build())
+        .connectMode(ConnectMode.ACCEPT_FIRST));
+    TestClient client = connect("/", c -> c.subprotocols("other", "chat", "v2"));
     assertEquals("chat", client.subprotocol(), "first client offer the route accepts");
     UpstreamPeer.Conn up = chat.awaitConnection(AWAIT);
-    assertEquals("chat", up.header("Sec-WebSocket-Protocol"), "only that one offered upstream");
+    assertEquals(List.of("chat"), up.offeredProtocols(), "only that one offered upstream");
     assertEquals("chat", up.protocol());
     client.sendText("in chat");
     assertEquals("in chat", client.next(AWAIT));
   }
 
   @Test
-  void closesClientWithBadGatewayWhenUpstreamRefusesTheSubprotocol() throws Exception {
+  void closesClientWithBadGatewayWhenUpstreamRefusesTheSubprotocolInAcceptFirstMode()
+      throws Exception {
     UpstreamPeer picky = startUpstream(List.of("other"), false);
     Route route = Route.to(picky.uri("")).withSubprotocols(List.of("chat"));
-    startProxy(b -> b.routes(PathPrefixRoutes.builder().route("/", route).build()));
+    startProxy(b -> b.routes(PathPrefixRoutes.builder().route("/", route).build())
+        .connectMode(ConnectMode.ACCEPT_FIRST));
     TestClient client = connect("/", c -> c.subprotocols("chat"));
     assertEquals("chat", client.subprotocol());
     assertEquals(CloseCodes.BAD_GATEWAY, client.awaitClose(PROMPTLY).code());

@@ -90,6 +90,28 @@ public final class UpstreamPeer implements AutoCloseable {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * The subprotocols the proxy offered, in order: the {@code Sec-WebSocket-Protocol} values split
+     * at commas (and at the {@code "; "} Java-WebSocket joins repeated header lines with); empty
+     * when it offered none.
+     */
+    public List<String> offeredProtocols() {
+      String offer = header("Sec-WebSocket-Protocol");
+      if (offer == null || offer.isBlank()) {
+        return List.of();
+      }
+      List<String> out = new ArrayList<>();
+      for (String p : offer.split("[,;]")) {
+        out.add(p.trim());
+      }
+      return out;
+    }
+
+    /** Every request header as this server saw it (lower-case names). */
+    public Map<String, String> headers() {
+      return headers;
+    }
+
     /** The subprotocol this server selected, or {@code null}. */
     public String protocol() {
       return protocol;
@@ -158,6 +180,8 @@ public final class UpstreamPeer implements AutoCloseable {
   private final BlockingQueue<String> handshakes = new LinkedBlockingQueue<>();
   private final List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
   private volatile CountDownLatch handshakeGate; // null: answer upgrades at once
+  private volatile Duration handshakeDelay; // null: no delay
+  private final CountDownLatch stopping = new CountDownLatch(1); // ends delays at close()
   private volatile boolean echo = true;
 
   private UpstreamPeer(List<String> protocols, boolean acceptNoProtocol) {
@@ -229,6 +253,14 @@ public final class UpstreamPeer implements AutoCloseable {
     handshakeGate = new CountDownLatch(1);
   }
 
+  /**
+   * From now on every upgrade is answered {@code delay} after it arrived, as a slow upstream (one
+   * that authenticates or loads state first) answers; {@link #close()} ends a delay early.
+   */
+  public void delayHandshakes(Duration delay) {
+    this.handshakeDelay = delay;
+  }
+
   /** Lets held and future upgrades through. */
   public void releaseHandshakes() {
     CountDownLatch gate = handshakeGate;
@@ -262,6 +294,7 @@ public final class UpstreamPeer implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    stopping.countDown();
     releaseHandshakes();
     server.stop((int) STOP_TIMEOUT.toMillis());
   }
@@ -279,13 +312,22 @@ public final class UpstreamPeer implements AutoCloseable {
       handshakes.add(request.getResourceDescriptor());
       CountDownLatch gate = handshakeGate;
       if (gate != null) {
-        try {
-          gate.await(MAX_HANDSHAKE_HOLD.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        awaitAtMost(gate, MAX_HANDSHAKE_HOLD);
+      }
+      Duration delay = handshakeDelay;
+      if (delay != null) {
+        // the answer is late on purpose: this is the slow upstream under test, not a wait for it
+        awaitAtMost(stopping, delay);
       }
       return super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
+    }
+
+    private void awaitAtMost(CountDownLatch latch, Duration timeout) {
+      try {
+        latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
 
     @Override

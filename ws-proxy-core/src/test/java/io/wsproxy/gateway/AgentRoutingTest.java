@@ -159,4 +159,50 @@ class AgentRoutingTest {
     assertThrows(IllegalArgumentException.class,
         () -> gateway.agents().request("sum", null, null, Duration.ofHours(1)));
   }
+
+  @Test
+  void anAgentUnregistersSetsItsStatusAndOnlyAvailableAgentsAreRoutedTo() throws Exception {
+    TestClient a = agent("a-1", "llm", "chat");
+    TestClient b = agent("b-1", "llm", "chat");
+    TestClient ui = TestClient.connect(gateway);
+    assertEquals(ErrorCodes.FORBIDDEN, TestClient.code(
+        ui.rpc("agents.status", "{\"agentId\":\"a-1\",\"status\":\"busy\"}")), "not ui's agent");
+    assertEquals("busy", a.rpc("agents.status", "{\"agentId\":\"a-1\",\"status\":\"busy\"}")
+        .getAsJsonObject("result").get("status").getAsString());
+    for (int i = 0; i < 3; i++) {
+      ui.send("{\"id\":\"r" + i + "\",\"method\":\"route_request\",\"params\":"
+          + "{\"capability\":\"chat\",\"method\":\"m\"}}");
+      JsonObject routed = b.awaitEvent(Gateway.AGENT_REQUEST_EVENT).getAsJsonObject("data");
+      b.rpc("agents.respond", "{\"requestId\":\"" + routed.get("requestId").getAsString()
+          + "\",\"result\":" + i + "}");
+      assertEquals(i, ui.awaitId("r" + i).get("result").getAsInt(), "the busy agent is skipped");
+    }
+    assertTrue(b.rpc("agents.unregister", "{\"agentId\":\"b-1\"}").getAsJsonObject("result")
+        .get("unregistered").getAsBoolean());
+    assertTrue(gateway.agents().get("b-1").isEmpty());
+    assertEquals(ErrorCodes.UNAVAILABLE, TestClient.code(
+        ui.rpc("agents.request", "{\"capability\":\"chat\"}")), "a is busy, b is gone");
+    assertTrue(gateway.agents().setStatus("a-1", AgentInfo.AVAILABLE), "the host sets it back");
+    ui.send("{\"id\":\"last\",\"method\":\"agents.request\",\"params\":{\"capability\":\"chat\"}}");
+    assertEquals("a-1", gateway.agents().get("a-1").orElseThrow().id());
+    a.awaitEvent(Gateway.AGENT_REQUEST_EVENT);
+    assertTrue(gateway.agents().unregister("a-1"));
+    assertEquals(ErrorCodes.UNAVAILABLE, TestClient.code(ui.awaitId("last")),
+        "a request to an unregistered agent fails at once");
+  }
+
+  @Test
+  void agentsBroadcastReachesEveryOtherOnlineAgentOnce() throws Exception {
+    TestClient a = agent("a-1", "llm", "chat");
+    a.rpc("agents.register", "{\"agentId\":\"a-2\",\"type\":\"llm\",\"capabilities\":[\"chat\"]}");
+    TestClient b = agent("b-1", "tool", "run");
+    TestClient c = agent("c-1", "llm", "chat");
+    JsonObject sent = c.rpc("agents.broadcast", "{\"data\":{\"n\":1},\"type\":\"llm\"}");
+    assertEquals(1, sent.getAsJsonObject("result").get("delivered").getAsInt(),
+        "a's one connection, not b (a tool), not c itself");
+    JsonObject got = a.awaitEvent("agent.broadcast").getAsJsonObject("data");
+    assertEquals(1, got.getAsJsonObject("data").get("n").getAsInt());
+    assertEquals(3, gateway.agents().broadcast("host.notice", java.util.Map.of(), x -> true));
+    b.awaitEvent("host.notice");
+  }
 }

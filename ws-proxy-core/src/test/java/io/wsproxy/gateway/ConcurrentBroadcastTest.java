@@ -34,7 +34,7 @@ class ConcurrentBroadcastTest {
       List<TestClient> clients = new ArrayList<>();
       for (int i = 0; i < CLIENTS; i++) {
         TestClient c = TestClient.connect(gateway);
-        c.rpc("sessions.join", "{\"sessionId\":\"s" + (i % SESSIONS) + "\"}");
+        c.rpc("rooms.join", "{\"sessionId\":\"s" + (i % SESSIONS) + "\"}");
         clients.add(c);
       }
       for (TestClient c : clients) {
@@ -55,7 +55,7 @@ class ConcurrentBroadcastTest {
             return;
           }
           for (int seq = 0; seq < MESSAGES_PER_CLIENT; seq++) {
-            c.send("{\"id\":\"" + sender + "-" + seq + "\",\"method\":\"sessions.broadcast\","
+            c.send("{\"id\":\"" + sender + "-" + seq + "\",\"method\":\"rooms.broadcast\","
                 + "\"params\":{\"sessionId\":\"s" + (sender % SESSIONS) + "\","
                 + "\"data\":{\"sender\":" + sender + ",\"seq\":" + seq + "}}}");
           }

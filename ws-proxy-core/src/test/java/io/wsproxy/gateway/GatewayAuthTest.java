@@ -36,7 +36,7 @@ class GatewayAuthTest {
     }
   }
 
-  private Gateway rpc(Gateway.Builder b) {
+  private Gateway rpc(GatewayBuilder b) {
     gateway = b.protocol(GatewayProtocol.JSON_RPC).build();
     return gateway;
   }
@@ -48,7 +48,7 @@ class GatewayAuthTest {
     JsonObject hello = c.rpc("connect", null).getAsJsonObject("result");
     assertTrue(hello.get("authenticated").getAsBoolean());
     assertEquals("anonymous", hello.get("principal").getAsString());
-    assertTrue(c.rpc("sessions.list", null).has("result"));
+    assertTrue(c.rpc("rooms.list", null).has("result"));
   }
 
   @Test
@@ -82,7 +82,7 @@ class GatewayAuthTest {
   void refusesMethodsBeforeTokenAuthThenAcceptsThem() throws Exception {
     rpc(Gateway.builder().messageAuth(CredentialsValidator.token(TOKEN, Principal.of("ui"))));
     TestClient c = TestClient.connect(gateway);
-    assertEquals(ErrorCodes.NOT_AUTHENTICATED, TestClient.code(c.rpc("sessions.list", null)));
+    assertEquals(ErrorCodes.NOT_AUTHENTICATED, TestClient.code(c.rpc("rooms.list", null)));
     assertEquals(ErrorCodes.NOT_AUTHENTICATED, TestClient.code(c.rpc("no.such.method", null)),
         "unknown methods are not revealed before auth");
     JsonObject hello = c.rpc("connect", null).getAsJsonObject("result");
@@ -96,7 +96,7 @@ class GatewayAuthTest {
 
     JsonObject ok = c.rpc("auth", "{\"token\":\"" + TOKEN + "\"}").getAsJsonObject("result");
     assertEquals("ui", ok.get("principal").getAsString());
-    assertTrue(c.rpc("sessions.list", null).has("result"));
+    assertTrue(c.rpc("rooms.list", null).has("result"));
   }
 
   @Test

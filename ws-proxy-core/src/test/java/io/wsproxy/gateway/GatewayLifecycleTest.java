@@ -20,7 +20,7 @@ class GatewayLifecycleTest {
 
   @Test
   void builderNamesTheFieldOfEveryBadValue() {
-    Gateway.Builder b = Gateway.builder();
+    GatewayBuilder b = Gateway.builder();
     assertMessage("authTimeout", () -> b.authTimeout(Duration.ZERO));
     assertMessage("maxJsonDepth", () -> b.maxJsonDepth(0));
     assertMessage("maxJsonDepth", () -> b.maxJsonDepth(Gateway.MAX_JSON_DEPTH + 1));
@@ -48,7 +48,20 @@ class GatewayLifecycleTest {
     try (Gateway g = Gateway.builder().protocol(GatewayProtocol.JSON_RPC).build();
         Gateway copy = g.toBuilder().build()) {
       assertEquals(GatewayProtocol.JSON_RPC, copy.protocol());
-      assertEquals(Gateway.DEFAULT_MAX_MESSAGE_SIZE, copy.limits().maxMessageSize());
+      assertEquals(Gateway.DEFAULT_MAX_MESSAGE_SIZE, copy.gatewayLimits().maxMessageSize());
+    }
+  }
+
+  @Test
+  void givesTheTransportFramesAndMessagesAboveTheGatewayLimitSoTheGatewayCanAnswer() {
+    try (Gateway g = Gateway.builder().limits(io.wsproxy.Limits.DEFAULTS.toBuilder()
+        .maxFrameSize(1000).maxMessageSize(1000).build()).build();
+        Gateway big = Gateway.builder().build()) {
+      assertEquals(1000, g.gatewayLimits().maxMessageSize());
+      assertEquals(1000 + Gateway.TRANSPORT_HEADROOM_BYTES, g.limits().maxMessageSize());
+      assertEquals(1000 + Gateway.TRANSPORT_HEADROOM_BYTES, g.limits().maxFrameSize());
+      assertEquals(2 * Gateway.DEFAULT_MAX_MESSAGE_SIZE, big.limits().maxMessageSize(),
+          "a limit larger than the headroom is doubled");
     }
   }
 
@@ -108,7 +121,7 @@ class GatewayLifecycleTest {
           }
         }).build()) {
       TestClient c = TestClient.connect(g);
-      assertTrue(c.rpc("sessions.join", "{\"sessionId\":\"a\"}").has("result"));
+      assertTrue(c.rpc("rooms.join", "{\"sessionId\":\"a\"}").has("result"));
     }
   }
 
@@ -162,12 +175,24 @@ class GatewayLifecycleTest {
     try (Gateway g = Gateway.builder().protocol(GatewayProtocol.JSON_RPC).build()) {
       TestClient slow = TestClient.connect(g);
       TestClient sender = TestClient.connect(g);
-      slow.rpc("sessions.join", "{\"sessionId\":\"r\"}");
-      sender.rpc("sessions.join", "{\"sessionId\":\"r\"}");
+      slow.rpc("rooms.join", "{\"sessionId\":\"r\"}");
+      sender.rpc("rooms.join", "{\"sessionId\":\"r\"}");
       slow.channel.queuedBytes = g.limits().maxQueuedBytes() + 1;
-      sender.rpc("sessions.broadcast", "{\"sessionId\":\"r\",\"data\":\"x\"}");
+      sender.rpc("rooms.broadcast", "{\"sessionId\":\"r\",\"data\":\"x\"}");
       assertEquals(Gateway.CLOSE_SLOW_CONSUMER, slow.channel.awaitClose().code());
       assertEquals(1, g.clients().size());
     }
+  }
+
+  @Test
+  void servesOnlyItsPathWhenOneIsSet() throws Exception {
+    try (Gateway g = Gateway.builder().path("/gateway").build()) {
+      HandshakeDecision other = TestClient.decide(g.handshake(
+          TestClient.request(Headers.EMPTY).toBuilder().path("/elsewhere").build()));
+      assertEquals(404, ((Rejection) other).httpStatus());
+      assertInstanceOf(HandshakeDecision.Accept.class, TestClient.handshake(g, Headers.EMPTY),
+          "TestClient asks for /gateway");
+    }
+    assertThrows(IllegalArgumentException.class, () -> Gateway.builder().path("gw"));
   }
 }

@@ -40,12 +40,12 @@ class SessionsTest {
     TestClient outsider = TestClient.connect(gateway);
     String aId = a.idViaRpc();
     for (TestClient t : List.of(a, b, c)) {
-      t.rpc("sessions.join", "{\"sessionId\":\"room\"}");
+      t.rpc("rooms.join", "{\"sessionId\":\"room\"}");
     }
     a.drain();
     b.drain();
     c.drain();
-    JsonObject reply = a.rpc("sessions.broadcast", "{\"sessionId\":\"room\",\"data\":{\"text\":\"hi\"}}");
+    JsonObject reply = a.rpc("rooms.broadcast", "{\"sessionId\":\"room\",\"data\":{\"text\":\"hi\"}}");
     assertEquals(2, reply.getAsJsonObject("result").get("delivered").getAsInt());
     for (TestClient t : List.of(b, c)) {
       JsonObject event = t.awaitEvent(Gateway.SESSION_MESSAGE_EVENT);
@@ -63,8 +63,8 @@ class SessionsTest {
     gateway.handle("chat", call -> call.broadcast(call.sessionId(), "chat", call.params()));
     TestClient a = TestClient.connect(gateway);
     TestClient b = TestClient.connect(gateway);
-    a.rpc("sessions.join", "{\"sessionId\":\"r\"}");
-    b.rpc("sessions.join", "{\"sessionId\":\"r\"}");
+    a.rpc("rooms.join", "{\"sessionId\":\"r\"}");
+    b.rpc("rooms.join", "{\"sessionId\":\"r\"}");
     assertEquals(1, a.rpc("chat", "{\"sessionId\":\"r\",\"text\":\"yo\"}").get("result").getAsInt());
     assertEquals("yo", b.awaitEvent("chat").getAsJsonObject("data").get("text").getAsString());
     assertEquals(2, gateway.broadcast("r", "notice", "all"));
@@ -76,9 +76,9 @@ class SessionsTest {
   void refusesBroadcastFromNonMember() throws Exception {
     TestClient a = TestClient.connect(gateway);
     TestClient b = TestClient.connect(gateway);
-    a.rpc("sessions.join", "{\"sessionId\":\"r\"}");
+    a.rpc("rooms.join", "{\"sessionId\":\"r\"}");
     assertEquals(ErrorCodes.FORBIDDEN,
-        TestClient.code(b.rpc("sessions.broadcast", "{\"sessionId\":\"r\",\"data\":1}")));
+        TestClient.code(b.rpc("rooms.broadcast", "{\"sessionId\":\"r\",\"data\":1}")));
   }
 
   @Test
@@ -88,8 +88,8 @@ class SessionsTest {
     a.rpc("connect", "{\"name\":\"Ann\"}");
     String aId = a.idViaRpc();
     String bId = b.idViaRpc();
-    a.rpc("sessions.join", "{\"sessionId\":\"p\"}");
-    b.rpc("sessions.join", "{\"sessionId\":\"p\"}");
+    a.rpc("rooms.join", "{\"sessionId\":\"p\"}");
+    b.rpc("rooms.join", "{\"sessionId\":\"p\"}");
     JsonObject joined = a.awaitEvent(Gateway.PRESENCE_EVENT).getAsJsonObject("data");
     assertEquals(bId, joined.get("clientId").getAsString());
     assertEquals("join", joined.get("action").getAsString());
@@ -107,7 +107,7 @@ class SessionsTest {
       }
     });
 
-    b.rpc("sessions.leave", "{\"sessionId\":\"p\"}");
+    b.rpc("rooms.leave", "{\"sessionId\":\"p\"}");
     JsonObject left = a.awaitEvent(Gateway.PRESENCE_EVENT).getAsJsonObject("data");
     assertEquals("leave", left.get("action").getAsString());
     assertEquals(bId, left.get("clientId").getAsString());
@@ -118,13 +118,13 @@ class SessionsTest {
   void removesEmptySessionsWhenTheLastMemberLeavesOrDisconnects() throws Exception {
     TestClient a = TestClient.connect(gateway);
     TestClient b = TestClient.connect(gateway);
-    a.rpc("sessions.create", "{\"sessionId\":\"x\",\"metadata\":{\"topic\":\"t\"}}");
-    b.rpc("sessions.join", "{\"sessionId\":\"x\"}");
-    a.rpc("sessions.join", "{\"sessionId\":\"y\"}");
+    a.rpc("rooms.create", "{\"sessionId\":\"x\",\"metadata\":{\"topic\":\"t\"}}");
+    b.rpc("rooms.join", "{\"sessionId\":\"x\"}");
+    a.rpc("rooms.join", "{\"sessionId\":\"y\"}");
     assertEquals(2, gateway.session("x").orElseThrow().members().size());
     assertEquals("t", gateway.session("x").orElseThrow().metadata().get("topic"));
 
-    JsonObject leave = a.rpc("sessions.leave", "{\"sessionId\":\"x\"}").getAsJsonObject("result");
+    JsonObject leave = a.rpc("rooms.leave", "{\"sessionId\":\"x\"}").getAsJsonObject("result");
     assertEquals(false, leave.get("removed").getAsBoolean());
     b.disconnect();
     assertTrue(gateway.session("x").isEmpty());
@@ -138,22 +138,22 @@ class SessionsTest {
   void listsCreatesAndPatchesSessions() throws Exception {
     TestClient a = TestClient.connect(gateway);
     TestClient b = TestClient.connect(gateway);
-    JsonObject created = a.rpc("sessions.create", null).getAsJsonObject("result");
+    JsonObject created = a.rpc("rooms.create", null).getAsJsonObject("result");
     String id = created.get("sessionId").getAsString();
     assertTrue(id.startsWith("s-"));
     assertEquals(ErrorCodes.CONFLICT,
-        TestClient.code(b.rpc("sessions.create", "{\"sessionId\":\"" + id + "\"}")));
-    b.rpc("sessions.join", "{\"sessionId\":\"" + id + "\"}");
-    JsonObject patched = a.rpc("sessions.patch", "{\"sessionId\":\"" + id
+        TestClient.code(b.rpc("rooms.create", "{\"sessionId\":\"" + id + "\"}")));
+    b.rpc("rooms.join", "{\"sessionId\":\"" + id + "\"}");
+    JsonObject patched = a.rpc("rooms.patch", "{\"sessionId\":\"" + id
         + "\",\"metadata\":{\"title\":\"Plan\"}}").getAsJsonObject("result");
     assertEquals("Plan", patched.getAsJsonObject("metadata").get("title").getAsString());
     JsonObject patchEvent = b.awaitEvent(Gateway.SESSION_PATCH_EVENT).getAsJsonObject("data");
     assertEquals("Plan", patchEvent.getAsJsonObject("metadata").get("title").getAsString());
-    JsonArray list = b.rpc("sessions.list", null).getAsJsonObject("result").getAsJsonArray("sessions");
+    JsonArray list = b.rpc("rooms.list", null).getAsJsonObject("result").getAsJsonArray("sessions");
     assertEquals(1, list.size());
     assertEquals(2, list.get(0).getAsJsonObject().get("memberCount").getAsInt());
     assertEquals(ErrorCodes.INVALID_PARAMS,
-        TestClient.code(a.rpc("sessions.join", "{\"sessionId\":\"bad id with spaces\"}")));
+        TestClient.code(a.rpc("rooms.join", "{\"sessionId\":\"bad id with spaces\"}")));
   }
 
   @Test
@@ -161,10 +161,10 @@ class SessionsTest {
     try (Gateway small = Gateway.builder().protocol(GatewayProtocol.JSON_RPC)
         .maxSessionsPerClient(2).build()) {
       TestClient a = TestClient.connect(small);
-      a.rpc("sessions.join", "{\"sessionId\":\"1\"}");
-      a.rpc("sessions.join", "{\"sessionId\":\"2\"}");
+      a.rpc("rooms.join", "{\"sessionId\":\"1\"}");
+      a.rpc("rooms.join", "{\"sessionId\":\"2\"}");
       assertEquals(ErrorCodes.FORBIDDEN,
-          TestClient.code(a.rpc("sessions.join", "{\"sessionId\":\"3\"}")));
+          TestClient.code(a.rpc("rooms.join", "{\"sessionId\":\"3\"}")));
     }
   }
 }

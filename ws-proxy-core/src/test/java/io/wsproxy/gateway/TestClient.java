@@ -31,9 +31,14 @@ final class TestClient {
   final WsListener listener;
   private final List<JsonObject> unclaimed = new ArrayList<>(); // guarded by this
 
-  private TestClient(Gateway gateway, PendingHandshake pending) {
+  /** The {@code session_info} the gateway announced on open (envelope protocol), else {@code null}. */
+  final JsonObject sessionInfo;
+
+  private TestClient(Gateway gateway, PendingHandshake pending) throws InterruptedException {
     this.gateway = gateway;
     this.listener = pending.open(channel);
+    this.sessionInfo = gateway.protocol() == GatewayProtocol.ENVELOPE
+        ? JsonParser.parseString(channel.next()).getAsJsonObject() : null;
   }
 
   static HandshakeRequest request(Headers headers) {

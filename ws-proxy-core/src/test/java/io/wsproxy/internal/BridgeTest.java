@@ -216,6 +216,7 @@ class BridgeTest {
     client.writable = false;
     upstreamListener.onBinary(up, ByteBuffer.allocate(200));
     assertTrue(up.paused, "upstream must be paused as soon as the client stops being writable");
+    assertEquals(1, events.highWater.get(), "the pause is reported as a high-water event");
     client.writable = true;
     b.clientListener().onWritable(client);
     assertTrue(up.resumed.await(WAIT_S, TimeUnit.SECONDS));

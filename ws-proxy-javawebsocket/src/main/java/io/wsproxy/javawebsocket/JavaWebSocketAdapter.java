@@ -1,19 +1,22 @@
 package io.wsproxy.javawebsocket;
 
-import io.wsproxy.spi.WsEndpoint;
-import io.wsproxy.internal.Scheduler;
+import io.wsproxy.CloseCodes;
+import io.wsproxy.HandshakeDecision;
+import io.wsproxy.Rejection;
+import io.wsproxy.javawebsocket.internal.GuardedConnection;
 import io.wsproxy.javawebsocket.internal.GuardedFactory;
-import io.wsproxy.javawebsocket.internal.LimitedDraft;
-import io.wsproxy.javawebsocket.internal.ServerConnection;
+import io.wsproxy.javawebsocket.internal.JavaWebSocketChannel;
 import io.wsproxy.javawebsocket.internal.ServerHandshakes;
-import io.wsproxy.javawebsocket.internal.WriteWakeups;
+import io.wsproxy.javawebsocket.internal.StrictDraft;
+import io.wsproxy.javawebsocket.internal.Timer;
+import io.wsproxy.javawebsocket.internal.workarounds.LostWriteWakeupSweep;
+import io.wsproxy.spi.WsEndpoint;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketServerFactory;
 import org.java_websocket.drafts.Draft;
@@ -21,18 +24,19 @@ import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
+import org.java_websocket.server.DefaultWebSocketServerFactory;
 import org.java_websocket.server.WebSocketServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves a {@link io.wsproxy.spi.WsEndpoint} (a {@code WebSocketProxy}, a gateway) from a host's own Java-WebSocket
- * {@link WebSocketServer}. The adapter holds no proxy logic: it turns Java-WebSocket's callbacks into
- * the endpoint's handshake, channel and listener calls.
+ * Serves a {@link WsEndpoint} (a {@code WebSocketProxy}, a {@code Gateway}) from a host's own
+ * Java-WebSocket {@link WebSocketServer}. The adapter holds no proxy logic: it turns Java-WebSocket's
+ * callbacks into the endpoint's handshake, channel and listener calls.
  *
  * <pre>{@code
  * JavaWebSocketAdapter adapter = new JavaWebSocketAdapter(proxy);
- * WebSocketServer server = new WebSocketServer(new InetSocketAddress(8080), adapter.drafts()) {
+ * WebSocketServer server = new WebSocketServer(new InetSocketAddress(8080)) {
  *   public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(WebSocket c, Draft d,
  *       ClientHandshake h) throws InvalidDataException {
  *     return adapter.onWebsocketHandshakeReceivedAsServer(c, d, h);
@@ -44,46 +48,44 @@ import org.slf4j.LoggerFactory;
  *   public void onError(WebSocket c, Exception e) { adapter.onError(c, e); }
  *   public void onStart() {}
  * };
- * adapter.configure(server);
- * server.setWebSocketFactory(adapter.serverFactory(new DefaultWebSocketServerFactory()));
+ * adapter.install(server); // before start(); over TLS: install(server, new DefaultSSLWebSocketServerFactory(ctx))
  * server.start();
  * // on shutdown: server.stop(timeoutMillis); adapter.close();
  * }</pre>
  *
- * <p><b>Handshake.</b> The handshake hook builds a {@code HandshakeRequest} and waits for the
- * endpoint's decision, at most {@code limits().handshakeTimeout()} plus a grace of 1 s, so an
- * endpoint's own timeout answer (401 / 4401 from a proxy whose validator hangs) comes first; an
- * endpoint that never decides gets 503 / 1013. Accepted: the
- * client gets {@code Sec-WebSocket-Protocol} when the decision names a subprotocol, none otherwise.
- * Refused in {@link io.wsproxy.RejectionMode#HTTP_STATUS} mode: the client gets the rejection's HTTP
- * status ({@code 401}, {@code 403}, {@code 429}, {@code 431}...) with the reason as a
- * {@code text/plain} body and {@code Connection: close}, then the connection is closed; the host sees
- * no {@code onOpen} or {@code onClose} for it. Refused in {@code CLOSE_CODE} mode: the upgrade
- * completes, and the adapter closes the connection at once with the rejection's close code and
- * reason (the host sees {@code onOpen} and {@code onClose}); the endpoint is never opened.
+ * <p><b>Install.</b> {@link #install} is the one setup step: it gives the server the adapter's
+ * connection factory (its drafts, whatever the server was built with; the held handshake; the
+ * end-of-stream guard), the socket settings, and the lost-write-wakeup sweep. Every workaround for
+ * Java-WebSocket 1.6.0 lives in {@code io.wsproxy.javawebsocket.internal.workarounds}, one class per
+ * defect. Forgetting {@code install} (or replacing the factory afterwards) is not silent: every
+ * upgrade of that server gets 500 and an error is logged once.
  *
- * <p><b>Limits.</b> {@link #drafts()} limits every frame, and every joined message, to
- * {@code limits().maxFrameSize()} (Java-WebSocket has one limit for both; its default is unbounded).
- * A larger frame closes that client with 1009 and no other. A host server built without these drafts
- * is refused: every upgrade gets 500 and an error is logged.
+ * <p><b>Handshake (connect-first).</b> No thread waits for the endpoint. The adapter's connections
+ * read and check the upgrade request themselves (malformed: 400, 405, 426 with
+ * {@code Sec-WebSocket-Version: 13}; larger than {@code maxHandshakeHeaderBytes}: 431), call
+ * {@code endpoint.handshake}, and hold the connection's bytes until the decision completes (for a
+ * proxy: until the upstream answered). Only then does Java-WebSocket see the request and call the
+ * handshake hook, which finds the decision ready. Accepted: 101 with the upstream's subprotocol, or
+ * none. Refused in {@link io.wsproxy.RejectionMode#HTTP_STATUS} mode: the rejection's HTTP status
+ * (401, 403, 502, 504, the upstream's 4xx...) with the reason as a {@code text/plain} body and
+ * {@code Connection: close}; the host sees no {@code onOpen} or {@code onClose}. Refused in
+ * {@code CLOSE_CODE} mode: the upgrade completes and the connection is closed at once with the
+ * rejection's close code. An endpoint that has not decided within {@code limits().handshakeTimeout()}
+ * plus 1 s is refused with 503 / 1013. A client that leaves while held abandons the handshake (which
+ * cancels the upstream dial); bytes it sends meanwhile are bounded (64 KiB beyond the request: 400).
  *
- * <p><b>Connection factory.</b> Java-WebSocket 1.6.0 drops the last frames of a client whose end of
- * stream (TCP FIN) arrives with them, as it does from the JDK client, which half-closes right after
- * its close frame: the endpoint then sees neither the last message nor the client's close code, but
- * 1006. It also buffers an upgrade request of any size. A host server given
- * {@link #serverFactory} is guarded against both (as {@link ProxyServer} is); without it, it keeps
- * Java-WebSocket's behaviour. Over TLS pass the host's {@code DefaultSSLWebSocketServerFactory}.
+ * <p><b>Framing.</b> Frames over {@code maxFrameSize} and messages over {@code maxMessageSize} close
+ * the client with 1009; an unmasked client frame or other protocol error with 1002; invalid UTF-8
+ * (in a text message or a close reason) with 1007; each logged once at DEBUG, never as an ERROR.
+ * Responses never carry a {@code Server} header.
  *
- * <p><b>Ownership.</b> The adapter owns the attachment of the connections it serves
- * ({@code WebSocket.setAttachment}): the host must not replace it. Connections the adapter did not
- * accept are ignored by every {@code on*} method, except that {@link #onOpen} closes a connection
- * whose handshake did not go through the adapter (1011), since nothing would serve it.
+ * <p><b>Ownership.</b> Connections of an installed server are the adapter's: every {@code on*} method
+ * ignores a connection the adapter does not serve, except that {@link #onOpen} closes one that
+ * reached it without the adapter's handshake (1011), since nothing would serve it.
  *
- * <p><b>Threading.</b> Thread-safe; one adapter serves every connection of a server. The handshake
- * hook blocks its {@code WebSocketWorker} thread while an asynchronous auth validator runs (bounded by
- * the handshake timeout). Listener events run on Java-WebSocket's threads, one at a time per
- * connection. One daemon timer thread, started on first use, runs close timeouts; {@link #close()}
- * stops it.
+ * <p><b>Threading.</b> Thread-safe; one adapter may serve several servers. Listener events run on
+ * Java-WebSocket's threads, one at a time per connection; {@code onWritable} and close timeouts on the
+ * adapter's one daemon timer thread (started on first use), which {@link #close()} stops.
  */
 public final class JavaWebSocketAdapter implements AutoCloseable {
 
@@ -95,16 +97,16 @@ public final class JavaWebSocketAdapter implements AutoCloseable {
   public static final int DEFAULT_ACCEPT_BACKLOG = 1024;
 
   /** Close code for a connection that reached {@link #onOpen} without the adapter's handshake. */
-  static final int UNSERVED_CLOSE_CODE = io.wsproxy.CloseCodes.INTERNAL_ERROR;
+  static final int UNSERVED_CLOSE_CODE = CloseCodes.INTERNAL_ERROR;
   static final String UNSERVED_REASON = "Not configured";
 
   private final WsEndpoint endpoint;
   private final Duration connectionLostTimeout;
   private final int acceptBacklog;
-  private final Scheduler timer = new Scheduler("ws-proxy-jws-timer");
+  private final Timer timer = new Timer("ws-proxy-jws-timer");
   private final ServerHandshakes handshakes;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicReference<ScheduledFuture<?>> writeWakeups = new AtomicReference<>();
+  private final AtomicBoolean warnedHookMissing = new AtomicBoolean();
 
   /** An adapter for {@code endpoint} with the default connection-lost timeout and backlog. */
   public JavaWebSocketAdapter(WsEndpoint endpoint) {
@@ -115,7 +117,7 @@ public final class JavaWebSocketAdapter implements AutoCloseable {
     this.endpoint = b.endpoint;
     this.connectionLostTimeout = b.connectionLostTimeout;
     this.acceptBacklog = b.acceptBacklog;
-    this.handshakes = new ServerHandshakes(endpoint, timer);
+    this.handshakes = new ServerHandshakes(endpoint, timer, b.hostServes);
   }
 
   /** A builder for an adapter serving {@code endpoint}. */
@@ -128,99 +130,97 @@ public final class JavaWebSocketAdapter implements AutoCloseable {
     return endpoint;
   }
 
-  /**
-   * The drafts to build the host's {@code WebSocketServer} with: RFC 6455 with frames and messages
-   * limited to the endpoint's {@code maxFrameSize}. A new list each call.
-   */
-  public List<Draft> drafts() {
-    return List.of(new LimitedDraft(endpoint.limits().maxFrameSize()));
+  /** {@link #install(WebSocketServer, WebSocketServerFactory)} for plain {@code ws://}. */
+  public void install(WebSocketServer server) {
+    install(server, new DefaultWebSocketServerFactory());
   }
 
   /**
-   * Applies the recommended socket settings to a server that has not started: TCP_NODELAY on,
-   * SO_REUSEADDR on, the connection-lost timeout, and the accept backlog (used when the server binds
-   * its own address). Also starts a sweep that repairs Java-WebSocket 1.6.0's lost write wakeups,
-   * without which a frame sent from a worker thread can wait up to the connection-lost timeout
-   * (see {@code WriteWakeups}); call it for every server the adapter serves.
+   * Prepares a server that has not started to be served by this adapter; call it once per server,
+   * before {@code server.start()}, and do not call {@code setWebSocketFactory} afterwards. It sets
+   * the server's connection factory (wrapping {@code transport}, which wraps the sockets:
+   * {@code new DefaultWebSocketServerFactory()}, or {@code new DefaultSSLWebSocketServerFactory(ctx)}
+   * for TLS; closing the server closes it), TCP_NODELAY and SO_REUSEADDR on, the connection-lost
+   * timeout and accept backlog of the builder, and starts the sweep that repairs Java-WebSocket's lost
+   * write wakeups for this server.
+   *
+   * @throws IllegalStateException after {@link #close()}
    */
-  public void configure(WebSocketServer server) {
+  public void install(WebSocketServer server, WebSocketServerFactory transport) {
     Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(transport, "transport");
+    if (closed.get()) {
+      throw new IllegalStateException("the adapter is closed; build a new one for this server");
+    }
+    List<Draft> drafts = List.of(new StrictDraft(endpoint.limits().maxFrameSize(),
+        endpoint.limits().maxMessageSize()));
+    server.setWebSocketFactory(GuardedFactory.forAdapter(transport, drafts, handshakes));
     server.setTcpNoDelay(true);
     server.setReuseAddr(true);
     server.setConnectionLostTimeout((int) connectionLostTimeout.toSeconds());
     server.setMaxPendingConnections(acceptBacklog);
-    ScheduledFuture<?> previous = writeWakeups.getAndSet(
-        timer.every(WriteWakeups.INTERVAL, new WriteWakeups(server)));
-    if (previous != null) {
-      previous.cancel(false);
-    }
-  }
-
-  /**
-   * A connection factory for the host's server, to set before it starts:
-   * {@code server.setWebSocketFactory(adapter.serverFactory(transport))}. {@code transport} wraps the
-   * sockets as usual ({@code new DefaultWebSocketServerFactory()}, or
-   * {@code new DefaultSSLWebSocketServerFactory(sslContext)} for TLS); the returned factory creates
-   * the connections itself (with the server's drafts) and adds two guards: an upgrade request larger
-   * than the endpoint's {@code maxHandshakeHeaderBytes} (plus room for the request line) gets 431, and
-   * a client's end of stream is reported only once the frames received before it have reached the
-   * endpoint. Closing the returned factory closes {@code transport}. A new factory each call.
-   */
-  public WebSocketServerFactory serverFactory(WebSocketServerFactory transport) {
-    Objects.requireNonNull(transport, "transport");
-    return GuardedFactory.wrapping(transport, endpoint.limits());
+    timer.every(LostWriteWakeupSweep.INTERVAL, new LostWriteWakeupSweep(server));
   }
 
   /**
    * Forward {@code WebSocketServer.onWebsocketHandshakeReceivedAsServer} here (and return the
-   * result). Blocks until the endpoint decides, at most its handshake timeout plus 1 s.
+   * result). Never waits: on an installed server the decision is ready when Java-WebSocket calls it.
    *
-   * @throws InvalidDataException when the upgrade is refused with an HTTP status (already sent)
+   * @throws InvalidDataException when the server was not installed (500 already sent)
    */
   public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(WebSocket conn, Draft draft,
       ClientHandshake request) throws InvalidDataException {
     Objects.requireNonNull(conn, "conn");
-    Objects.requireNonNull(request, "request");
-    return handshakes.handle(conn, draft, request);
+    return handshakes.answer(conn);
   }
 
   /** Forward {@code WebSocketServer.onOpen} here: opens the endpoint for an accepted client. */
   public void onOpen(WebSocket conn, ClientHandshake handshake) {
-    ServerConnection served = served(conn);
-    if (served == null) {
-      log.warn("a connection opened without the adapter's handshake; closing it with {}",
-          UNSERVED_CLOSE_CODE);
+    if (!(conn instanceof GuardedConnection gc) || !gc.holdsHandshakes()) {
+      handshakes.notInstalled();
       conn.close(UNSERVED_CLOSE_CODE, UNSERVED_REASON);
       return;
     }
-    if (served.refusal() != null) {
-      served.channel().close(served.refusal().closeCode(), served.refusal().reason());
+    JavaWebSocketChannel ch = gc.channel();
+    HandshakeDecision decision = gc.decision();
+    if (ch == null || decision == null) {
+      if (warnedHookMissing.compareAndSet(false, true)) {
+        log.error("the WebSocketServer does not forward onWebsocketHandshakeReceivedAsServer to "
+            + "the adapter; closing its connections with {}", UNSERVED_CLOSE_CODE);
+      }
+      gc.abandon();
+      conn.close(UNSERVED_CLOSE_CODE, UNSERVED_REASON);
       return;
     }
-    served.channel().open(() -> endpoint.open(served.channel(), served.accept()));
+    if (decision instanceof Rejection r) { // close-code mode
+      ch.close(r.closeCode(), r.reason());
+      gc.abandon();
+      return;
+    }
+    ch.open(() -> gc.open(ch));
   }
 
   /** Forward {@code WebSocketServer.onMessage(WebSocket, String)} here. */
   public void onMessage(WebSocket conn, String message) {
-    ServerConnection served = served(conn);
+    JavaWebSocketChannel served = served(conn);
     if (served != null) {
-      served.channel().onText(message);
+      served.onText(message);
     }
   }
 
   /** Forward {@code WebSocketServer.onMessage(WebSocket, ByteBuffer)} here; the buffer is taken over. */
   public void onMessage(WebSocket conn, ByteBuffer message) {
-    ServerConnection served = served(conn);
+    JavaWebSocketChannel served = served(conn);
     if (served != null) {
-      served.channel().onBinary(message);
+      served.onBinary(message);
     }
   }
 
   /** Forward {@code WebSocketServer.onClose} here. */
   public void onClose(WebSocket conn, int code, String reason, boolean remote) {
-    ServerConnection served = served(conn);
+    JavaWebSocketChannel served = served(conn);
     if (served != null) {
-      served.channel().onClose(code, reason, remote);
+      served.onClose(code, reason, remote);
     }
   }
 
@@ -231,19 +231,19 @@ public final class JavaWebSocketAdapter implements AutoCloseable {
    * flushed.
    */
   public void onCloseInitiated(WebSocket conn, int code, String reason) {
-    ServerConnection served = served(conn);
+    JavaWebSocketChannel served = served(conn);
     if (served != null) {
-      served.channel().onCloseInitiated();
+      served.onCloseInitiated();
     }
   }
 
   /** Forward {@code WebSocketServer.onError} here ({@code conn} is {@code null} for server errors). */
   public void onError(WebSocket conn, Exception error) {
-    ServerConnection served = conn == null ? null : served(conn);
+    JavaWebSocketChannel served = conn == null ? null : served(conn);
     if (served != null) {
-      served.channel().onError(error);
+      served.onError(error);
     } else if (conn == null) {
-      log.debug("server error", error);
+      log.debug("server error: {}", error.toString());
     }
   }
 
@@ -252,44 +252,57 @@ public final class JavaWebSocketAdapter implements AutoCloseable {
    * answers the ping), so the endpoint can observe pings.
    */
   public void onWebsocketPing(WebSocket conn, Framedata ping) {
-    ServerConnection served = served(conn);
+    JavaWebSocketChannel served = served(conn);
     if (served != null) {
-      served.channel().onControl(ping);
+      served.onControl(ping);
     }
   }
 
   /** Optional: forward {@code onWebsocketPong} here so the endpoint can observe pongs. */
   public void onWebsocketPong(WebSocket conn, Framedata pong) {
-    ServerConnection served = served(conn);
+    JavaWebSocketChannel served = served(conn);
     if (served != null) {
-      served.channel().onControl(pong);
+      served.onControl(pong);
     }
   }
 
-  /** Whether {@code conn} was accepted through this adapter (including close-code refusals). */
+  /** Whether {@code conn} was upgraded through this adapter (including close-code refusals). */
   public boolean serves(WebSocket conn) {
     return served(conn) != null;
   }
 
   /**
-   * Stops the timer thread once close timeouts already running have fallen due (at most the
-   * endpoint's close timeout). Call it after the host server stopped. Idempotent.
+   * Closes the connections whose upgrade is still held (their handshakes are abandoned, which
+   * cancels their upstream dials), and stops the timer thread (and so the sweeps) once close
+   * timeouts already running have fallen due (at most the endpoint's close timeout). Call it after
+   * the host server stopped. Idempotent.
    */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
+      handshakes.closeUnanswered(ProxyServer.SHUTDOWN_REASON);
       timer.shutdownAfter(endpoint.limits().closeTimeout());
     }
+  }
+
+  /**
+   * Closes the connections whose upgrade is still held (abandoning their handshakes): Java-WebSocket's
+   * {@code stop} closes only open connections.
+   */
+  void closeUnanswered() {
+    handshakes.closeUnanswered(ProxyServer.SHUTDOWN_REASON);
   }
 
   /** Stops the timer thread now; for {@link ProxyServer}, which has cut every connection itself. */
   void closeNow() {
     closed.set(true);
+    closeUnanswered();
     timer.shutdownNow();
   }
 
-  private static ServerConnection served(WebSocket conn) {
-    return conn.getAttachment() instanceof ServerConnection sc ? sc : null;
+  /** The channel of a connection this adapter serves (past its 101), or {@code null}. */
+  private static JavaWebSocketChannel served(WebSocket conn) {
+    return conn instanceof GuardedConnection gc ? gc.channel() : null;
   }
 
   /** Configures a {@link JavaWebSocketAdapter}. Not thread-safe; setters validate at once. */
@@ -297,6 +310,7 @@ public final class JavaWebSocketAdapter implements AutoCloseable {
     private final WsEndpoint endpoint;
     private Duration connectionLostTimeout = DEFAULT_CONNECTION_LOST_TIMEOUT;
     private int acceptBacklog = DEFAULT_ACCEPT_BACKLOG;
+    private Predicate<String> hostServes = target -> false;
 
     private Builder(WsEndpoint endpoint) {
       this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -314,6 +328,18 @@ public final class JavaWebSocketAdapter implements AutoCloseable {
             "connectionLostTimeout must be zero or 1 s .. " + Integer.MAX_VALUE + " s: " + timeout);
       }
       this.connectionLostTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Upgrade requests the host's server answers itself, by request target (path and query as sent,
+     * e.g. {@code /app?x=1}): the adapter checks their framing like any other, then hands them to
+     * Java-WebSocket as they are, so the host's {@code onWebsocketHandshakeReceivedAsServer} must
+     * answer them itself (e.g. with {@code super}), and {@link JavaWebSocketAdapter#serves} is
+     * {@code false} for them. Called on a worker thread; must be fast. Default: none.
+     */
+    public Builder hostServes(Predicate<String> requestTarget) {
+      this.hostServes = Objects.requireNonNull(requestTarget, "hostServes");
       return this;
     }
 

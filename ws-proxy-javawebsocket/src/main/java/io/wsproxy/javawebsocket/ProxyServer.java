@@ -119,6 +119,7 @@ public final class ProxyServer implements AutoCloseable {
         + endpoint.limits().closeTimeout().plus(STOP_MARGIN).toNanos();
     try {
       closeQuietly(); // stop accepting first
+      adapter.closeUnanswered(); // held upgrades: abandoned, their dials cancelled
       for (WebSocket conn : server.getConnections()) {
         conn.close(CloseCodes.GOING_AWAY, SHUTDOWN_REASON);
       }

@@ -173,6 +173,50 @@ final class E2eRawClient implements AutoCloseable {
     }
   }
 
+  /** Sends an unmasked text frame, which a client must never send (RFC 6455 section 5.1). */
+  void sendUnmaskedText(String text) throws IOException {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream frame = new ByteArrayOutputStream();
+    frame.write(FIN | OP_TEXT);
+    frame.write(payload.length); // short payloads only
+    frame.writeBytes(payload);
+    out.write(frame.toByteArray());
+    out.flush();
+  }
+
+  /** Sends a masked close frame with {@code code} and a reason of exactly {@code reasonBytes}. */
+  void sendClose(int code, byte[] reasonBytes) throws IOException {
+    byte[] payload = new byte[2 + reasonBytes.length];
+    payload[0] = (byte) (code >> 8);
+    payload[1] = (byte) code;
+    System.arraycopy(reasonBytes, 0, payload, 2, reasonBytes.length);
+    sendFrame(OP_CLOSE, payload);
+  }
+
+  /** Sends a masked frame whose first byte (FIN, reserved bits, opcode) is {@code firstByte}. */
+  void sendFrameWithFirstByte(int firstByte, byte[] payload) throws IOException {
+    writeFrame(firstByte, payload);
+  }
+
+  /** Reads and drops exactly {@code bytes} bytes of whatever the server sends. */
+  void discard(long bytes) throws IOException {
+    byte[] sink = new byte[64 * 1024];
+    long left = bytes;
+    while (left > 0) {
+      int n = in.read(sink, 0, (int) Math.min(sink.length, left));
+      if (n < 0) {
+        throw new EOFException(left + " bytes short");
+      }
+      left -= n;
+    }
+  }
+
+  /** Sends these bytes as they are. */
+  void sendRaw(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
   /** The next text message, answering pings on the way. */
   String nextText() throws IOException {
     return nextFrame(OP_TEXT).text();

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsproxy.Limits;
+import io.wsproxy.RejectionMode;
+import io.wsproxy.conformance.TestLog;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.WebSocketHandshakeException;
@@ -19,12 +22,13 @@ import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
-import org.java_websocket.server.DefaultWebSocketServerFactory;
 import org.java_websocket.server.WebSocketServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** A host's own {@link WebSocketServer} delegating to the adapter, as the adapter's Javadoc shows. */
+@Isolated // reads the log
 class HostEmbeddingTest {
 
   private static final long WAIT = JdkClient.TIMEOUT.toSeconds();
@@ -34,10 +38,12 @@ class HostEmbeddingTest {
     final JavaWebSocketAdapter adapter;
     final CountDownLatch started = new CountDownLatch(1);
 
-    HostServer(JavaWebSocketAdapter adapter, List<Draft> drafts) {
+    HostServer(JavaWebSocketAdapter adapter, List<Draft> drafts, boolean install) {
       super(new InetSocketAddress("127.0.0.1", 0), drafts);
       this.adapter = adapter;
-      adapter.configure(this);
+      if (install) {
+        adapter.install(this); // the one setup step
+      }
     }
 
     @Override
@@ -83,17 +89,10 @@ class HostEmbeddingTest {
 
   private HostServer host;
 
-  private HostServer start(TestEndpoint endpoint, boolean useAdapterDrafts) throws Exception {
-    return start(endpoint, useAdapterDrafts, false);
-  }
-
-  private HostServer start(TestEndpoint endpoint, boolean useAdapterDrafts,
-      boolean useAdapterFactory) throws Exception {
+  private HostServer start(TestEndpoint endpoint, boolean install) throws Exception {
     JavaWebSocketAdapter adapter = new JavaWebSocketAdapter(endpoint);
-    host = new HostServer(adapter, useAdapterDrafts ? adapter.drafts() : List.of(new Draft_6455()));
-    if (useAdapterFactory) {
-      host.setWebSocketFactory(adapter.serverFactory(new DefaultWebSocketServerFactory()));
-    }
+    // Java-WebSocket's own draft, unbounded: install must make the drafts irrelevant
+    host = new HostServer(adapter, List.of(new Draft_6455()), install);
     host.start();
     assertTrue(host.started.await(WAIT, TimeUnit.SECONDS));
     return host;
@@ -122,20 +121,37 @@ class HostEmbeddingTest {
   }
 
   @Test
-  void keepsTheLastMessageAndCloseOfAHalfClosingClientWithTheAdaptersFactory() throws Exception {
+  void keepsTheLastMessageAndCloseOfAHalfClosingClient() throws Exception {
     TestEndpoint endpoint = new TestEndpoint();
-    HostServer server = start(endpoint, true, true);
+    HostServer server = start(endpoint, true);
     EndOfStreamTest.assertHalfClosingClientsKeepLastMessageAndClose(server.getPort(), endpoint);
   }
 
   @Test
-  void refusesEveryUpgradeWhenTheHostDoesNotLimitFrameSizes() throws Exception {
+  void limitsFramesWhateverDraftsTheHostsServerWasBuiltWith() throws Exception {
+    int limit = 64 * Limits.KIB; // a forged 64-bit length is minimal from here on
+    TestEndpoint endpoint = new TestEndpoint(Limits.builder().maxFrameSize(limit).build(),
+        RejectionMode.HTTP_STATUS);
+    HostServer server = start(endpoint, true);
+    try (E2eRawClient offender = E2eRawClient.upgrade(server.getPort(), "/echo")) {
+      offender.sendForgedBinaryHeader(limit + 1);
+      assertEquals(1009, offender.answer().closeCode());
+    }
+  }
+
+  @Test
+  void refusesEveryUpgradeWithOneClearErrorWhenTheAdapterWasNotInstalled() throws Exception {
     TestEndpoint endpoint = new TestEndpoint();
-    HostServer server = start(endpoint, false);
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> JdkClient.attempt(server.uri("/echo")).get(WAIT, TimeUnit.SECONDS));
-    assertEquals(500, assertInstanceOf(WebSocketHandshakeException.class, e.getCause())
-        .getResponse().statusCode());
+    String log = TestLog.during(() -> {
+      HostServer server = start(endpoint, false);
+      for (int i = 0; i < 2; i++) {
+        ExecutionException e = assertThrows(ExecutionException.class,
+            () -> JdkClient.attempt(server.uri("/echo")).get(WAIT, TimeUnit.SECONDS));
+        assertEquals(500, assertInstanceOf(WebSocketHandshakeException.class, e.getCause())
+            .getResponse().statusCode());
+      }
+    });
     assertTrue(endpoint.handshakes.isEmpty(), "the endpoint is not asked");
+    assertEquals(1, log.split("adapter.install\\(server\\)", -1).length - 1, log);
   }
 }

@@ -1,6 +1,5 @@
 package io.wsproxy.javawebsocket;
 
-import io.wsproxy.Limits;
 import io.wsproxy.spi.WsEndpoint;
 import io.wsproxy.conformance.TransportConformanceKit;
 import io.wsproxy.javawebsocket.internal.GuardedFactory;
@@ -24,6 +23,6 @@ abstract class JavaWebSocketServerConformanceKit extends TransportConformanceKit
 
   @Override
   protected WebSocketServerFactory newUpstreamServerFactory() {
-    return GuardedFactory.wrapping(new DefaultWebSocketServerFactory(), Limits.DEFAULTS);
+    return GuardedFactory.endOfStreamOnly(new DefaultWebSocketServerFactory());
   }
 }

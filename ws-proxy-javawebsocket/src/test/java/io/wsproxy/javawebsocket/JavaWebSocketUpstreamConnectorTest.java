@@ -3,6 +3,7 @@ package io.wsproxy.javawebsocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,26 +12,21 @@ import io.wsproxy.CloseCodes;
 import io.wsproxy.HandshakeRequest;
 import io.wsproxy.Headers;
 import io.wsproxy.Limits;
+import io.wsproxy.spi.Text;
 import io.wsproxy.spi.UpstreamConnectException;
 import io.wsproxy.spi.UpstreamRequest;
 import io.wsproxy.spi.WsChannel;
 import java.io.DataInputStream;
-import java.io.EOFException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -69,7 +65,18 @@ class JavaWebSocketUpstreamConnectorTest {
 
   private static UpstreamRequest request(URI uri, Headers headers, List<String> subprotocols,
       int maxMessageSize, Duration timeouts) {
-    return new UpstreamRequest(uri, headers, subprotocols, timeouts, maxMessageSize, timeouts);
+    return UpstreamRequest.builder(uri).headers(headers).subprotocols(subprotocols)
+        .connectTimeout(timeouts).closeTimeout(timeouts)
+        .maxFrameSize(Math.min(maxMessageSize, Limits.DEFAULT_MAX_FRAME_SIZE))
+        .maxMessageSize(maxMessageSize).build();
+  }
+
+  /** Dials the raw test server {@code raw} and waits for the channel. */
+  private WsChannel connectTo(ServerSocket raw, RecordingListener listener, Duration timeouts)
+      throws Exception {
+    return connector.connect(request(URI.create("ws://127.0.0.1:" + raw.getLocalPort() + "/"),
+        Headers.EMPTY, List.of(), Limits.DEFAULT_MAX_MESSAGE_SIZE, timeouts), listener)
+        .get(WAIT, TimeUnit.SECONDS);
   }
 
   private static UpstreamConnectException failure(CompletableFuture<WsChannel> future) {
@@ -85,11 +92,10 @@ class JavaWebSocketUpstreamConnectorTest {
         .thenApply(ch -> listener.opened.isDone());
     assertTrue(openedFirst.get(WAIT, TimeUnit.SECONDS));
     WsChannel channel = listener.opened.get();
-    channel.sendText("over the wire");
+    assertTrue(channel.sendText(Text.of("over the wire")));
     assertEquals("over the wire", listener.texts.poll(WAIT, TimeUnit.SECONDS));
     ByteBuffer data = ByteBuffer.wrap(new byte[] {9, 8, 7});
-    channel.sendBinary(data);
-    assertEquals(3, data.remaining(), "the caller's buffer is not consumed");
+    assertTrue(channel.sendBinary(data));
     assertEquals(ByteBuffer.wrap(new byte[] {9, 8, 7}), listener.binaries.poll(WAIT, TimeUnit.SECONDS));
     assertEquals(List.of("open", "text", "binary"), listener.events);
   }
@@ -118,6 +124,7 @@ class JavaWebSocketUpstreamConnectorTest {
     UpstreamConnectException e = failure(connector.connect(
         request(URI.create("ws://127.0.0.1:" + port + "/"), Headers.EMPTY, List.of(),
             Limits.DEFAULT_MAX_MESSAGE_SIZE, TIMEOUT), listener));
+    assertEquals(UpstreamConnectException.Kind.UNREACHABLE, e.kind());
     assertEquals(0, e.httpStatus());
     assertTrue(e.getMessage().contains(String.valueOf(port)), e.getMessage());
     assertTrue(listener.events.isEmpty());
@@ -128,6 +135,7 @@ class JavaWebSocketUpstreamConnectorTest {
     RecordingListener listener = new RecordingListener(false);
     UpstreamConnectException e = failure(connector.connect(request("/deny/403", List.of()),
         listener));
+    assertEquals(UpstreamConnectException.Kind.REFUSED, e.kind());
     assertEquals(403, e.httpStatus());
     assertTrue(listener.events.isEmpty());
   }
@@ -145,12 +153,18 @@ class JavaWebSocketUpstreamConnectorTest {
   }
 
   @Test
-  void failsWhenTheUpstreamDoesNotChooseTheOfferedSubprotocol() throws Exception {
+  void acceptsAnUpstreamThatChoosesNoneOfTheOfferedSubprotocols() throws Exception {
     RecordingListener listener = new RecordingListener(false);
-    UpstreamConnectException e = failure(connector.connect(request("/echo", List.of("mqtt")),
-        listener));
-    assertTrue(e.getMessage().contains("mqtt"), e.getMessage());
-    assertTrue(listener.events.isEmpty());
+    WsChannel channel = connector.connect(request("/echo", List.of("mqtt")), listener)
+        .get(WAIT, TimeUnit.SECONDS);
+    assertNull(channel.subprotocol());
+    assertEquals(List.of("open"), listener.events);
+  }
+
+  @Test
+  void failsAsAnInvalidHandshakeWhenTheUpstreamChoosesASubprotocolThatWasNotOffered()
+      throws Exception {
+    assertInvalid101(null, "Sec-WebSocket-Protocol: mqtt\r\n");
   }
 
   @Test
@@ -179,7 +193,7 @@ class JavaWebSocketUpstreamConnectorTest {
         .get(WAIT, TimeUnit.SECONDS);
     RecordingListener theirs = upstream.opened.poll(WAIT, TimeUnit.SECONDS);
     channel.sendBinary(ByteBuffer.allocate(Limits.KIB + 1)); // the upstream echoes it
-    assertEquals(new CloseEvent(CloseCodes.MESSAGE_TOO_BIG, "Payload limit reached.", false),
+    assertEquals(new CloseEvent(CloseCodes.MESSAGE_TOO_BIG, "Message too big", false),
         listener.closed.get(WAIT, TimeUnit.SECONDS));
     assertEquals(CloseCodes.MESSAGE_TOO_BIG, theirs.closed.get(WAIT, TimeUnit.SECONDS).code());
   }
@@ -191,6 +205,7 @@ class JavaWebSocketUpstreamConnectorTest {
       UpstreamConnectException e = failure(connector.connect(
           request(URI.create("ws://127.0.0.1:" + mute.getLocalPort() + "/"), Headers.EMPTY,
               List.of(), Limits.DEFAULT_MAX_MESSAGE_SIZE, Duration.ofMillis(300)), listener));
+      assertEquals(UpstreamConnectException.Kind.TIMEOUT, e.kind());
       assertTrue(e.getMessage().contains("within"), e.getMessage());
       assertTrue(listener.events.isEmpty());
     }
@@ -199,12 +214,10 @@ class JavaWebSocketUpstreamConnectorTest {
   @Test
   void cutsAnUpstreamThatNeverAnswersTheCloseAndEndsItsThreads() throws Exception {
     try (ServerSocket raw = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      CompletableFuture<Void> upstreamDone = CompletableFuture.runAsync(() -> acceptAndIgnore(raw));
+      CompletableFuture<Void> upstreamDone = CompletableFuture.runAsync(() -> RawUpstream.acceptAndIgnore(raw));
       Set<Thread> before = clientThreads();
       RecordingListener listener = new RecordingListener(false);
-      WsChannel channel = connector.connect(request(URI.create("ws://127.0.0.1:"
-          + raw.getLocalPort() + "/"), Headers.EMPTY, List.of(), Limits.DEFAULT_MAX_MESSAGE_SIZE,
-          Duration.ofMillis(300)), listener).get(WAIT, TimeUnit.SECONDS);
+      WsChannel channel = connectTo(raw, listener, Duration.ofMillis(300));
       Set<Thread> started = clientThreads();
       started.removeAll(before);
       assertEquals(2, started.size(), "a read and a write thread: " + started);
@@ -223,11 +236,9 @@ class JavaWebSocketUpstreamConnectorTest {
   @Test
   void keepsTheConnectionUntilTheUpstreamEndsItAfterACloseStartedHere() throws Exception {
     try (ServerSocket raw = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> acceptUpgrade(raw));
+      CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> RawUpstream.acceptUpgrade(raw));
       RecordingListener listener = new RecordingListener(false);
-      WsChannel channel = connector.connect(request(URI.create("ws://127.0.0.1:"
-          + raw.getLocalPort() + "/"), Headers.EMPTY, List.of(), Limits.DEFAULT_MAX_MESSAGE_SIZE,
-          TIMEOUT), listener).get(WAIT, TimeUnit.SECONDS);
+      WsChannel channel = connectTo(raw, listener, TIMEOUT);
       try (Socket upstreamSide = accepted.get(WAIT, TimeUnit.SECONDS)) {
         upstreamSide.setSoTimeout((int) TimeUnit.SECONDS.toMillis(WAIT));
         DataInputStream in = new DataInputStream(upstreamSide.getInputStream());
@@ -248,10 +259,97 @@ class JavaWebSocketUpstreamConnectorTest {
   }
 
   @Test
-  void refusesANonWebSocketUriAtOnce() {
-    assertThrows(IllegalArgumentException.class, () -> connector.connect(
-        request(URI.create("http://127.0.0.1:1/"), Headers.EMPTY, List.of(), 1, TIMEOUT),
+  void offersTheWholeSubprotocolOfferInOrder() throws Exception {
+    WsChannel channel = connector.connect(request("/echo", List.of("mqtt", "v2", "chat")),
+        new RecordingListener(false)).get(WAIT, TimeUnit.SECONDS);
+    assertEquals(List.of("mqtt", "v2", "chat"),
+        upstream.handshakes.poll(WAIT, TimeUnit.SECONDS).subprotocols());
+    assertEquals("v2", channel.subprotocol());
+  }
+
+  @Test
+  void cancellingTheFutureAbandonsTheDialWithoutCallingTheListener() throws Exception {
+    RecordingListener listener = new RecordingListener(false);
+    CompletableFuture<WsChannel> dial = connector.connect(request("/late", List.of()), listener);
+    upstream.late.poll(WAIT, TimeUnit.SECONDS); // the upstream holds the upgrade: still dialling
+    assertTrue(dial.cancel(true));
+    assertNotNull(upstream.abandoned.poll(WAIT, TimeUnit.SECONDS), "the connection was cut");
+    assertTrue(listener.events.isEmpty(), listener.events.toString());
+  }
+
+  @Test
+  void failsAsAnInvalidHandshakeWhenThe101HasAWrongAcceptKey() throws Exception {
+    assertInvalid101("Sec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n");
+  }
+
+  @Test
+  void failsAsAnInvalidHandshakeWhenThe101NamesAnExtension() throws Exception {
+    assertInvalid101(null, "Sec-WebSocket-Extensions: permessage-deflate\r\n");
+  }
+
+  private void assertInvalid101(String acceptLine, String... extra) throws Exception {
+    try (ServerSocket raw = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(
+          () -> RawUpstream.acceptUpgrade(raw, acceptLine, extra));
+      RecordingListener listener = new RecordingListener(false);
+      UpstreamConnectException e = failure(connector.connect(request(URI.create("ws://127.0.0.1:"
+          + raw.getLocalPort() + "/"), Headers.EMPTY, List.of(), Limits.DEFAULT_MAX_MESSAGE_SIZE,
+          TIMEOUT), listener));
+      assertEquals(UpstreamConnectException.Kind.INVALID_HANDSHAKE, e.kind(), e.getMessage());
+      assertTrue(listener.events.isEmpty());
+      accepted.get(WAIT, TimeUnit.SECONDS).close();
+    }
+  }
+
+  @Test
+  void answersNotWritableWhenTheUpstreamStopsReadingAndTellsWhenItDrained() throws Exception {
+    try (ServerSocket raw = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> RawUpstream.acceptUpgrade(raw));
+      RecordingListener listener = new RecordingListener(false);
+      WsChannel channel = connectTo(raw, listener, TIMEOUT);
+      try (Socket upstreamSide = accepted.get(WAIT, TimeUnit.SECONDS)) {
+        int sent = 0;
+        boolean writable = true;
+        while (writable && sent < 64) { // the upstream reads nothing: the queue must fill
+          writable = channel.sendBinary(ByteBuffer.allocate(Limits.MIB));
+          sent++;
+        }
+        assertFalse(writable, "not writable after " + sent + " MiB");
+        assertFalse(channel.isWritable());
+        assertTrue(listener.writable.isEmpty(), "onWritable only once drained");
+        CompletableFuture.runAsync(() -> RawUpstream.drain(upstreamSide));
+        assertEquals(channel, listener.writable.poll(WAIT, TimeUnit.SECONDS));
+        assertTrue(channel.isWritable());
+      }
+    }
+  }
+
+  @Test
+  void closeFailsNewDialsAtOnceAndEndsItsTimerOnceConnectionsEnded() throws Exception {
+    Set<Thread> before = timerThreads();
+    RecordingListener listener = new RecordingListener(false);
+    WsChannel open = connector.connect(request("/echo", List.of()), listener)
+        .get(WAIT, TimeUnit.SECONDS);
+    Set<Thread> mine = timerThreads();
+    mine.removeAll(before);
+    assertEquals(1, mine.size(), "one timer thread per connector: " + mine);
+    connector.close();
+    UpstreamConnectException e = failure(connector.connect(request("/echo", List.of()),
         new RecordingListener(false)));
+    assertEquals(UpstreamConnectException.Kind.UNREACHABLE, e.kind());
+    assertTrue(open.sendText(Text.of("still works")));
+    assertTrue(mine.iterator().next().isAlive(), "the open connection keeps its timer");
+    open.close(CloseCodes.NORMAL, "");
+    listener.closed.get(WAIT, TimeUnit.SECONDS);
+    Thread timer = mine.iterator().next();
+    timer.join(TimeUnit.SECONDS.toMillis(WAIT));
+    assertFalse(timer.isAlive(), "the timer ends with the last connection");
+  }
+
+  private static Set<Thread> timerThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("ws-proxy-jws-client-timer") && t.isAlive())
+        .collect(Collectors.toSet());
   }
 
   private static Set<Thread> clientThreads() {
@@ -259,45 +357,5 @@ class JavaWebSocketUpstreamConnectorTest {
         .filter(t -> t.getName().startsWith("WebSocketConnectReadThread-")
             || t.getName().startsWith("WebSocketWriteThread-"))
         .collect(Collectors.toSet());
-  }
-
-  /** Answers one upgrade with 101, then reads and ignores everything until the client goes. */
-  private static void acceptAndIgnore(ServerSocket server) {
-    try (Socket s = acceptUpgrade(server)) {
-      byte[] sink = new byte[1024];
-      while (s.getInputStream().read(sink) >= 0) {
-        // never answer the close
-      }
-    } catch (Exception e) {
-      // the client cut the connection: expected
-    }
-  }
-
-  /** Accepts one connection and answers its upgrade request with 101. */
-  private static Socket acceptUpgrade(ServerSocket server) {
-    try {
-      Socket s = server.accept();
-      InputStream in = s.getInputStream();
-      StringBuilder head = new StringBuilder();
-      while (!head.toString().endsWith("\r\n\r\n")) {
-        int b = in.read();
-        if (b < 0) {
-          s.close();
-          throw new EOFException("no upgrade request");
-        }
-        head.append((char) b);
-      }
-      String key = head.toString().lines().filter(l -> l.toLowerCase().startsWith("sec-websocket-key:"))
-          .findFirst().orElseThrow().substring("sec-websocket-key:".length()).trim();
-      byte[] sha1 = MessageDigest.getInstance("SHA-1").digest(
-          (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
-      s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-          + "Connection: Upgrade\r\nSec-WebSocket-Accept: "
-          + Base64.getEncoder().encodeToString(sha1) + "\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      return s;
-    } catch (Exception e) {
-      throw new CompletionException(e);
-    }
   }
 }

@@ -2,16 +2,8 @@ package io.wsproxy.javawebsocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import io.wsproxy.HandshakeDecision;
-import io.wsproxy.HandshakeRequest;
-import io.wsproxy.Headers;
-import io.wsproxy.Limits;
-import io.wsproxy.Principal;
-import io.wsproxy.RejectionMode;
-import io.wsproxy.spi.WsChannel;
-import io.wsproxy.spi.WsEndpoint;
-import io.wsproxy.spi.WsListener;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,9 +11,7 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -43,33 +33,9 @@ class LostWriteWakeupTest {
 
   @Test
   void deliversAFrameWhoseWriteWakeupWasLost() throws Exception {
-    CountDownLatch opened = new CountDownLatch(1);
-    WsEndpoint quiet = new WsEndpoint() {
-      @Override
-      public CompletionStage<HandshakeDecision> handshake(HandshakeRequest r) {
-        return CompletableFuture.completedFuture(new HandshakeDecision.Accept(r, "127.0.0.1",
-            Principal.ANONYMOUS, null, null, Headers.EMPTY));
-      }
-
-      @Override
-      public WsListener open(WsChannel client, HandshakeDecision.Accept accept) {
-        opened.countDown();
-        return new WsListener() {};
-      }
-
-      @Override
-      public Limits limits() {
-        return Limits.DEFAULTS;
-      }
-
-      @Override
-      public RejectionMode rejectionMode() {
-        return RejectionMode.HTTP_STATUS;
-      }
-    };
+    TestEndpoint quiet = new TestEndpoint();
     JavaWebSocketAdapter adapter = new JavaWebSocketAdapter(quiet);
-    WebSocketServer server = new WebSocketServer(new InetSocketAddress("127.0.0.1", 0),
-        adapter.drafts()) {
+    WebSocketServer server = new WebSocketServer(new InetSocketAddress("127.0.0.1", 0)) {
       @Override
       public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(
           org.java_websocket.WebSocket c, Draft d, ClientHandshake h) throws InvalidDataException {
@@ -99,14 +65,14 @@ class LostWriteWakeupTest {
       @Override
       public void onStart() {}
     };
-    adapter.configure(server);
+    adapter.install(server);
     server.start();
     BlockingQueue<String> received = new LinkedBlockingQueue<>();
     WebSocket client = null;
     try {
       awaitPort(server);
       client = HttpClient.newHttpClient().newWebSocketBuilder()
-          .buildAsync(URI.create("ws://127.0.0.1:" + server.getPort() + "/"),
+          .buildAsync(URI.create("ws://127.0.0.1:" + server.getPort() + "/silent"),
               new WebSocket.Listener() {
                 @Override
                 public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
@@ -115,7 +81,7 @@ class LostWriteWakeupTest {
                   return null;
                 }
               }).get(10, TimeUnit.SECONDS);
-      assertEquals(true, opened.await(10, TimeUnit.SECONDS));
+      assertNotNull(quiet.opened.poll(10, TimeUnit.SECONDS));
       WebSocketImpl conn = assertInstanceOf(WebSocketImpl.class,
           server.getConnections().iterator().next());
 

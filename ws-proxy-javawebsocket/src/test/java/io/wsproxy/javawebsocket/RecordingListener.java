@@ -1,6 +1,7 @@
 package io.wsproxy.javawebsocket;
 
 import io.wsproxy.spi.WsChannel;
+import io.wsproxy.spi.Text;
 import io.wsproxy.spi.WsListener;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -17,6 +18,7 @@ final class RecordingListener implements WsListener {
   final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
   final BlockingQueue<ByteBuffer> binaries = new LinkedBlockingQueue<>();
   final BlockingQueue<ByteBuffer> pings = new LinkedBlockingQueue<>();
+  final BlockingQueue<WsChannel> writable = new LinkedBlockingQueue<>();
   final CompletableFuture<CloseEvent> closed = new CompletableFuture<>();
   final List<Throwable> errors = new CopyOnWriteArrayList<>();
   /** Every event name in order, to check that onOpen comes first and onClose once, last. */
@@ -33,9 +35,9 @@ final class RecordingListener implements WsListener {
   }
 
   @Override
-  public void onText(WsChannel channel, String text) {
+  public void onText(WsChannel channel, Text text) {
     events.add("text");
-    texts.add(text);
+    texts.add(text.asString());
     if (echo) {
       channel.sendText(text);
     }
@@ -48,6 +50,12 @@ final class RecordingListener implements WsListener {
     if (echo) {
       channel.sendBinary(data);
     }
+  }
+
+  @Override
+  public void onWritable(WsChannel channel) {
+    events.add("writable");
+    writable.add(channel);
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.wsproxy.Limits;
 import io.wsproxy.Principal;
 import io.wsproxy.Rejection;
 import io.wsproxy.RejectionMode;
+import io.wsproxy.spi.PendingHandshake;
 import io.wsproxy.spi.WsChannel;
 import io.wsproxy.spi.WsEndpoint;
 import io.wsproxy.spi.WsListener;
@@ -15,11 +16,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A small endpoint deciding by path: {@code /deny/NNN} is refused with status NNN and close code
- * 4NNN, {@code /hang} never decides, {@code /silent} accepts without echoing, anything else is
- * accepted and echoed. The first offered subprotocol in {@link #SUBPROTOCOLS} is chosen.
+ * 4NNN, {@code /hang} never decides, {@code /late} decides (accepts) only when the test completes
+ * the decision it finds in {@link #late}, {@code /silent} accepts without echoing, anything else is
+ * accepted and echoed. The first offered subprotocol in {@link #SUBPROTOCOLS} is chosen. Every
+ * handshake given up by the transport lands in {@link #abandoned}.
  */
 final class TestEndpoint implements WsEndpoint {
 
@@ -30,6 +34,9 @@ final class TestEndpoint implements WsEndpoint {
   final BlockingQueue<HandshakeRequest> handshakes = new LinkedBlockingQueue<>();
   final BlockingQueue<RecordingListener> opened = new LinkedBlockingQueue<>();
   final BlockingQueue<WsChannel> channels = new LinkedBlockingQueue<>();
+  final BlockingQueue<HandshakeRequest> abandoned = new LinkedBlockingQueue<>();
+  /** Decisions of {@code /late} requests, for the test to complete. */
+  final BlockingQueue<CompletableFuture<HandshakeDecision>> late = new LinkedBlockingQueue<>();
 
   TestEndpoint() {
     this(Limits.DEFAULTS, RejectionMode.HTTP_STATUS);
@@ -44,31 +51,67 @@ final class TestEndpoint implements WsEndpoint {
     return "denied with " + status;
   }
 
-  @Override
-  public CompletionStage<HandshakeDecision> handshake(HandshakeRequest request) {
-    handshakes.add(request);
-    String path = request.path();
-    if (path.startsWith("/deny/")) {
-      int status = Integer.parseInt(path.substring("/deny/".length()));
-      return CompletableFuture.completedFuture(
-          new Rejection(status, 4000 + status, denyReason(status)));
-    }
-    if (path.equals("/hang")) {
-      return new CompletableFuture<>();
-    }
+  /** What {@code request} is accepted with (the first known subprotocol it offers). */
+  static HandshakeDecision.Accept accept(HandshakeRequest request) {
     String chosen = request.subprotocols().stream().filter(SUBPROTOCOLS::contains).findFirst()
         .orElse(null);
-    return CompletableFuture.completedFuture(new HandshakeDecision.Accept(request,
+    return new HandshakeDecision.Accept(request,
         request.remoteAddress().getAddress().getHostAddress(), Principal.ANONYMOUS, chosen, null,
-        Headers.EMPTY));
+        Headers.EMPTY);
   }
 
   @Override
-  public WsListener open(WsChannel client, HandshakeDecision.Accept accept) {
-    RecordingListener listener = new RecordingListener(!accept.request().path().equals("/silent"));
-    opened.add(listener);
-    channels.add(client);
-    return listener;
+  public PendingHandshake handshake(HandshakeRequest request, Object affinity) {
+    handshakes.add(request);
+    String path = request.path();
+    CompletableFuture<HandshakeDecision> decision;
+    if (path.startsWith("/deny/")) {
+      int status = Integer.parseInt(path.substring("/deny/".length()));
+      decision = CompletableFuture.completedFuture(
+          new Rejection(status, 4000 + status, denyReason(status)));
+    } else if (path.equals("/hang")) {
+      decision = new CompletableFuture<>();
+    } else if (path.equals("/late")) {
+      decision = new CompletableFuture<>();
+      late.add(decision);
+    } else {
+      decision = CompletableFuture.completedFuture(accept(request));
+    }
+    return new Pending(request, decision);
+  }
+
+  private final class Pending implements PendingHandshake {
+    private final HandshakeRequest request;
+    private final CompletableFuture<HandshakeDecision> decision;
+    private final AtomicBoolean done = new AtomicBoolean();
+
+    Pending(HandshakeRequest request, CompletableFuture<HandshakeDecision> decision) {
+      this.request = request;
+      this.decision = decision;
+    }
+
+    @Override
+    public CompletionStage<HandshakeDecision> decision() {
+      return decision;
+    }
+
+    @Override
+    public WsListener open(WsChannel client) {
+      if (!done.compareAndSet(false, true)) {
+        throw new IllegalStateException("opened twice or after abandon");
+      }
+      RecordingListener listener = new RecordingListener(!request.path().equals("/silent"));
+      opened.add(listener);
+      channels.add(client);
+      return listener;
+    }
+
+    @Override
+    public void abandon() {
+      if (done.compareAndSet(false, true)) {
+        abandoned.add(request);
+      }
+    }
   }
 
   @Override

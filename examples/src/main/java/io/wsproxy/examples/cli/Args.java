@@ -10,20 +10,74 @@ import java.util.Set;
 /**
  * A tiny command-line parser: {@code --name value}, {@code --name=value} and boolean
  * {@code --name}. Flags not declared by the command are refused, so a typo never goes unnoticed.
+ *
+ * <p><b>Environment.</b> Every declared flag not given on the command line is read from the
+ * environment variable {@link #envName WS_PROXY_<FLAG>} ({@code --max-message-size} →
+ * {@code WS_PROXY_MAX_MESSAGE_SIZE}), so a container or a systemd unit configures the CLI without
+ * putting secrets in the process list. A flag on the command line wins over its variable. A
+ * repeatable flag takes several values from its variable separated by commas; a boolean flag is
+ * on when its variable is {@code true}, {@code 1} or {@code yes}, off when it is {@code false},
+ * {@code 0}, {@code no} or empty.
  */
 public final class Args {
 
+  /** The prefix of every environment variable the CLI reads. */
+  public static final String ENV_PREFIX = "WS_PROXY_";
+
   private final Map<String, List<String>> values = new LinkedHashMap<>();
+  /** The raw value of each flag that came from the environment: a single-value flag takes it whole. */
+  private final Map<String, String> fromEnv = new LinkedHashMap<>();
 
   private Args() {}
 
+  /** The environment variable of {@code flag}: {@code WS_PROXY_} and the flag in upper case, {@code -} as {@code _}. */
+  public static String envName(String flag) {
+    return ENV_PREFIX + flag.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+  }
+
+  /** {@link #parse(String[], Set, Set, Map)} with the process environment. */
+  public static Args parse(String[] argv, Set<String> withValue, Set<String> booleans)
+      throws UsageException {
+    return parse(argv, withValue, booleans, System.getenv());
+  }
+
   /**
-   * Parses {@code argv}.
+   * Parses {@code argv}, then fills the flags it did not give from {@code env}.
    *
    * @param withValue flags that take a value (repeatable)
    * @param booleans  flags that take none
+   * @param env       environment variables by name
    */
-  public static Args parse(String[] argv, Set<String> withValue, Set<String> booleans)
+  public static Args parse(String[] argv, Set<String> withValue, Set<String> booleans,
+      Map<String, String> env) throws UsageException {
+    Args a = parseArgv(argv, withValue, booleans);
+    for (String flag : withValue) {
+      String v = env.get(envName(flag));
+      if (v != null && !a.values.containsKey(flag) && !v.isEmpty()) {
+        List<String> parts = new ArrayList<>();
+        for (String part : v.split(",")) {
+          if (!part.isBlank()) {
+            parts.add(part.trim());
+          }
+        }
+        a.values.put(flag, parts);
+        a.fromEnv.put(flag, v.trim());
+      }
+    }
+    for (String flag : booleans) {
+      String v = env.get(envName(flag));
+      if (v != null && !a.values.containsKey(flag)) {
+        switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+          case "true", "1", "yes" -> a.values.put(flag, List.of("true"));
+          case "false", "0", "no", "" -> { }
+          default -> throw new UsageException(envName(flag) + " must be true or false: " + v);
+        }
+      }
+    }
+    return a;
+  }
+
+  private static Args parseArgv(String[] argv, Set<String> withValue, Set<String> booleans)
       throws UsageException {
     Args a = new Args();
     for (int i = 0; i < argv.length; i++) {
@@ -70,6 +124,10 @@ public final class Args {
 
   /** The single value of a flag, or {@code fallback}; repeating it is an error. */
   public String one(String name, String fallback) throws UsageException {
+    String env = fromEnv.get(name);
+    if (env != null) {
+      return env;
+    }
     List<String> v = all(name);
     if (v.size() > 1) {
       throw new UsageException("--" + name + " given more than once");

@@ -29,6 +29,13 @@ final class AgentMethods {
 
   record RespondParams(String requestId, JsonElement result, ErrorParams error) {}
 
+  record AgentParams(String agentId, String status) {}
+
+  record BroadcastParams(String event, JsonElement data, String capability, String type) {}
+
+  /** The event of {@code agents.broadcast} when the caller names none. */
+  static final String BROADCAST_EVENT = "agent.broadcast";
+
   private final Agents agents;
   private final Settings settings;
 
@@ -40,8 +47,44 @@ final class AgentMethods {
   void register(Handlers h) {
     h.builtin(RegisterParams.class, this::register, "agents.register", "agent_register");
     h.builtin(ListParams.class, this::list, "agents.list", "agent_list");
-    h.builtin(RequestParams.class, this::request, "agents.request", "agent_request");
+    h.builtin(RequestParams.class, this::request, "agents.request", "agent_request",
+        "route_request");
     h.builtin(RespondParams.class, this::respond, "agents.respond", "agent_respond");
+    h.builtin(AgentParams.class, this::unregister, "agents.unregister", "agent_unregister");
+    h.builtin(AgentParams.class, this::status, "agents.status", "agent_status");
+    h.builtin(BroadcastParams.class, this::broadcast, "agents.broadcast", "agent_broadcast");
+  }
+
+  private Object unregister(Call<AgentParams> call) {
+    agents.unregister(call.clientId(), call.params().agentId());
+    JsonObject o = new JsonObject();
+    o.addProperty("agentId", call.params().agentId());
+    o.addProperty("unregistered", true);
+    return o;
+  }
+
+  private Object status(Call<AgentParams> call) {
+    return json(agents.setStatus(call.clientId(), call.params().agentId(),
+        call.params().status()));
+  }
+
+  /** Sends {@code data} to every online agent (of a capability or type), never to the caller. */
+  private Object broadcast(Call<BroadcastParams> call) {
+    BroadcastParams p = call.params();
+    String event = p.event() == null ? BROADCAST_EVENT : p.event();
+    if (event.isEmpty() || event.length() > Codec.MAX_METHOD_CHARS) {
+      throw new GatewayException(ErrorCodes.INVALID_PARAMS,
+          "event must have 1 to " + Codec.MAX_METHOD_CHARS + " characters");
+    }
+    JsonObject data = new JsonObject();
+    data.addProperty("from", call.clientId());
+    data.add("data", p.data());
+    int delivered = agents.broadcast(event, data, a -> !a.clientId().equals(call.clientId())
+        && (p.capability() == null || a.capabilities().contains(p.capability()))
+        && (p.type() == null || a.type().equals(p.type())));
+    JsonObject o = new JsonObject();
+    o.addProperty("delivered", delivered);
+    return o;
   }
 
   private Object register(Call<RegisterParams> call) {
@@ -105,6 +148,7 @@ final class AgentMethods {
     o.addProperty("type", a.type());
     o.add("capabilities", BuiltinMethods.strings(a.capabilities()));
     o.addProperty("online", a.online());
+    o.addProperty("status", a.status());
     o.addProperty("registeredAt", a.registeredAt().toString());
     return o;
   }

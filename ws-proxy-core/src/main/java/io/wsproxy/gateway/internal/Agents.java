@@ -83,7 +83,7 @@ final class Agents implements AgentRegistry {
 
   /** Registers (or re-registers) an agent for {@code client}; a {@link GatewayException} if refused. */
   AgentInfo register(ClientState client, String agentId, String type, Set<String> capabilities) {
-    Sessions.requireValidId(agentId, "agentId");
+    Rooms.requireValidId(agentId, "agentId");
     requireName(type, "type");
     if (capabilities.size() > MAX_CAPABILITIES) {
       throw new GatewayException(ErrorCodes.INVALID_PARAMS,
@@ -127,7 +127,7 @@ final class Agents implements AgentRegistry {
         AgentInfo a = e.getValue();
         if (a.online() && a.clientId().equals(clientId)) {
           AgentInfo offline = new AgentInfo(a.id(), a.type(), a.capabilities(), a.clientId(), false,
-              a.registeredAt());
+              a.registeredAt(), a.status());
           e.setValue(offline);
           changed.add(offline);
         }
@@ -141,6 +141,103 @@ final class Agents implements AgentRegistry {
       }
     });
     changed.forEach(listener::agentChanged);
+  }
+
+  @Override
+  public boolean unregister(String agentId) {
+    Objects.requireNonNull(agentId, "agentId");
+    AgentInfo removed;
+    synchronized (lock) {
+      removed = byId.remove(agentId);
+    }
+    if (removed == null) {
+      return false;
+    }
+    failRequestsTo(removed);
+    listener.agentChanged(new AgentInfo(removed.id(), removed.type(), removed.capabilities(),
+        removed.clientId(), false, removed.registeredAt(), removed.status()));
+    return true;
+  }
+
+  /** Unregisters an agent for the client that registered it; a {@link GatewayException} otherwise. */
+  void unregister(String clientId, String agentId) {
+    requireOwned(clientId, agentId);
+    unregister(agentId);
+  }
+
+  private void failRequestsTo(AgentInfo agent) {
+    boolean stillOnline;
+    synchronized (lock) {
+      stillOnline = byId.values().stream()
+          .anyMatch(a -> a.online() && a.clientId().equals(agent.clientId()));
+    }
+    if (!stillOnline) { // its connection serves no other agent id: nothing will answer
+      pending.forEach((requestId, p) -> {
+        if (p.agentClientId.equals(agent.clientId())) {
+          fail(requestId, p, ErrorCodes.UNAVAILABLE, "Agent unregistered before answering");
+        }
+      });
+    }
+  }
+
+  @Override
+  public boolean setStatus(String agentId, String status) {
+    Objects.requireNonNull(agentId, "agentId");
+    if (status == null || status.isEmpty() || status.length() > 64) {
+      throw new IllegalArgumentException("status must have 1 to 64 characters: " + status);
+    }
+    AgentInfo changed;
+    synchronized (lock) {
+      AgentInfo a = byId.get(agentId);
+      if (a == null) {
+        return false;
+      }
+      changed = a.withStatus(status);
+      byId.put(agentId, changed);
+    }
+    listener.agentChanged(changed);
+    return true;
+  }
+
+  /** Sets the status for the client that registered the agent; a {@link GatewayException} otherwise. */
+  AgentInfo setStatus(String clientId, String agentId, String status) {
+    requireOwned(clientId, agentId);
+    try {
+      setStatus(agentId, status);
+    } catch (IllegalArgumentException e) {
+      throw new GatewayException(ErrorCodes.INVALID_PARAMS, e.getMessage());
+    }
+    return get(agentId).orElseThrow(() -> new GatewayException(ErrorCodes.INVALID_PARAMS,
+        "No such agent"));
+  }
+
+  private void requireOwned(String clientId, String agentId) {
+    AgentInfo a = agentId == null ? null : get(agentId).orElse(null);
+    if (a == null) {
+      throw new GatewayException(ErrorCodes.INVALID_PARAMS, "No such agent");
+    }
+    if (!a.clientId().equals(clientId)) {
+      throw new GatewayException(ErrorCodes.FORBIDDEN, "The agent belongs to another client");
+    }
+  }
+
+  @Override
+  public int broadcast(String event, Object data, Predicate<AgentInfo> filter) {
+    Objects.requireNonNull(filter, "filter");
+    JsonElement json = data instanceof JsonElement e ? e : gson.toJsonTree(data);
+    Set<String> connections = new java.util.LinkedHashSet<>();
+    for (AgentInfo a : matching(AgentInfo::online)) {
+      if (filter.test(a)) {
+        connections.add(a.clientId());
+      }
+    }
+    int sent = 0;
+    for (String clientId : connections) {
+      if (sender.sendEvent(clientId, event, json)) {
+        sent++;
+      }
+    }
+    return sent;
   }
 
   @Override
@@ -200,7 +297,7 @@ final class Agents implements AgentRegistry {
   /** Routes a request; the future fails with a {@link GatewayException} when it cannot be answered. */
   CompletableFuture<JsonElement> route(String capability, String method, JsonElement params,
       Duration timeout, String requesterClientId) {
-    List<AgentInfo> candidates = matching(a -> a.online() && a.capabilities().contains(capability));
+    List<AgentInfo> candidates = matching(a -> a.routable() && a.capabilities().contains(capability));
     if (candidates.isEmpty()) {
       return CompletableFuture.failedFuture(new GatewayException(ErrorCodes.UNAVAILABLE,
           "No online agent has the capability " + capability));

@@ -10,7 +10,6 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import java.io.IOException;
 import java.io.StringReader;
-import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -21,9 +20,6 @@ import java.util.Deque;
  * (stateless).
  */
 public final class BoundedJson {
-
-  /** Longest number literal turned into an exact {@link BigDecimal}; longer ones become doubles. */
-  private static final int MAX_EXACT_NUMBER_CHARS = 100;
 
   /** Why a text was refused. */
   public static final class JsonRefused extends Exception {
@@ -124,17 +120,23 @@ public final class BoundedJson {
     }
   }
 
-  /** A long when it fits, an exact decimal when short, else a double (never a costly BigDecimal). */
+  /**
+   * A long when the literal is one written canonically (so it prints back the same), else the
+   * literal itself: numbers round-trip exactly and nothing here parses a huge exponent.
+   */
   private static Number number(String literal) {
-    try {
-      return Long.parseLong(literal);
-    } catch (NumberFormatException notLong) {
-      if (literal.length() <= MAX_EXACT_NUMBER_CHARS && literal.indexOf('e') < 0
-          && literal.indexOf('E') < 0) {
-        return new BigDecimal(literal);
+    if (literal.length() <= 19 && literal.indexOf('.') < 0 && literal.indexOf('e') < 0
+        && literal.indexOf('E') < 0) {
+      try {
+        long n = Long.parseLong(literal);
+        if (Long.toString(n).equals(literal)) { // not -0
+          return n;
+        }
+      } catch (NumberFormatException outOfRange) {
+        // fall through: kept as written
       }
-      return Double.parseDouble(literal);
     }
+    return new JsonNumber(literal);
   }
 
   /** The UTF-8 length of {@code s} in bytes, without encoding it. */

@@ -14,7 +14,10 @@ import io.wsproxy.gateway.Gateway;
 import io.wsproxy.gateway.GatewayException;
 import io.wsproxy.gateway.GatewayProtocol;
 import io.wsproxy.gateway.GatewayStats;
+import io.wsproxy.gateway.ClientInfo;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -29,12 +32,28 @@ final class BuiltinMethods {
 
   private static final Logger log = LoggerFactory.getLogger(BuiltinMethods.class);
 
-  private final GatewayCore core;
-  private final Settings settings;
+  /** Most clients listed in the presence snapshot of {@code hello_ok}. */
+  static final int MAX_PRESENCE_SNAPSHOT = 100;
 
-  BuiltinMethods(GatewayCore core, Settings settings) {
-    this.core = core;
+  private final Clients core;
+  private final Settings settings;
+  private final Timeouts timeouts;
+  private final Supplier<GatewayStats> stats;
+  private final Supplier<Map<String, Long>> requestsByType;
+  private final Consumer<JsonObject> healthExtras;
+
+  /**
+   * @param healthExtras adds members to {@code system.health} (the agent profile's counts)
+   */
+  BuiltinMethods(Clients clients, Settings settings, Timeouts timeouts,
+      Supplier<GatewayStats> stats, Supplier<Map<String, Long>> requestsByType,
+      Consumer<JsonObject> healthExtras) {
+    this.core = clients;
     this.settings = settings;
+    this.timeouts = timeouts;
+    this.stats = stats;
+    this.requestsByType = requestsByType;
+    this.healthExtras = healthExtras;
   }
 
   void register(Handlers h) {
@@ -43,7 +62,6 @@ final class BuiltinMethods {
     h.builtin(JsonElement.class, call -> ping(), "ping");
     h.builtin(JsonElement.class, call -> health(), "system.health");
     h.builtin(JsonElement.class, call -> stats(), "stats");
-    new SessionMethods(core).register(h);
   }
 
   static ClientState state(Call<?> call) {
@@ -66,7 +84,8 @@ final class BuiltinMethods {
     hello.addProperty("authRequired", !client.authenticated());
     hello.addProperty("principal", client.principal().name());
     hello.addProperty("heartbeatIntervalMs", settings.pingInterval().toMillis());
-    hello.addProperty("uptimeMs", core.uptime().toMillis());
+    hello.addProperty("uptimeMs", stats.get().uptime().toMillis());
+    hello.add("presence", presenceSnapshot(client));
     return hello;
   }
 
@@ -85,7 +104,7 @@ final class BuiltinMethods {
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedFuture(e);
     }
-    return core.withTimeout(stage, settings.limits().handshakeTimeout())
+    return timeouts.within(stage, settings.limits().handshakeTimeout())
         .handle((result, error) -> {
           if (error == null && result instanceof Principal p) {
             client.authenticate(p);
@@ -96,7 +115,7 @@ final class BuiltinMethods {
             log.warn("CredentialsValidator failed for client {}; refusing", client.id, error);
           }
           if (client.authFailures.incrementAndGet() >= settings.maxAuthFailures()) {
-            ((CallImpl<?>) call).afterReply(() -> core.closeClient(client,
+            ((CallImpl<?>) call).afterReply(() -> core.close(client,
                 Gateway.CLOSE_AUTH_FAILED, "Too many failed authentication attempts"));
           }
           throw new GatewayException(ErrorCodes.NOT_AUTHENTICATED, "Authentication failed");
@@ -136,8 +155,30 @@ final class BuiltinMethods {
     return o;
   }
 
+  /** Who else is connected (authenticated clients only see it), oldest first, bounded. */
+  private JsonArray presenceSnapshot(ClientState self) {
+    JsonArray out = new JsonArray();
+    if (!self.authenticated()) {
+      return out;
+    }
+    for (ClientInfo c : core.snapshots()) {
+      if (out.size() >= MAX_PRESENCE_SNAPSHOT) {
+        break;
+      }
+      if (c.authenticated()) {
+        JsonObject o = new JsonObject();
+        o.addProperty("clientId", c.id());
+        o.addProperty("principal", c.principal().name());
+        o.add("sessions", strings(new java.util.TreeSet<>(c.sessions())));
+        o.add("metadata", core.toJson(c.metadata()));
+        out.add(o);
+      }
+    }
+    return out;
+  }
+
   private Object health() {
-    GatewayStats s = core.stats();
+    GatewayStats s = stats.get();
     JsonObject o = new JsonObject();
     o.addProperty("status", "ok");
     o.addProperty("version", settings.version());
@@ -145,11 +186,13 @@ final class BuiltinMethods {
     o.addProperty("clients", s.clients());
     o.addProperty("sessions", s.sessions());
     o.addProperty("agentsOnline", s.agentsOnline());
+    o.addProperty("connections", s.clients());
+    healthExtras.accept(o);
     return o;
   }
 
   private Object stats() {
-    GatewayStats s = core.stats();
+    GatewayStats s = stats.get();
     JsonObject o = new JsonObject();
     o.addProperty("uptimeMs", s.uptime().toMillis());
     o.addProperty("clients", s.clients());
@@ -159,6 +202,7 @@ final class BuiltinMethods {
     o.addProperty("messagesOut", s.messagesOut());
     o.addProperty("errors", s.errors());
     o.addProperty("rateLimited", s.rateLimited());
+    o.add("requestsByType", core.toJson(requestsByType.get()));
     return o;
   }
 

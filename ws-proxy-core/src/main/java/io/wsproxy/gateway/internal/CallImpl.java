@@ -2,22 +2,34 @@ package io.wsproxy.gateway.internal;
 
 import io.wsproxy.Principal;
 import io.wsproxy.gateway.Call;
+import io.wsproxy.gateway.Cancellation;
 import io.wsproxy.gateway.ClientInfo;
-import io.wsproxy.gateway.Gateway;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** The {@link Call} handed to a handler. Thread-safe apart from {@link #afterReply}, which the handler's own thread uses. */
+/**
+ * The {@link Call} handed to a handler, and its state until answered: exactly one reply (the
+ * result, an error, or the cancellation's), whichever comes first. Thread-safe apart from
+ * {@link #afterReply}, which the handler's own thread uses.
+ */
 final class CallImpl<P> implements Call<P> {
 
-  private final GatewayCore core;
+  private final Clients clients;
+  private final Rooms rooms;
   final ClientState client;
   final Codec.Inbound request;
   private final P params;
+  private final CancelSignal cancellation = new CancelSignal();
+  private final AtomicBoolean answered = new AtomicBoolean();
   private final List<Runnable> afterReply = new ArrayList<>(0);
+  private volatile CompletableFuture<?> stage;
 
-  CallImpl(GatewayCore core, ClientState client, Codec.Inbound request, P params) {
-    this.core = core;
+  CallImpl(Clients clients, Rooms rooms, ClientState client, Codec.Inbound request, P params) {
+    this.clients = clients;
+    this.rooms = rooms;
     this.client = client;
     this.request = request;
     this.params = params;
@@ -50,27 +62,53 @@ final class CallImpl<P> implements Call<P> {
 
   @Override
   public ClientInfo client() {
-    return client.info(core.now());
+    return client.info(clients.now());
   }
 
   @Override
-  public Gateway gateway() {
-    return core.owner();
+  public Cancellation cancellation() {
+    return cancellation;
   }
 
   @Override
   public void push(String event, Object data) {
-    core.sendEvent(client, event, null, data);
+    clients.sendEvent(client, event, null, data);
   }
 
   @Override
   public int broadcast(String sessionId, String event, Object data) {
-    return core.broadcast(sessionId, event, data, client.id);
+    return rooms.broadcast(sessionId, event, data, client.id);
   }
 
   @Override
   public void putMetadata(String key, String value) {
     client.putMetadata(key, value);
+  }
+
+  /** Claims the one reply; {@code false} if the call was already answered. */
+  boolean claimReply() {
+    return answered.compareAndSet(false, true);
+  }
+
+  /** The stage the handler answered with, cancelled with the call. */
+  void answerLater(CompletionStage<?> later) {
+    if (later instanceof CompletableFuture<?> f) {
+      stage = f;
+      if (cancellation.isCancelled()) {
+        f.cancel(false);
+      }
+    }
+  }
+
+  /** Cancels the call (the handler sees it); answers whether it was still unanswered. */
+  boolean cancel() {
+    boolean unanswered = claimReply();
+    cancellation.cancel();
+    CompletableFuture<?> f = stage;
+    if (f != null) {
+      f.cancel(false); // the host's own future: tells it nobody waits any more
+    }
+    return unanswered;
   }
 
   /** Runs {@code action} once the reply to this call has been sent (for example, a close). */

@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * What the gateway knows about one connected client. Thread-safe: read by other clients' threads
  * (broadcasts, presence) and the timer thread while the client's own transport thread updates it;
- * every mutable field is volatile, atomic or a concurrent collection. Session membership is changed
- * only under {@link Sessions}' lock.
+ * every mutable field is volatile, atomic or a concurrent collection. Room membership is changed
+ * only under {@link Rooms}' lock.
  */
 final class ClientState {
 
@@ -40,6 +40,10 @@ final class ClientState {
   final Set<String> sessions = ConcurrentHashMap.newKeySet();
   final AtomicBoolean closed = new AtomicBoolean();
   final AtomicInteger authFailures = new AtomicInteger();
+  /** The calls answered later (a stage), until answered; cancelled when the client goes. */
+  final Set<CallImpl<?>> inFlight = ConcurrentHashMap.newKeySet();
+  /** The agent profile's conversation this connection talks in, or {@code null}. */
+  volatile String activeConversation;
   private final Map<String, String> metadata = new ConcurrentHashMap<>();
   private volatile boolean authenticated;
   private volatile Principal principal;

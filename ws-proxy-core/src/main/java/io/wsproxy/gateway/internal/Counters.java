@@ -1,5 +1,8 @@
 package io.wsproxy.gateway.internal;
 
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The gateway's message counters; thread-safe and contention-free. */
@@ -9,6 +12,22 @@ final class Counters {
   private final LongAdder out = new LongAdder();
   private final LongAdder errors = new LongAdder();
   private final LongAdder rateLimited = new LongAdder();
+  // keyed by registered names only (and UNKNOWN), so a client cannot grow it
+  private final Map<String, LongAdder> byType = new ConcurrentHashMap<>();
+
+  /** The key of messages whose type or method has no handler. */
+  static final String UNKNOWN = "(unknown)";
+
+  void request(String registeredName) {
+    byType.computeIfAbsent(registeredName, k -> new LongAdder()).increment();
+  }
+
+  /** Requests per type or method name, by name. */
+  Map<String, Long> requestsByType() {
+    Map<String, Long> out = new TreeMap<>();
+    byType.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
+  }
 
   void messageIn() {
     in.increment();

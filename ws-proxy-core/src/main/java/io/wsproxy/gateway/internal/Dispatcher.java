@@ -9,6 +9,9 @@ import io.wsproxy.gateway.ErrorCodes;
 import io.wsproxy.gateway.Gateway;
 import io.wsproxy.gateway.GatewayException;
 import io.wsproxy.gateway.Handler;
+import io.wsproxy.gateway.Call;
+import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -29,20 +32,62 @@ final class Dispatcher {
   /** Longest part of a params conversion error echoed to the client, in characters. */
   private static final int MAX_DETAIL_CHARS = 200;
 
-  private final GatewayCore core;
+  private final Clients core;
+  private final Rooms rooms;
   private final Handlers handlers;
+  private final Counters counters;
   private final Codec codec;
   private final Gson gson;
   private final int maxMessageBytes;
   private final int rateCloseAfter;
+  private final int maxCallsInFlight;
+  private final Handlers.Registration unhandled;
 
-  Dispatcher(GatewayCore core, Handlers handlers, Codec codec, Settings settings) {
-    this.core = core;
+  Dispatcher(Clients clients, Rooms rooms, Handlers handlers, Counters counters, Codec codec,
+      Settings settings) {
+    this.core = clients;
+    this.rooms = rooms;
     this.handlers = handlers;
+    this.counters = counters;
     this.codec = codec;
     this.gson = settings.gson();
     this.maxMessageBytes = settings.limits().maxMessageSize();
     this.rateCloseAfter = settings.rateCloseAfter();
+    this.maxCallsInFlight = settings.maxCallsInFlight();
+    this.unhandled = settings.unhandled() == null ? null
+        : new Handlers.Registration(Counters.UNKNOWN, JsonElement.class, settings.unhandled(),
+            false);
+    // a client that leaves cancels what it was waiting for
+    clients.onRemoved(client -> List.copyOf(client.inFlight).forEach(CallImpl::cancel));
+    handlers.builtin(CancelParams.class, this::cancel, "cancel", "$/cancelRequest");
+  }
+
+  /** Calls never refused for the in-flight bound: a client at the bound must still be able to cancel. */
+  private static final java.util.Set<String> CONTROL =
+      java.util.Set.of("cancel", "$/cancelRequest", "agent.cancel");
+
+  /** Params of {@code cancel}: the id of the caller's request to cancel. */
+  record CancelParams(JsonElement id) {}
+
+  /** {@code cancel {id}}: answers the named call with -32800 and cancels its handler. */
+  private Object cancel(Call<CancelParams> call) {
+    JsonElement id = call.params().id();
+    if (id == null || !id.isJsonPrimitive()) {
+      throw new GatewayException(ErrorCodes.INVALID_PARAMS, "id must be a string or a number");
+    }
+    ClientState client = ((CallImpl<?>) call).client;
+    int cancelled = 0;
+    for (CallImpl<?> c : List.copyOf(client.inFlight)) {
+      if (id.equals(c.request.id()) && c.cancel()) {
+        client.inFlight.remove(c);
+        core.sendError(client, c.request, c.request.id(), ErrorCodes.REQUEST_CANCELLED,
+            "Request cancelled", null);
+        cancelled++;
+      }
+    }
+    JsonObject o = new JsonObject();
+    o.addProperty("cancelled", cancelled > 0);
+    return o;
   }
 
   void onText(ClientState client, String text) {
@@ -53,7 +98,7 @@ final class Dispatcher {
         || ((long) text.length() * 3 > maxMessageBytes && BoundedJson.utf8Length(text) > maxMessageBytes)) {
       core.sendError(client, null, null, ErrorCodes.MESSAGE_TOO_LARGE,
           "Message larger than " + maxMessageBytes + " bytes", null);
-      core.closeClient(client, Gateway.CLOSE_MESSAGE_TOO_BIG, "Message too big");
+      core.close(client, Gateway.CLOSE_MESSAGE_TOO_BIG, "Message too big");
       return;
     }
     Codec.Decoded decoded = codec.decode(text);
@@ -81,15 +126,15 @@ final class Dispatcher {
     }
     long now = core.now();
     client.touch(now);
-    core.counters().messageIn();
+    counters.messageIn();
     int refused = client.bucket.take(now);
     if (refused == 0) {
       return true;
     }
-    core.counters().rateLimited();
+    counters.rateLimited();
     core.sendError(client, null, null, ErrorCodes.RATE_LIMITED, "Rate limit exceeded", null);
     if (refused >= rateCloseAfter) {
-      core.closeClient(client, Gateway.CLOSE_RATE_LIMITED, "Rate limit exceeded");
+      core.close(client, Gateway.CLOSE_RATE_LIMITED, "Rate limit exceeded");
     }
     return false;
   }
@@ -99,6 +144,10 @@ final class Dispatcher {
     if (!client.authenticated() && (reg == null || !reg.preAuth())) {
       core.sendError(client, in, in.id(), ErrorCodes.NOT_AUTHENTICATED, "Not authenticated", null);
       return;
+    }
+    counters.request(reg == null ? Counters.UNKNOWN : reg.name());
+    if (reg == null) {
+      reg = unhandled;
     }
     if (reg == null) {
       core.sendError(client, in, in.id(), ErrorCodes.METHOD_NOT_FOUND,
@@ -113,7 +162,13 @@ final class Dispatcher {
           + truncate(e.getMessage()), null);
       return;
     }
-    CallImpl<Object> call = new CallImpl<>(core, client, in, params);
+    if (client.inFlight.size() >= maxCallsInFlight && !reg.preAuth()
+        && !CONTROL.contains(reg.name())) {
+      core.sendError(client, in, in.id(), ErrorCodes.RATE_LIMITED,
+          "Too many calls in flight (at most " + maxCallsInFlight + ")", null);
+      return;
+    }
+    CallImpl<Object> call = new CallImpl<>(core, rooms, client, in, params);
     Object result;
     try {
       @SuppressWarnings("unchecked")
@@ -124,7 +179,15 @@ final class Dispatcher {
       return;
     }
     if (result instanceof CompletionStage<?> stage) {
-      stage.whenComplete((value, error) -> finish(call, value, error));
+      client.inFlight.add(call);
+      call.answerLater(stage);
+      if (client.closed.get()) { // it left while the handler ran: the removal hook missed this call
+        call.cancel();
+      }
+      stage.whenComplete((value, error) -> {
+        client.inFlight.remove(call);
+        finish(call, value, error);
+      });
     } else {
       finish(call, result, null);
     }
@@ -142,22 +205,30 @@ final class Dispatcher {
   }
 
   private void finish(CallImpl<?> call, Object value, Throwable error) {
+    if (!call.claimReply()) {
+      return; // cancelled: answered already, or nobody is there
+    }
     ClientState client = call.client;
     Codec.Inbound in = call.request;
     if (error == null) {
-      JsonElement json;
+      String reply;
       try {
-        json = value instanceof JsonElement e ? e : value == null ? JsonNull.INSTANCE : gson.toJsonTree(value);
+        JsonElement json = value instanceof JsonElement e ? e
+            : value == null ? JsonNull.INSTANCE : gson.toJsonTree(value);
+        reply = codec.reply(in, json); // refuses what is not JSON (NaN, Infinity)
       } catch (RuntimeException e) {
-        log.warn("result of {} could not be serialised", in.method(), e);
+        log.warn("result of {} could not be serialised as JSON", in.method(), e);
         core.sendError(client, in, in.id(), ErrorCodes.INTERNAL_ERROR, "Internal error", null);
         runAfterReply(call);
         return;
       }
-      core.send(client, codec.reply(in, json));
+      core.send(client, reply);
     } else {
       Throwable cause = unwrap(error);
-      if (cause instanceof GatewayException g) {
+      if (cause instanceof CancellationException) {
+        core.sendError(client, in, in.id(), ErrorCodes.REQUEST_CANCELLED, "Request cancelled",
+            null);
+      } else if (cause instanceof GatewayException g) {
         core.sendError(client, in, in.id(), g.code(), g.getMessage(), g.data());
       } else {
         log.warn("handler for {} failed (client {})", in.method(), client.id, cause);

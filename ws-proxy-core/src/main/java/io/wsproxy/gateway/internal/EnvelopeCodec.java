@@ -66,6 +66,6 @@ final class EnvelopeCodec extends JsonCodec {
     }
     out.add("payload", payload == null ? JsonNull.INSTANCE : payload);
     out.addProperty("timestamp", System.currentTimeMillis());
-    return out.toString();
+    return JsonOut.write(out);
   }
 }

@@ -44,14 +44,14 @@ final class JsonRpcCodec extends JsonCodec {
   public String reply(Inbound request, JsonElement result) {
     JsonObject out = header(request.id());
     out.add("result", result == null ? JsonNull.INSTANCE : result);
-    return out.toString();
+    return JsonOut.write(out);
   }
 
   @Override
   public String error(Inbound request, JsonElement id, int code, String message, JsonElement data) {
     JsonObject out = header(id);
     out.add("error", Codec.errorObject(code, message, "data", data));
-    return out.toString();
+    return JsonOut.write(out);
   }
 
   @Override
@@ -62,7 +62,7 @@ final class JsonRpcCodec extends JsonCodec {
     if (sessionId != null) {
       out.addProperty("sessionId", sessionId);
     }
-    return out.toString();
+    return JsonOut.write(out);
   }
 
   private static JsonObject header(JsonElement id) {

@@ -19,10 +19,9 @@ import org.java_websocket.server.WebSocketServer;
  * The Java-WebSocket server behind {@code ProxyServer}: every callback goes to a
  * {@link JavaWebSocketAdapter}, exactly as an embedding host's server would forward them.
  *
- * <p>Built on a channel the caller has already bound, with a {@link GuardedFactory} so connections
- * still get the adapter's bounded drafts, upgrade requests are capped in size, and a client's last
- * frames are not lost to its end of stream. Thread-safe;
- * callbacks run on Java-WebSocket's threads.
+ * <p>Built on a channel the caller has already bound (so bind errors are reported synchronously) and
+ * installed like any host's server ({@code adapter.install}), so it has no private setup of its
+ * own. Thread-safe; callbacks run on Java-WebSocket's threads.
  */
 public final class AdapterServer extends WebSocketServer {
 
@@ -35,10 +34,8 @@ public final class AdapterServer extends WebSocketServer {
       SSLContext sslContext) {
     super(boundChannel);
     this.adapter = adapter;
-    setWebSocketFactory(GuardedFactory.withDrafts(sslContext == null
-        ? new DefaultWebSocketServerFactory() : new DefaultSSLWebSocketServerFactory(sslContext),
-        adapter.drafts(), adapter.endpoint().limits()));
-    adapter.configure(this);
+    adapter.install(this, sslContext == null
+        ? new DefaultWebSocketServerFactory() : new DefaultSSLWebSocketServerFactory(sslContext));
   }
 
   /** Completes when the selector thread runs, or exceptionally if it failed to start. */

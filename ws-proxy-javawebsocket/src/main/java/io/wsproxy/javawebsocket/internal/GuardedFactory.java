@@ -1,6 +1,6 @@
 package io.wsproxy.javawebsocket.internal;
 
-import io.wsproxy.Limits;
+import io.wsproxy.javawebsocket.internal.workarounds.EndOfStreamChannel;
 import java.io.IOException;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
@@ -14,41 +14,43 @@ import org.java_websocket.drafts.Draft;
 import org.java_websocket.interfaces.ISSLChannel;
 
 /**
- * The connection factory of a Java-WebSocket server serving an endpoint ({@code ProxyServer}'s, or a
- * host's through {@code JavaWebSocketAdapter.serverFactory}). It wraps every socket in a
- * {@link GuardedChannel}, which caps the size of the upgrade request (Java-WebSocket buffers it
- * without limit) and, with the {@link DrainingWebSocket} connections this factory creates, reports a
- * client's end of stream only after the frames read before it are decoded (Java-WebSocket would drop
- * them, see {@link EndOfStreamGate}). The delegate wraps the raw channel (plain or TLS) first.
- *
- * <p>Optionally it gives every connection fixed drafts: a server built on an already bound channel,
- * which is how {@code ProxyServer} reports bind errors synchronously, cannot be given drafts and
- * would fall back to Java-WebSocket's unbounded default. Thread-safe.
+ * The connection factory that {@code JavaWebSocketAdapter.install} gives a server. Every server
+ * connection is a {@link GuardedConnection} with the adapter's drafts, whatever drafts the server
+ * was built with (Java-WebSocket uses its own list only to pass it here), so a host needs no
+ * {@code drafts()} step. Every socket is wrapped, after the delegate (plain or TLS) wrapped it, in
+ * an {@link EndOfStreamChannel}. Thread-safe.
  */
 public final class GuardedFactory implements WebSocketServerFactory {
 
-  /** Room for the request line and line ends on top of the header size limit: 8 KiB. */
-  public static final int REQUEST_LINE_ALLOWANCE = 8 * 1024;
-
   private final WebSocketServerFactory delegate;
   private final List<Draft> drafts; // null: the server's own
-  private final int maxHandshakeBytes;
+  private final ServerHandshakes handshakes; // null: no held handshake (test peers)
 
-  private GuardedFactory(WebSocketServerFactory delegate, List<Draft> drafts, Limits limits) {
+  private GuardedFactory(WebSocketServerFactory delegate, List<Draft> drafts,
+      ServerHandshakes handshakes) {
     this.delegate = Objects.requireNonNull(delegate, "transport factory");
     this.drafts = drafts == null ? null : List.copyOf(drafts);
-    this.maxHandshakeBytes = limits.maxHandshakeHeaderBytes() + REQUEST_LINE_ALLOWANCE;
+    this.handshakes = handshakes;
   }
 
-  /** A factory for a server whose own drafts apply; {@code delegate} wraps the raw channels. */
-  public static GuardedFactory wrapping(WebSocketServerFactory delegate, Limits limits) {
-    return new GuardedFactory(delegate, null, limits);
+  /** The adapter's factory: held handshakes, its drafts, the end-of-stream guard. */
+  public static GuardedFactory forAdapter(WebSocketServerFactory delegate, List<Draft> drafts,
+      ServerHandshakes handshakes) {
+    return new GuardedFactory(delegate, Objects.requireNonNull(drafts, "drafts"),
+        Objects.requireNonNull(handshakes, "handshakes"));
   }
 
-  /** A factory that gives every connection {@code drafts}, whatever the server was built with. */
-  public static GuardedFactory withDrafts(WebSocketServerFactory delegate, List<Draft> drafts,
-      Limits limits) {
-    return new GuardedFactory(delegate, Objects.requireNonNull(drafts, "drafts"), limits);
+  /**
+   * Only the end-of-stream guard, for a plain Java-WebSocket server of the host's (or a test's)
+   * that answers handshakes itself.
+   */
+  public static GuardedFactory endOfStreamOnly(WebSocketServerFactory delegate) {
+    return new GuardedFactory(delegate, null, null);
+  }
+
+  /** Whether this factory serves an adapter (rather than only guarding end of stream). */
+  boolean servesAdapter() {
+    return handshakes != null;
   }
 
   /** Client-role connections: not used by a server, left to the delegate. */
@@ -57,18 +59,18 @@ public final class GuardedFactory implements WebSocketServerFactory {
     return delegate.createWebSocket(a, d);
   }
 
-  /** Server connections: always {@link DrainingWebSocket}s (the delegate's own kind is not used). */
   @Override
   public WebSocketImpl createWebSocket(WebSocketAdapter a, List<Draft> serverDrafts) {
-    return new DrainingWebSocket(a, drafts == null ? serverDrafts : drafts);
+    return new GuardedConnection(a, drafts == null ? serverDrafts : drafts, handshakes);
   }
 
   @Override
   public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
     ByteChannel wrapped = delegate.wrapChannel(channel, key);
+    GuardedConnection conn = (GuardedConnection) key.attachment();
     return wrapped instanceof ISSLChannel
-        ? new GuardedChannel.Tls(wrapped, key, maxHandshakeBytes)
-        : new GuardedChannel(wrapped, key, maxHandshakeBytes);
+        ? new EndOfStreamChannel.Tls(wrapped, conn.gate())
+        : new EndOfStreamChannel(wrapped, conn.gate());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.wsproxy.javawebsocket.internal;
 
+import io.wsproxy.Headers;
 import io.wsproxy.Rejection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -7,6 +8,7 @@ import java.nio.channels.ByteChannel;
 import java.nio.charset.StandardCharsets;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.WrappedByteChannel;
+import org.java_websocket.interfaces.ISSLChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +33,9 @@ final class HttpRefusal {
 
   private static final Logger log = LoggerFactory.getLogger(HttpRefusal.class);
 
+  /** Buffer and reads spent draining unread client bytes before the close: 16 x 4 KiB. */
+  private static final int DRAIN_BUFFER = 4 * 1024;
+  private static final int MAX_DRAIN_READS = 16;
   /** Writes that returned no progress before giving up on the rest of the response. */
   private static final int MAX_IDLE_WRITES = 3;
 
@@ -38,7 +43,12 @@ final class HttpRefusal {
 
   /** Sends the refusal and closes {@code conn}; Java-WebSocket reports no open or close for it. */
   static void send(WebSocketImpl conn, Rejection rejection) {
-    ByteBuffer response = response(rejection);
+    send(conn, rejection, Headers.EMPTY);
+  }
+
+  /** Sends the refusal with {@code headers} besides its own, and closes {@code conn}. */
+  static void send(WebSocketImpl conn, Rejection rejection, Headers headers) {
+    ByteBuffer response = response(rejection, headers);
     ByteChannel channel = conn.getChannel();
     try {
       int idle = 0;
@@ -50,18 +60,41 @@ final class HttpRefusal {
         log.debug("refusal truncated: the socket did not take the whole response");
       }
     } catch (IOException e) {
-      log.debug("could not write the refusal", e);
+      log.debug("could not write the refusal: {}", e.toString());
+    }
+    if (!(channel instanceof ISSLChannel)) {
+      drainReceived(channel);
     }
     conn.closeConnection(rejection.closeCode(), rejection.reason());
   }
 
-  /** The whole HTTP response for {@code rejection}. */
-  static ByteBuffer response(Rejection rejection) {
+  /**
+   * Reads (and drops) what the client sent that nobody read yet: closing a socket with unread
+   * received bytes makes the kernel answer with a reset instead of a FIN, and a reset can make the
+   * client discard the refusal it has not read yet. Plain sockets only (a TLS channel is not safe to
+   * read here, beside the selector); bounded, and non-blocking like the channel.
+   */
+  private static void drainReceived(ByteChannel channel) {
+    ByteBuffer sink = ByteBuffer.allocate(DRAIN_BUFFER);
+    try {
+      for (int i = 0; i < MAX_DRAIN_READS && channel.read(sink.clear()) > 0; i++) {
+        // dropped
+      }
+    } catch (IOException e) {
+      // gone already: nothing to drain
+    }
+  }
+
+  /** The whole HTTP response for {@code rejection}, with {@code headers} besides its own. */
+  static ByteBuffer response(Rejection rejection, Headers headers) {
+    StringBuilder extra = new StringBuilder();
+    headers.forEach((name, value) -> extra.append(name).append(": ").append(value).append("\r\n"));
     byte[] body = (rejection.reason() + "\n").getBytes(StandardCharsets.UTF_8);
     String head = "HTTP/1.1 " + rejection.httpStatus() + " " + phrase(rejection.httpStatus()) + "\r\n"
         + "Content-Type: text/plain; charset=utf-8\r\n"
         + "Content-Length: " + body.length + "\r\n"
         + "Connection: close\r\n"
+        + extra
         + "\r\n";
     byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
     ByteBuffer out = ByteBuffer.allocate(headBytes.length + body.length);

@@ -1,19 +1,22 @@
 package io.wsproxy.javawebsocket.internal;
 
+import io.wsproxy.Limits;
 import io.wsproxy.spi.UpstreamConnectException;
 import io.wsproxy.spi.UpstreamRequest;
 import io.wsproxy.spi.WsChannel;
 import io.wsproxy.spi.WsListener;
-import io.wsproxy.internal.Scheduler;
 import java.io.IOException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLSocketFactory;
 import org.java_websocket.WebSocket;
@@ -26,12 +29,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One upstream connection on Java-WebSocket's {@link WebSocketClient}: a read thread (which also
- * connects and delivers every event) and a write thread, both daemon; Java-WebSocket's
- * connection-lost checker is off (the proxy has its own idle timeout), so there is no third.
+ * connects and delivers every event) and a write thread, both daemon, both ending with the
+ * connection; Java-WebSocket's connection-lost checker is off (the proxy has its own timeouts).
  *
  * <p>State: CONNECTING, then OPEN (the listener's {@code onOpen}, then the future completes) or
- * FAILED (the future fails, the listener hears nothing). The connect timer and the read thread race
- * for that transition through one compare-and-set.
+ * FAILED (the future fails with an {@link UpstreamConnectException} of the matching kind, the
+ * listener hears nothing). The connect timer, the read thread and a cancel of the future race for
+ * that transition through one compare-and-set; the loser of a race with an open connection cuts it.
  *
  * <p>Close: a close this end starts keeps the read thread reading until the server ends the TCP
  * connection (RFC 6455 section 5.5.1 obliges it to once both close frames are exchanged), see
@@ -53,23 +57,25 @@ public final class UpstreamClient extends WebSocketClient {
 
   private final UpstreamRequest request;
   private final WsListener listener;
-  private final Scheduler timer;
+  private final ConnectorResources resources;
   private final UpstreamDraft.Refusal refusal;
   private final CompletableFuture<WsChannel> result = new CompletableFuture<>();
   private final AtomicInteger state = new AtomicInteger(CONNECTING);
-  private volatile JwsChannel channel;
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private volatile JavaWebSocketChannel channel;
   private volatile Exception firstError;
-  private volatile ScheduledFuture<?> connectTimer;
-  /** This end started the close handshake (the proxy, or Java-WebSocket itself on a bad frame). */
+  private volatile Future<?> connectTimer;
+  /** This end started the close handshake (the proxy, or the frame checks on a bad frame). */
   private volatile boolean closeStartedHere;
 
-  private UpstreamClient(UpstreamRequest request, WsListener listener, Scheduler timer,
+  private UpstreamClient(UpstreamRequest request, WsListener listener, ConnectorResources resources,
       UpstreamDraft.Refusal refusal) {
-    super(request.uri(), new UpstreamDraft(request.subprotocols(), request.maxMessageSize(), refusal),
+    super(request.uri(), new UpstreamDraft(request.subprotocols(), request.maxFrameSize(),
+            Math.max(request.maxFrameSize(), request.maxMessageSize()), refusal),
         headers(request), (int) Math.min(request.connectTimeout().toMillis(), Integer.MAX_VALUE));
     this.request = request;
     this.listener = listener;
-    this.timer = timer;
+    this.resources = resources;
     this.refusal = refusal;
     setTcpNoDelay(true);
     setConnectionLostTimeout(0);
@@ -78,18 +84,28 @@ public final class UpstreamClient extends WebSocketClient {
 
   /**
    * Starts dialling {@code request.uri()}; the future completes after {@code listener.onOpen}, or
-   * fails with an {@link io.wsproxy.spi.UpstreamConnectException}.
+   * fails with an {@link UpstreamConnectException}. Cancelling it abandons the dial.
    *
    * @param tls the socket factory for {@code wss://}, or {@code null} for the JDK default
    */
   public static CompletableFuture<WsChannel> connect(UpstreamRequest request, WsListener listener,
-      Scheduler timer, SSLSocketFactory tls) {
-    UpstreamClient client = new UpstreamClient(request, listener, timer,
+      ConnectorResources resources, SSLSocketFactory tls) {
+    if (!resources.begin()) {
+      return CompletableFuture.failedFuture(
+          UpstreamConnectException.unreachable("connector is closed", null));
+    }
+    UpstreamClient client = new UpstreamClient(request, listener, resources,
         new UpstreamDraft.Refusal());
     if (tls != null && "wss".equalsIgnoreCase(request.uri().getScheme())) {
       client.setSocketFactory(tls);
     }
-    client.connectTimer = timer.schedule(request.connectTimeout(), client::connectTimedOut);
+    client.result.whenComplete((ch, e) -> {
+      if (e instanceof CancellationException) {
+        client.cancelled();
+      }
+    });
+    client.connectTimer = resources.timer().schedule(request.connectTimeout(),
+        client::connectTimedOut);
     client.connect();
     return client.result;
   }
@@ -107,16 +123,19 @@ public final class UpstreamClient extends WebSocketClient {
   @Override
   public void onOpen(ServerHandshake handshake) {
     String answered = handshake.getFieldValue(SUBPROTOCOL_HEADER);
-    JwsChannel ch = new JwsChannel((WebSocketImpl) getConnection(), true,
-        answered.isEmpty() ? null : answered, request.closeTimeout(), timer, this::dropSocket);
+    JavaWebSocketChannel ch = new JavaWebSocketChannel((WebSocketImpl) getConnection(), true,
+        answered.isEmpty() ? null : answered, request.closeTimeout(), resources.timer(),
+        resources.watch(), Limits.DEFAULT_MAX_QUEUED_BYTES, this::dropSocket);
     channel = ch; // before the transition: a close from now on reaches the channel
     if (!state.compareAndSet(CONNECTING, OPEN)) {
-      dropSocket(); // the connect timeout won
+      dropSocket(); // the connect timeout or a cancel won
       return;
     }
     cancelConnectTimer();
     ch.open(() -> listener);
-    result.complete(ch);
+    if (!result.complete(ch)) {
+      ch.abort(); // cancelled between the transition and here
+    }
   }
 
   @Override
@@ -132,7 +151,7 @@ public final class UpstreamClient extends WebSocketClient {
   @Override
   public void onWebsocketPing(WebSocket conn, Framedata ping) {
     super.onWebsocketPing(conn, ping); // answers it
-    JwsChannel ch = channel;
+    JavaWebSocketChannel ch = channel;
     if (ch != null) {
       ch.onControl(ping);
     }
@@ -140,7 +159,7 @@ public final class UpstreamClient extends WebSocketClient {
 
   @Override
   public void onWebsocketPong(WebSocket conn, Framedata pong) {
-    JwsChannel ch = channel;
+    JavaWebSocketChannel ch = channel;
     if (ch != null) {
       ch.onControl(pong);
     }
@@ -149,7 +168,7 @@ public final class UpstreamClient extends WebSocketClient {
   @Override
   public void onCloseInitiated(int code, String reason) {
     closeStartedHere = true;
-    JwsChannel ch = channel;
+    JavaWebSocketChannel ch = channel;
     if (ch != null) {
       ch.onCloseInitiated();
     }
@@ -159,9 +178,7 @@ public final class UpstreamClient extends WebSocketClient {
    * Java-WebSocket's read loop ({@code WebSocketClient.run}) stops once this says "closing", at the
    * first read that returns after a close started, and ends the connection: it interrupts the write
    * thread, which may then drop the close frame still queued, and closes the socket right behind it.
-   * The server then sees a message and the FIN without the close frame, or both frames and the FIN
-   * together, which a Java-WebSocket server reports as 1006 (it drops frames that come with the end
-   * of stream). So while a close started here is under way this says "not closing": the loop reads on
+   * So while a close started here is under way this says "not closing": the loop reads on
    * (Java-WebSocket ignores frames once closing) until the server ends the connection, which also
    * ends the loop, or the close timeout cuts the socket. Called by the read thread.
    */
@@ -172,22 +189,37 @@ public final class UpstreamClient extends WebSocketClient {
 
   @Override
   public void onClose(int code, String reason, boolean remote) {
-    JwsChannel ch = channel;
-    if (ch != null) {
-      ch.onClose(code, reason, remote);
-      return;
+    try {
+      JavaWebSocketChannel ch = channel;
+      if (ch != null && state.get() == OPEN) {
+        ch.onClose(code, reason, remote);
+        return;
+      }
+      fail(failure(reason));
+    } finally {
+      if (ended.compareAndSet(false, true)) {
+        resources.end();
+      }
+    }
+  }
+
+  private UpstreamConnectException failure(String reason) {
+    if (refusal.kind != null) {
+      return new UpstreamConnectException(refusal.kind, refusal.httpStatus, refusal.reason, null);
     }
     Exception cause = firstError;
-    String message = refusal.reason != null ? refusal.reason
-        : "could not connect to " + request.uri() + ": "
-            + (cause != null && cause.getMessage() != null ? cause.getMessage() : reason);
-    fail(new UpstreamConnectException(message, refusal.httpStatus, cause));
+    String message = "could not connect to " + request.uri() + ": "
+        + (cause != null && cause.getMessage() != null ? cause.getMessage() : reason);
+    if (cause instanceof SocketTimeoutException) {
+      return UpstreamConnectException.timedOut(message);
+    }
+    return UpstreamConnectException.unreachable(message, cause);
   }
 
   @Override
   public void onError(Exception error) {
-    JwsChannel ch = channel;
-    if (ch != null) {
+    JavaWebSocketChannel ch = channel;
+    if (ch != null && state.get() == OPEN) {
       ch.onError(error);
     } else if (firstError == null) {
       firstError = error;
@@ -195,8 +227,16 @@ public final class UpstreamClient extends WebSocketClient {
   }
 
   private void connectTimedOut() {
-    if (fail(new UpstreamConnectException("no upgrade from " + request.uri() + " within "
-        + request.connectTimeout(), null))) {
+    if (fail(UpstreamConnectException.timedOut("no upgrade from " + request.uri() + " within "
+        + request.connectTimeout()))) {
+      dropSocket();
+    }
+  }
+
+  private void cancelled() {
+    if (state.compareAndSet(CONNECTING, FAILED)) {
+      cancelConnectTimer();
+      log.debug("upstream dial to {} cancelled", request.uri());
       dropSocket();
     }
   }
@@ -206,13 +246,13 @@ public final class UpstreamClient extends WebSocketClient {
       return false;
     }
     cancelConnectTimer();
-    log.debug("upstream connect failed: {}", error.getMessage());
+    log.debug("upstream connect failed ({}): {}", error.kind(), error.getMessage());
     result.completeExceptionally(error);
     return true;
   }
 
   private void cancelConnectTimer() {
-    ScheduledFuture<?> t = connectTimer;
+    Future<?> t = connectTimer;
     if (t != null) {
       t.cancel(false);
     }
@@ -225,7 +265,7 @@ public final class UpstreamClient extends WebSocketClient {
       try {
         socket.close();
       } catch (IOException e) {
-        log.debug("closing the upstream socket failed", e);
+        log.debug("closing the upstream socket failed: {}", e.toString());
       }
     }
   }

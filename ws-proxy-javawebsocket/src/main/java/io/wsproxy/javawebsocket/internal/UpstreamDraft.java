@@ -1,5 +1,6 @@
 package io.wsproxy.javawebsocket.internal;
 
+import io.wsproxy.spi.UpstreamConnectException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,19 +15,24 @@ import org.java_websocket.protocols.IProtocol;
 import org.java_websocket.protocols.Protocol;
 
 /**
- * The client-side draft of one upstream connection: a {@link LimitedDraft} offering the requested
- * subprotocols, which also remembers why an upgrade failed. Java-WebSocket only reports a refused
- * upgrade as close code 1002 with a message; this draft records the upstream's HTTP status, or which
- * subprotocol the upstream did not agree to, in a {@link Refusal} shared by its copies.
+ * The client-side draft of one upstream connection: a {@link StrictDraft} (the upstream's frames
+ * must be unmasked) offering the requested subprotocols, which also records why an upgrade failed.
+ * Java-WebSocket only reports a failed upgrade as close code 1002 with a message; this draft records
+ * the upstream's HTTP status ({@link UpstreamConnectException.Kind#REFUSED}) or what was wrong with
+ * its 101 ({@link UpstreamConnectException.Kind#INVALID_HANDSHAKE}: a wrong accept key, missing
+ * upgrade headers, a subprotocol that was not offered, any extension, since none is offered) in a
+ * {@link Refusal} shared by its copies.
  */
-final class UpstreamDraft extends LimitedDraft {
+final class UpstreamDraft extends StrictDraft {
 
   private static final String SUBPROTOCOL_HEADER = "Sec-WebSocket-Protocol";
+  private static final String EXTENSIONS_HEADER = "Sec-WebSocket-Extensions";
   /** Longest status line looked at when the upgrade is refused. */
   private static final int MAX_STATUS_LINE = 256;
 
   /** Why the upgrade failed; written by the connection's read thread, read after it closed. */
   static final class Refusal {
+    volatile UpstreamConnectException.Kind kind;
     volatile int httpStatus;
     volatile String reason;
   }
@@ -34,8 +40,8 @@ final class UpstreamDraft extends LimitedDraft {
   private final List<String> offered;
   private final Refusal refusal;
 
-  UpstreamDraft(List<String> offered, int maxFrameSize, Refusal refusal) {
-    super(protocols(offered), maxFrameSize);
+  UpstreamDraft(List<String> offered, int maxFrameSize, int maxMessageSize, Refusal refusal) {
+    super(protocols(offered), maxFrameSize, maxMessageSize, false);
     this.offered = List.copyOf(offered);
     this.refusal = refusal;
   }
@@ -45,15 +51,15 @@ final class UpstreamDraft extends LimitedDraft {
     for (String p : offered) {
       out.add(new Protocol(p));
     }
-    if (out.isEmpty()) {
-      out.add(new Protocol("")); // offer none, accept an answer naming none
-    }
+    // never offered (Java-WebSocket offers only non-empty ones), it accepts an answer naming none,
+    // which RFC 6455 allows whatever the offer; an answer naming one not offered is refused above
+    out.add(new Protocol(""));
     return out;
   }
 
   @Override
   public Draft copyInstance() {
-    return new UpstreamDraft(offered, getMaxFrameSize(), refusal);
+    return new UpstreamDraft(offered, frameLimit(), messageLimit(), refusal);
   }
 
   @Override
@@ -62,8 +68,14 @@ final class UpstreamDraft extends LimitedDraft {
     try {
       return super.translateHandshake(buf);
     } catch (InvalidHandshakeException e) {
-      refusal.httpStatus = statusOf(buf.duplicate().position(start));
-      refusal.reason = "upstream refused the upgrade: " + e.getMessage();
+      int status = statusOf(buf.duplicate().position(start));
+      if (status >= 100 && status <= 599 && status != 101) {
+        refused(UpstreamConnectException.Kind.REFUSED, status,
+            "upstream answered the upgrade with " + status);
+      } else {
+        refused(UpstreamConnectException.Kind.INVALID_HANDSHAKE, 0,
+            "upstream answered the upgrade with an invalid response: " + e.getMessage());
+      }
       throw e;
     }
   }
@@ -72,18 +84,30 @@ final class UpstreamDraft extends LimitedDraft {
   public HandshakeState acceptHandshakeAsClient(ClientHandshake request, ServerHandshake response)
       throws InvalidHandshakeException {
     String answered = response.getFieldValue(SUBPROTOCOL_HEADER);
-    if (offered.isEmpty() && !answered.isEmpty()) {
-      refusal.reason = "upstream chose subprotocol '" + answered + "', which was not offered";
-      return HandshakeState.NOT_MATCHED;
+    if (!answered.isEmpty() && !offered.contains(answered)) {
+      return invalid("upstream chose subprotocol '" + answered + "', which was not offered");
+    }
+    if (!response.getFieldValue(EXTENSIONS_HEADER).isEmpty()) {
+      return invalid("upstream chose extension '" + response.getFieldValue(EXTENSIONS_HEADER)
+          + "', which was not offered");
     }
     HandshakeState state = super.acceptHandshakeAsClient(request, response);
     if (state != HandshakeState.MATCHED) {
-      refusal.reason = !offered.isEmpty() && !offered.contains(answered)
-          ? "upstream did not accept subprotocol " + offered
-              + (answered.isEmpty() ? "" : " (it chose '" + answered + "')")
-          : "upstream answered the upgrade with an invalid handshake";
+      return invalid("upstream answered the upgrade with an invalid 101 "
+          + "(Sec-WebSocket-Accept, Upgrade or Connection)");
     }
     return state;
+  }
+
+  private HandshakeState invalid(String reason) {
+    refused(UpstreamConnectException.Kind.INVALID_HANDSHAKE, 0, reason);
+    return HandshakeState.NOT_MATCHED;
+  }
+
+  private void refused(UpstreamConnectException.Kind kind, int status, String reason) {
+    refusal.httpStatus = status;
+    refusal.reason = reason;
+    refusal.kind = kind; // last: the reader checks it first
   }
 
   /** The status code of an HTTP status line at {@code buf}'s position, or 0. */

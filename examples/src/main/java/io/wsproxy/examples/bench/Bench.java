@@ -1,0 +1,121 @@
+package io.wsproxy.examples.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The {@code bench} run: one echo backend in a child JVM, the load generator in this process, and
+ * each target measured in turn (the backend directly, the proxy under test in its own process,
+ * nginx in its own), then one table. Everything listens on and connects to 127.0.0.1 only; every
+ * child is killed when the run ends or the JVM is stopped.
+ */
+public final class Bench {
+
+  private static final Duration START_LIMIT = Duration.ofSeconds(30);
+
+  private final BenchConfig cfg;
+  private final PrintStream out;
+  private final Path dir;
+  private final List<String> notes = new ArrayList<>();
+
+  private Bench(BenchConfig cfg, PrintStream out, Path dir) {
+    this.cfg = cfg;
+    this.out = out;
+    this.dir = dir;
+  }
+
+  /** Runs the whole bench and prints the table to {@code out}; blocks for the run's length. */
+  public static void run(BenchConfig cfg, PrintStream out) throws IOException, InterruptedException {
+    Path dir = Files.createTempDirectory("ws-proxy-bench");
+    Runnable delete = () -> deleteTree(dir);
+    ChildProcess.afterKill(delete);
+    try {
+      new Bench(cfg, out, dir).run();
+    } finally {
+      ChildProcess.forget(delete);
+      delete.run();
+    }
+  }
+
+  private void run() throws IOException, InterruptedException {
+    int backendPort = ChildProcess.freePort();
+    List<String> echo = new ArrayList<>(cfg.childJava());
+    echo.addAll(List.of("echo", "--listen", "127.0.0.1:" + backendPort));
+    try (ChildProcess backend = start("echo backend", echo, backendPort)) {
+      Machine.describe(cfg, out);
+      Phases phases = new Phases(cfg, out, notes);
+      Figures direct = phases.measure("direct", backendPort, null);
+      Figures proxy;
+      int port = ChildProcess.freePort();
+      try (ChildProcess p = start(cfg.proxyName(), pinned(cfg.proxyCommand(port, backendPort)),
+          port)) {
+        proxy = phases.measure(cfg.proxyName(), port, p.handle());
+      }
+      Figures nginx = null;
+      if (cfg.nginx() != null) {
+        port = ChildProcess.freePort();
+        try (ChildProcess n = start("nginx", pinned(nginxCommand(port, backendPort)), port)) {
+          nginx = phases.measure("nginx", port, n.handle());
+        }
+      }
+      out.println();
+      out.print(ResultTable.render(direct, proxy, nginx, cfg.connections(), cfg.idle(),
+          BenchConfig.HANDSHAKE_LOOPS));
+      if (nginx == null) {
+        out.println("(nginx not run: install it, e.g. apt-get install nginx, or give --nginx PATH)");
+      }
+      notes.forEach(n -> out.println("note: " + n));
+    }
+  }
+
+  private ChildProcess start(String name, List<String> command, int port)
+      throws IOException, InterruptedException {
+    Path log = dir.resolve(name.replaceAll("[^A-Za-z0-9.-]", "_") + ".log");
+    ChildProcess child = ChildProcess.start(name, command, log);
+    try {
+      child.awaitListening(port, START_LIMIT);
+      return child;
+    } catch (IOException | InterruptedException e) {
+      child.close();
+      throw e;
+    }
+  }
+
+  private List<String> nginxCommand(int port, int backendPort) throws IOException {
+    Path conf = dir.resolve("nginx.conf");
+    // two connections per proxied one, plus the handshake loops and some slack
+    int workerConnections = 2 * cfg.idle() + 2 * cfg.connections() + 256;
+    Files.writeString(conf, NginxConfig.render(dir, port, backendPort, workerConnections),
+        StandardCharsets.UTF_8);
+    return List.of(cfg.nginx(), "-p", dir.toString(), "-e", dir.resolve("error.log").toString(),
+        "-c", conf.toString(), "-g", "daemon off;");
+  }
+
+  private List<String> pinned(List<String> command) {
+    if (cfg.pinCpu() == null) {
+      return command;
+    }
+    List<String> all = new ArrayList<>(List.of("taskset", "-c", cfg.pinCpu()));
+    all.addAll(command);
+    return all;
+  }
+
+  /** Deletes the bench's temporary directory; a file that cannot be deleted is left behind. */
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      System.err.println("bench: could not delete " + dir + ": " + e);
+    }
+  }
+}

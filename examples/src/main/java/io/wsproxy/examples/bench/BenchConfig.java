@@ -1,0 +1,73 @@
+package io.wsproxy.examples.bench;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one bench run does. Every phase has a count and a time limit, whichever comes first.
+ *
+ * @param connections     connections of the 64 B echo phase
+ * @param echoLimit       time limit of the 64 B phase (at most {@link #MAX_ROUND_TRIPS})
+ * @param bigLimit        time limit of the 1 MiB phase (at most {@link #MAX_BIG_ROUND_TRIPS})
+ * @param handshakeLimit  time limit of the handshake phase (at most {@link #MAX_HANDSHAKES})
+ * @param warmUp          unmeasured load before the measured phases (JIT compilation)
+ * @param idle            idle connections of the memory phase
+ * @param proxyCommand    the proxy under test; {@code {port}} and {@code {backend}} are replaced
+ * @param proxyName       the proxy's column in the table
+ * @param nginx           the nginx binary, or null to skip nginx
+ * @param pinCpu          the CPU the proxies are pinned to with {@code taskset}, or null
+ * @param childJava       the command that runs this CLI in a child JVM (backend and default proxy)
+ */
+public record BenchConfig(int connections, Duration echoLimit, Duration bigLimit,
+    Duration handshakeLimit, Duration warmUp, int idle, List<String> proxyCommand,
+    String proxyName, String nginx, String pinCpu, List<String> childJava) {
+
+  /** Size of the small messages. */
+  public static final int SMALL = 64;
+  /** Size of the large messages. */
+  public static final int BIG = 1 << 20;
+  /** Connections of the 1 MiB phase. */
+  public static final int BIG_CONNECTIONS = 4;
+  /** Parallel loops of the handshake phase. */
+  public static final int HANDSHAKE_LOOPS = 8;
+  /** Most round trips of the 64 B phase. */
+  public static final int MAX_ROUND_TRIPS = 500_000;
+  /** Most round trips of the 1 MiB phase. */
+  public static final int MAX_BIG_ROUND_TRIPS = 4_000;
+  /** Most handshakes of the handshake phase. */
+  public static final int MAX_HANDSHAKES = 30_000;
+
+  public BenchConfig {
+    Objects.requireNonNull(echoLimit, "echoLimit");
+    Objects.requireNonNull(bigLimit, "bigLimit");
+    Objects.requireNonNull(handshakeLimit, "handshakeLimit");
+    Objects.requireNonNull(warmUp, "warmUp");
+    proxyCommand = List.copyOf(proxyCommand);
+    childJava = List.copyOf(childJava);
+    Objects.requireNonNull(proxyName, "proxyName");
+    if (connections < 1) {
+      throw new IllegalArgumentException("connections must be positive: " + connections);
+    }
+    if (idle < 1) {
+      throw new IllegalArgumentException("idle must be positive: " + idle);
+    }
+  }
+
+  /** Phase time limits of a default run (about 2 minutes) or a {@code --quick} one (about 35 s). */
+  public static Duration[] limits(boolean quick) {
+    return quick
+        ? new Duration[] {Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1),
+            Duration.ofSeconds(2)}
+        : new Duration[] {Duration.ofSeconds(12), Duration.ofSeconds(8), Duration.ofSeconds(8),
+            Duration.ofSeconds(6)};
+  }
+
+  /** The proxy command with the ports filled in. */
+  public List<String> proxyCommand(int port, int backendPort) {
+    return proxyCommand.stream()
+        .map(s -> s.replace("{port}", Integer.toString(port))
+            .replace("{backend}", Integer.toString(backendPort)))
+        .toList();
+  }
+}

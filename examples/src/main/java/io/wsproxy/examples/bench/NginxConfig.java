@@ -1,0 +1,73 @@
+package io.wsproxy.examples.bench;
+
+import java.nio.file.Path;
+
+/**
+ * The nginx configuration the bench runs nginx with: one worker, WebSocket upgrades proxied to the
+ * bench's echo backend, no access log, every file (pid, temp paths, error log) inside the bench's
+ * temporary directory so nothing of the system's nginx is touched. Pure.
+ */
+public final class NginxConfig {
+
+  private NginxConfig() {}
+
+  /**
+   * Renders {@code nginx.conf}.
+   *
+   * @param dir               the prefix directory (given to nginx as {@code -p})
+   * @param listenPort        the 127.0.0.1 port nginx listens on
+   * @param backendPort       the 127.0.0.1 port of the echo backend
+   * @param workerConnections nginx's per-worker connection limit (each proxied connection uses two)
+   */
+  public static String render(Path dir, int listenPort, int backendPort, int workerConnections) {
+    if (listenPort <= 0 || listenPort > 65535) {
+      throw new IllegalArgumentException("listenPort must be 1..65535: " + listenPort);
+    }
+    if (backendPort <= 0 || backendPort > 65535) {
+      throw new IllegalArgumentException("backendPort must be 1..65535: " + backendPort);
+    }
+    if (workerConnections < 16) {
+      throw new IllegalArgumentException("workerConnections must be at least 16: "
+          + workerConnections);
+    }
+    String d = dir.toAbsolutePath().toString();
+    return """
+        # written by ws-proxy bench; run as: nginx -p DIR -c nginx.conf -g 'daemon off;'
+        worker_processes 1;
+        pid %1$s/nginx.pid;
+        error_log %1$s/error.log error;
+        worker_rlimit_nofile %4$d;
+
+        events {
+            worker_connections %3$d;
+        }
+
+        http {
+            access_log off;
+            client_body_temp_path %1$s/client_body;
+            proxy_temp_path %1$s/proxy;
+            fastcgi_temp_path %1$s/fastcgi;
+            uwsgi_temp_path %1$s/uwsgi;
+            scgi_temp_path %1$s/scgi;
+
+            map $http_upgrade $connection_upgrade {
+                default upgrade;
+                ''      close;
+            }
+
+            server {
+                listen 127.0.0.1:%2$d;
+                location / {
+                    proxy_pass http://127.0.0.1:%5$d;
+                    proxy_http_version 1.1;
+                    proxy_set_header Upgrade $http_upgrade;
+                    proxy_set_header Connection $connection_upgrade;
+                    proxy_set_header Host $host;
+                    proxy_read_timeout 3600s;
+                    proxy_send_timeout 3600s;
+                }
+            }
+        }
+        """.formatted(d, listenPort, workerConnections, 2 * workerConnections + 64, backendPort);
+  }
+}

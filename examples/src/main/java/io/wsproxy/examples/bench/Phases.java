@@ -1,0 +1,149 @@
+package io.wsproxy.examples.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The measured phases run against one target: idle memory (on the still fresh process), warm-up,
+ * 64 B echo, 1 MiB echo, handshakes. A phase that fails leaves its figures {@link Double#NaN} and
+ * adds a note; the others still run. CPU and memory are those of {@code proxy} (null for the direct
+ * baseline, which has no proxy process). Not thread-safe.
+ */
+final class Phases {
+
+  private final BenchConfig cfg;
+  private final PrintStream out;
+  private final List<String> notes;
+
+  Phases(BenchConfig cfg, PrintStream out, List<String> notes) {
+    this.cfg = cfg;
+    this.out = out;
+    this.notes = notes;
+  }
+
+  Figures measure(String target, int port, ProcessHandle proxy) throws InterruptedException {
+    Figures f = Figures.none(target);
+    Duration warmUp = cfg.warmUp();
+    if (proxy != null) {
+      // Load every class and JIT the hottest paths first, so they are not counted as memory of
+      // the idle connections; the rest of the warm-up comes after (a long one first would leave
+      // garbage in the heap that the idle connections' memory could hide in).
+      Duration first = min(Duration.ofSeconds(1), warmUp);
+      warmUp(target, port, first);
+      f = idle(f, port, proxy);
+      warmUp = warmUp.minus(first);
+    }
+    if (!warmUp.isZero()) {
+      warmUp(target, port, warmUp);
+    }
+    f = echo(f, port, proxy);
+    f = big(f, port, proxy);
+    return handshakes(f, port);
+  }
+
+  private void warmUp(String target, int port, Duration time) throws InterruptedException {
+    try { // half the time on small messages, a quarter each on large ones and on handshakes
+      EchoLoad.run(port, cfg.connections(), BenchConfig.SMALL, BenchConfig.MAX_ROUND_TRIPS,
+          time.dividedBy(2));
+      EchoLoad.run(port, BenchConfig.BIG_CONNECTIONS, BenchConfig.BIG,
+          BenchConfig.MAX_BIG_ROUND_TRIPS, time.dividedBy(4));
+      HandshakeLoad.run(port, BenchConfig.HANDSHAKE_LOOPS, BenchConfig.MAX_HANDSHAKES,
+          time.dividedBy(4));
+    } catch (IOException e) {
+      notes.add(target + " warm-up: " + e.getMessage());
+    }
+  }
+
+  private Figures idle(Figures f, int port, ProcessHandle proxy) throws InterruptedException {
+    progress(f, "holding " + cfg.idle() + " idle connections");
+    ProcStats.Sample before = ProcStats.sample(proxy);
+    try (IdleConnections idle = IdleConnections.open(port, cfg.idle())) {
+      Thread.sleep(1000); // let the proxy finish what each connection set off (buffers, timers)
+      ProcStats.Sample at = ProcStats.sample(proxy);
+      progress(f, String.format("RSS %,d KiB before, %,d KiB at %d idle connections, %d threads",
+          before.rssKib(), at.rssKib(), idle.size(), at.threads()));
+      return f.withIdle((at.rssKib() - before.rssKib()) / (double) idle.size(), at.threads());
+    } catch (IOException e) {
+      notes.add(f.target() + " idle connections: " + e.getMessage());
+      return f;
+    }
+  }
+
+  private Figures echo(Figures f, int port, ProcessHandle proxy) {
+    progress(f, "echo " + BenchConfig.SMALL + " B, " + cfg.connections() + " connections");
+    try {
+      ProcStats.Sample c0 = sample(proxy);
+      EchoLoad.Result r = nonEmpty(EchoLoad.run(port, cfg.connections(), BenchConfig.SMALL,
+          BenchConfig.MAX_ROUND_TRIPS, cfg.echoLimit()));
+      double cpuMicros = cpuMicros(c0, sample(proxy)) / (2.0 * r.roundTrips());
+      detail(f, r, cpuMicros * 2 * r.roundTrips());
+      Percentiles p = r.percentiles();
+      return f.withEcho(r.perSecond(), p.percentile(50) / 1e6, p.percentile(99) / 1e6, cpuMicros);
+    } catch (IOException e) {
+      notes.add(f.target() + " echo 64 B: " + e.getMessage());
+      return f;
+    }
+  }
+
+  private Figures big(Figures f, int port, ProcessHandle proxy) {
+    progress(f, "echo 1 MiB, " + BenchConfig.BIG_CONNECTIONS + " connections");
+    try {
+      ProcStats.Sample c0 = sample(proxy);
+      EchoLoad.Result r = nonEmpty(EchoLoad.run(port, BenchConfig.BIG_CONNECTIONS,
+          BenchConfig.BIG, BenchConfig.MAX_BIG_ROUND_TRIPS, cfg.bigLimit()));
+      double cpu = cpuMicros(c0, sample(proxy));
+      detail(f, r, cpu);
+      // each round trip relays 1 MiB each way
+      return f.withBig(cpu / 1000.0 / (2.0 * r.roundTrips()));
+    } catch (IOException e) {
+      notes.add(f.target() + " echo 1 MiB: " + e.getMessage());
+      return f;
+    }
+  }
+
+  private Figures handshakes(Figures f, int port) throws InterruptedException {
+    progress(f, "handshakes, " + BenchConfig.HANDSHAKE_LOOPS + " loops");
+    HandshakeLoad.Result r = HandshakeLoad.run(port, BenchConfig.HANDSHAKE_LOOPS,
+        BenchConfig.MAX_HANDSHAKES, cfg.handshakeLimit());
+    progress(f, String.format("%,d handshakes in %.1f s", r.completed(), r.wallNanos() / 1e9));
+    if (r.errors() > 0) {
+      notes.add(f.target() + " handshakes: " + r.errors() + " failed, first: " + r.firstError());
+    }
+    return f.withHandshakes(r.perSecond());
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /** A run that completed nothing has no figures (and would divide by zero). */
+  private static EchoLoad.Result nonEmpty(EchoLoad.Result r) throws IOException {
+    if (r.roundTrips() == 0) {
+      throw new IOException("no round trip completed within the time limit");
+    }
+    return r;
+  }
+
+  private void detail(Figures f, EchoLoad.Result r, double cpuMicros) {
+    progress(f, String.format("%,d round trips in %.1f s%s", r.roundTrips(), r.wallNanos() / 1e9,
+        Double.isNaN(cpuMicros) ? "" : String.format(", proxy CPU %.2f s", cpuMicros / 1e6)));
+  }
+
+  private void progress(Figures f, String what) {
+    out.println("bench: " + f.target() + ": " + what);
+  }
+
+  private static ProcStats.Sample sample(ProcessHandle proxy) {
+    return proxy == null ? null : ProcStats.sample(proxy);
+  }
+
+  /** CPU between two samples in microseconds; NaN without a proxy process. */
+  private static double cpuMicros(ProcStats.Sample before, ProcStats.Sample after) {
+    if (before == null || after == null) {
+      return Double.NaN;
+    }
+    return (after.cpuTicks() - before.cpuTicks()) * 1e6 / ProcStats.ticksPerSecond();
+  }
+}

@@ -1,0 +1,184 @@
+package io.wsproxy.netty;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.wsproxy.Limits;
+import io.wsproxy.netty.internal.AcceptErrors;
+import io.wsproxy.netty.internal.Framing;
+import io.wsproxy.netty.internal.PlainHttpHandler;
+import io.wsproxy.netty.internal.RequestDeadline;
+import io.wsproxy.netty.internal.Transports;
+import io.wsproxy.spi.WsEndpoint;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A ready WebSocket server on Netty for a {@code WebSocketProxy}, a {@code Gateway} or any
+ * {@link WsEndpoint}: every WebSocket upgrade goes to the endpoint (see {@link WsProxyHandler});
+ * {@code GET /healthz} answers 200 "ok" while the server accepts; any other plain HTTP request
+ * gets 426 with a one-line body. A connection that sends no request head within the endpoint's
+ * handshake timeout is closed.
+ *
+ * <pre>{@code
+ * NettyProxyServer server = NettyProxyServer.start(new InetSocketAddress("0.0.0.0", 8080), proxy);
+ * // shutdown: proxy.close() (open connections get 1001), then server.close()
+ * }</pre>
+ *
+ * <p>It runs on the native epoll transport where the platform has it, else on NIO, with one event
+ * loop per core by default; a {@link NettyUpstreamConnector} dials each upstream from its client's
+ * loop.
+ *
+ * <p><b>Threading.</b> Thread-safe. {@link #close()} blocks until the event loops have stopped.
+ */
+public final class NettyProxyServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(NettyProxyServer.class);
+
+  /** Default accept backlog. */
+  public static final int DEFAULT_BACKLOG = 1024;
+  /** Longest a graceful shutdown of the event loops may take. */
+  public static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+  /** Longest initial request line. */
+  static final int MAX_INITIAL_LINE = 8 * 1024;
+  /** Over the header-byte limit Netty's decoder counts separators and line ends too. */
+  static final int HEADER_SLACK = 4 * 1024;
+
+  private final EventLoopGroup group;
+  private final Channel serverChannel;
+  private volatile boolean accepting = true;
+
+  private NettyProxyServer(Builder b, InetSocketAddress address)
+      throws IOException, InterruptedException {
+    WsEndpoint endpoint = b.endpoint;
+    Limits limits = endpoint.limits();
+    WsProxyHandler ws = new WsProxyHandler(endpoint, path -> true, b.highWaterMark);
+    PlainHttpHandler plain = new PlainHttpHandler(() -> accepting);
+    HttpDecoderConfig http = new HttpDecoderConfig()
+        .setMaxInitialLineLength(MAX_INITIAL_LINE)
+        .setMaxHeaderSize(limits.maxHandshakeHeaderBytes() + HEADER_SLACK);
+    this.group = Transports.newGroup(b.threads, "ws-proxy-netty");
+    try {
+      ServerBootstrap sb = new ServerBootstrap()
+          .group(group)
+          .channel(Transports.serverChannelClass(group))
+          .option(ChannelOption.SO_BACKLOG, b.backlog)
+          .option(ChannelOption.SO_REUSEADDR, true)
+          .handler(new AcceptErrors())
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childHandler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+              ch.pipeline().addLast("http", new HttpServerCodec(http))
+                  .addLast("deadline", new RequestDeadline(limits.handshakeTimeout()))
+                  .addLast("ws-proxy", ws)
+                  .addLast("plain", plain);
+            }
+          });
+      ChannelFuture bound = sb.bind(address).await();
+      if (!bound.isSuccess()) {
+        BindException be = new BindException("cannot bind " + address + ": "
+            + bound.cause().getMessage());
+        be.initCause(bound.cause());
+        throw be;
+      }
+      this.serverChannel = bound.channel();
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      throw e;
+    }
+    log.info("ws-proxy listening on {} (Netty, {})", serverChannel.localAddress(),
+        serverChannel.getClass().getSimpleName());
+  }
+
+  /** Starts a server with the defaults on {@code address}, serving {@code endpoint}. */
+  public static NettyProxyServer start(InetSocketAddress address, WsEndpoint endpoint)
+      throws IOException, InterruptedException {
+    return builder(endpoint).start(address);
+  }
+
+  /** A builder of a server for {@code endpoint}. */
+  public static Builder builder(WsEndpoint endpoint) {
+    return new Builder(endpoint);
+  }
+
+  /** The bound address (with the real port when bound to port 0). */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /** The bound port. */
+  public int port() {
+    return address().getPort();
+  }
+
+  /**
+   * Stops accepting (health checks answer 503), closes the listening socket, and shuts the event
+   * loops down gracefully, which closes the connections still open. Close the endpoint first to
+   * give them a close frame (1001). Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!accepting) {
+      return;
+    }
+    accepting = false;
+    serverChannel.close().awaitUninterruptibly();
+    group.shutdownGracefully(0, SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .awaitUninterruptibly(SHUTDOWN_TIMEOUT.toMillis() * 2);
+  }
+
+  /** Builds a {@link NettyProxyServer}. Not thread-safe; setters validate and name the field. */
+  public static final class Builder {
+    private final WsEndpoint endpoint;
+    private int threads = Runtime.getRuntime().availableProcessors();
+    private int backlog = DEFAULT_BACKLOG;
+    private int highWaterMark = Framing.DEFAULT_HIGH_WATER_MARK;
+
+    private Builder(WsEndpoint endpoint) {
+      this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    }
+
+    /** Event loop threads (default: one per core); each serves its connections start to end. */
+    public Builder eventLoopThreads(int threads) {
+      this.threads = Framing.atLeast("eventLoopThreads", threads, 1);
+      return this;
+    }
+
+    /** The listening socket's accept backlog (default {@value #DEFAULT_BACKLOG}). */
+    public Builder backlog(int backlog) {
+      this.backlog = Framing.atLeast("backlog", backlog, 1);
+      return this;
+    }
+
+    /**
+     * High-water mark of each client connection's outbound buffer (default 256 KiB, capped by the
+     * endpoint's {@code maxQueuedBytes}); see {@link WsProxyHandler}.
+     */
+    public Builder writeBufferHighWaterMark(int bytes) {
+      this.highWaterMark = Framing.atLeast("writeBufferHighWaterMark", bytes, 2);
+      return this;
+    }
+
+    /**
+     * Binds {@code address} and starts serving; blocks until bound.
+     *
+     * @throws BindException when the address cannot be bound (in use, not local)
+     */
+    public NettyProxyServer start(InetSocketAddress address)
+        throws IOException, InterruptedException {
+      return new NettyProxyServer(this, Objects.requireNonNull(address, "address"));
+    }
+  }
+}

@@ -1,0 +1,230 @@
+package io.wsproxy.netty.internal;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.wsproxy.HandshakeDecision;
+import io.wsproxy.HandshakeRequest;
+import io.wsproxy.Headers;
+import io.wsproxy.Limits;
+import io.wsproxy.Rejection;
+import io.wsproxy.RejectionMode;
+import io.wsproxy.spi.PendingHandshake;
+import io.wsproxy.spi.UpgradeCheck;
+import io.wsproxy.spi.WsEndpoint;
+import io.wsproxy.spi.WsListener;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One upgrade request from the checks on to the open WebSocket: reading stays off while the endpoint
+ * decides (for a proxy, until its upstream answered); then the 101 with the endpoint's subprotocol,
+ * or the refusal. A client that leaves first abandons the handshake (which cancels the upstream
+ * dial), and a handshake still undecided after the deadline is answered 503 and abandoned.
+ *
+ * <p><b>Threading.</b> Created on the channel's event loop; the decision may complete on any thread,
+ * and is answered back on the loop. Nothing here blocks.
+ */
+public final class ServerUpgrade {
+
+  private static final Logger log = LoggerFactory.getLogger(ServerUpgrade.class);
+
+  /** Reason of the close sent when the endpoint fails to take an accepted connection. */
+  private static final String OPEN_FAILED = "Internal error";
+  /** Slack over the endpoint's own handshake and connect timeouts before the transport gives up. */
+  static final Duration DEADLINE_SLACK = Duration.ofSeconds(1);
+
+  private final ChannelHandlerContext ctx;
+  private final Channel ch;
+  private final EventLoop loop;
+  private final HttpRequest request;
+  private final WsEndpoint endpoint;
+  private final int highWaterMark;
+  private final EarlyBytes early;
+  private PendingHandshake pending;
+  private ScheduledFuture<?> deadline;
+  private boolean answered; // loop-confined
+
+  private ServerUpgrade(ChannelHandlerContext ctx, HttpRequest request, WsEndpoint endpoint,
+      int highWaterMark, EarlyBytes early) {
+    this.ctx = ctx;
+    this.ch = ctx.channel();
+    this.loop = ch.eventLoop();
+    this.request = request;
+    this.endpoint = endpoint;
+    this.highWaterMark = highWaterMark;
+    this.early = early;
+  }
+
+  /**
+   * Takes over the upgrade request {@code req} that arrived at {@code ctx} (the ws-proxy handler's
+   * context): checks it, hands it to {@code endpoint}, and answers the client when it decided.
+   * Bytes behind the request go to {@code early} (the ws-proxy handler passes them on).
+   */
+  public static void start(ChannelHandlerContext ctx, HttpRequest req, WsEndpoint endpoint,
+      int highWaterMark, EarlyBytes early) {
+    Channel ch = ctx.channel();
+    ch.config().setAutoRead(false); // nothing more is read until the client has its answer
+    ch.closeFuture().addListener(f -> early.release());
+    EarlyBytes.stopHttpDecoding(ctx.pipeline()); // what follows the request is WebSocket
+    Limits limits = endpoint.limits();
+    HandshakeRequest hr;
+    try {
+      Headers headers = UpgradeRequests.headers(req);
+      UpgradeCheck.Refusal refusal = UpgradeRequests.check(req, headers, limits);
+      if (refusal != null) {
+        log.debug("{}: upgrade refused before the endpoint: {} {}", ch, refusal.status(),
+            refusal.reason());
+        HttpReplies.replyAndClose(ctx, refusal.status(), refusal.reason(), refusal.headers());
+        return;
+      }
+      hr = UpgradeRequests.toHandshakeRequest(req, headers, ch);
+    } catch (IllegalArgumentException e) { // a header name or value the core's Headers refuses
+      HttpReplies.replyAndClose(ctx, 400, "Bad request");
+      return;
+    }
+    new ServerUpgrade(ctx, req, endpoint, highWaterMark, early).begin(hr, limits);
+  }
+
+  private void begin(HandshakeRequest hr, Limits limits) {
+    try {
+      pending = endpoint.handshake(hr, loop);
+    } catch (RuntimeException e) {
+      log.warn("{}: the endpoint failed on a handshake", ch, e);
+      HttpReplies.replyAndClose(ctx, 500, "Internal error");
+      return;
+    }
+    // a backstop over the endpoint's own timeouts (pipeline, then upstream dial)
+    Duration limit = limits.handshakeTimeout().plus(limits.connectTimeout()).plus(DEADLINE_SLACK);
+    deadline = loop.schedule(this::timedOut, limit.toNanos(), TimeUnit.NANOSECONDS);
+    ch.closeFuture().addListener(f -> pending.abandon()); // no-op once open
+    pending.decision().whenComplete((decision, error) -> {
+      if (!Loops.run(loop, () -> answer(decision, error))) {
+        pending.abandon(); // the server is shutting down: nobody is left to answer
+      }
+    });
+  }
+
+  private void timedOut() {
+    if (answered) {
+      return;
+    }
+    answered = true;
+    log.debug("{}: no handshake decision in time; answering 503", ch);
+    pending.abandon();
+    HttpReplies.replyAndClose(ctx, 503, "Handshake timed out");
+  }
+
+  private void answer(HandshakeDecision decision, Throwable error) {
+    if (answered) {
+      return;
+    }
+    answered = true;
+    deadline.cancel(false);
+    if (!ch.isActive()) {
+      pending.abandon();
+      return;
+    }
+    if (error != null || decision == null) {
+      log.warn("{}: the endpoint's decision failed", ch, error);
+      pending.abandon();
+      HttpReplies.replyAndClose(ctx, 500, "Internal error");
+    } else if (decision instanceof HandshakeDecision.Accept accept) {
+      upgrade(accept.subprotocol(), null);
+    } else {
+      Rejection r = (Rejection) decision;
+      if (endpoint.rejectionMode() == RejectionMode.CLOSE_CODE) {
+        upgrade(null, r);
+      } else {
+        HttpReplies.replyAndClose(ctx, r.httpStatus(), r.reason())
+            .addListener(f -> pending.abandon());
+      }
+    }
+  }
+
+  /** Writes the 101 with {@code subprotocol}; then opens, or closes with {@code rejection}. */
+  private void upgrade(String subprotocol, Rejection rejection) {
+    Limits limits = endpoint.limits();
+    WebSocketDecoderConfig config = Framing.decoderConfig(true, limits.maxFrameSize());
+    WebSocketServerHandshaker13 handshaker =
+        new WebSocketServerHandshaker13("/", subprotocol, config);
+    ChannelFuture written;
+    try {
+      written = handshaker.handshake(ch, handshakeCopy(subprotocol), null, ch.newPromise());
+    } catch (RuntimeException e) { // Netty's own checks; ours ran first, so this is a bug
+      log.warn("{}: the 101 could not be made", ch, e);
+      pending.abandon();
+      HttpReplies.replyAndClose(ctx, 500, "Internal error");
+      return;
+    }
+    written.addListener(f -> {
+      if (!f.isSuccess()) {
+        log.debug("{}: the 101 could not be written: {}", ch, f.cause().toString());
+        pending.abandon();
+        ch.close();
+        return;
+      }
+      opened(subprotocol, rejection, limits);
+    });
+  }
+
+  private void opened(String subprotocol, Rejection rejection, Limits limits) {
+    NettyWsChannel ws = new NettyWsChannel(ch, false, subprotocol, limits.closeTimeout(),
+        limits.maxMessageSize());
+    ChannelPipeline p = ch.pipeline();
+    p.addBefore(ctx.name(), "ws-proxy-utf8", new Utf8FrameValidator(false));
+    p.addBefore(ctx.name(), "ws-proxy-channel", ws.handler());
+    Framing.waterMark(ch, highWaterMark);
+    if (rejection != null) {
+      early.release();
+      ws.open(new WsListener() {}); // reads the client's answer to the close
+      ws.close(rejection.closeCode(), rejection.reason());
+      pending.abandon();
+    } else {
+      WsListener l;
+      try {
+        l = pending.open(ws);
+      } catch (RuntimeException e) {
+        log.warn("{}: the endpoint failed to open the connection", ch, e);
+        l = null;
+      }
+      if (l == null) {
+        ws.open(new WsListener() {});
+        ws.close(io.wsproxy.CloseCodes.INTERNAL_ERROR, OPEN_FAILED);
+      } else {
+        ws.open(l);
+        early.feed(p); // a pipelining client's first frames, before anything read later
+      }
+    }
+    ch.config().setAutoRead(true);
+  }
+
+  /**
+   * The request as Netty's handshaker wants it: whole, bodiless, and offering only the subprotocol
+   * the endpoint chose (the handshaker picks from the first offer header only, and must pick it).
+   */
+  private FullHttpRequest handshakeCopy(String subprotocol) {
+    HttpHeaders headers = new DefaultHttpHeaders().add(request.headers());
+    headers.remove(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+    if (subprotocol != null) {
+      headers.set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, subprotocol);
+    }
+    return new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+        Unpooled.EMPTY_BUFFER, headers, Framing.NO_HEADERS);
+  }
+}

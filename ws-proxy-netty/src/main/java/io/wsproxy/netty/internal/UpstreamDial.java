@@ -1,0 +1,255 @@
+package io.wsproxy.netty.internal;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.NetUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.wsproxy.spi.UpstreamConnectException;
+import io.wsproxy.spi.UpstreamRequest;
+import io.wsproxy.spi.WsChannel;
+import io.wsproxy.spi.WsListener;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One upstream dial: TCP (and TLS for {@code wss}), the upgrade request with the whole subprotocol
+ * offer, and a strict check of the 101 ({@link UpstreamHandshake}); then the pipeline switches to
+ * WebSocket framing and the {@link NettyWsChannel} takes over. Failures complete the future with an
+ * {@link UpstreamConnectException} of the matching kind; cancelling the future closes what was
+ * opened, and no listener method is called for a dial that did not open.
+ *
+ * <p><b>Threading.</b> Runs on the event loop it was given (for a Netty server, the client's own).
+ */
+public final class UpstreamDial extends ChannelInboundHandlerAdapter {
+
+  private static final String HTTP = "ws-proxy-http";
+
+  private final UpstreamRequest request;
+  private final WsListener listener;
+  private final CompletableFuture<WsChannel> future = new CompletableFuture<>();
+  private final UpstreamHandshake handshake;
+  private Channel ch;
+  private ScheduledFuture<?> timeout;
+  private boolean done; // loop-confined
+
+  private UpstreamDial(UpstreamRequest request, WsListener listener) {
+    this.request = request;
+    this.listener = listener;
+    this.handshake = new UpstreamHandshake(request);
+  }
+
+  /**
+   * Starts dialling {@code request.uri()} on {@code loop} with a channel of {@code channelClass}.
+   *
+   * @param ssl the TLS context for {@code wss}, or {@code null} when the URI is {@code ws}
+   */
+  public static CompletableFuture<WsChannel> start(UpstreamRequest request, WsListener listener,
+      EventLoop loop, Class<? extends Channel> channelClass, SslContext ssl, int highWaterMark) {
+    UpstreamDial dial = new UpstreamDial(request, listener);
+    dial.future.whenComplete((c, e) -> {
+      if (dial.future.isCancelled()) {
+        Loops.execute(loop, dial::cancelled);
+      }
+    });
+    if (!Loops.run(loop, () -> dial.connect(loop, channelClass, ssl, highWaterMark))) {
+      dial.future.completeExceptionally(
+          UpstreamConnectException.unreachable("the event loop has shut down", null));
+    }
+    return dial.future;
+  }
+
+  private void connect(EventLoop loop, Class<? extends Channel> channelClass, SslContext ssl,
+      int highWaterMark) {
+    if (future.isDone()) {
+      return; // cancelled before we started
+    }
+    URI uri = request.uri();
+    String host = uri.getHost();
+    int port = UpstreamHandshake.port(uri);
+    long connectMillis = Math.max(1, request.connectTimeout().toMillis());
+    timeout = loop.schedule(() -> fail(UpstreamConnectException.timedOut(
+        "no upgrade from " + host + ":" + port + " within " + request.connectTimeout())),
+        connectMillis, TimeUnit.MILLISECONDS);
+    String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    byte[] ip = NetUtil.createByteArrayFromIpAddressString(literal);
+    Bootstrap b = bootstrap(loop, channelClass, ssl, highWaterMark, host, port, connectMillis);
+    if (ip != null) {
+      connectTo(b, new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(literal), port));
+      return;
+    }
+    // a name: the JDK resolver blocks, so it runs off the event loop (its answers are cached)
+    CompletableFuture.supplyAsync(() -> {
+      try {
+        return InetAddress.getByName(host);
+      } catch (UnknownHostException e) {
+        throw new CompletionException(e);
+      }
+    }, ForkJoinPool.commonPool()).whenComplete((address, error) -> Loops.execute(loop, () -> {
+      if (error != null) {
+        fail(UpstreamConnectException.unreachable("cannot resolve " + host, error.getCause()));
+      } else if (!done) {
+        connectTo(b, new InetSocketAddress(address, port));
+      }
+    }));
+  }
+
+  private Bootstrap bootstrap(EventLoop loop, Class<? extends Channel> channelClass, SslContext ssl,
+      int highWaterMark, String host, int port, long connectMillis) {
+    UpstreamDial dial = this;
+    return new Bootstrap()
+        .group(loop)
+        .channel(channelClass)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectMillis))
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
+            new WriteBufferWaterMark(highWaterMark / 2, highWaterMark))
+        .handler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel c) {
+            ChannelPipeline p = c.pipeline();
+            if (ssl != null) {
+              p.addLast("ws-proxy-tls", ssl.newHandler(c.alloc(), host, port));
+            }
+            p.addLast(HTTP, new HttpClientCodec());
+            p.addLast("ws-proxy-dial", dial);
+          }
+        });
+  }
+
+  private void connectTo(Bootstrap b, InetSocketAddress address) {
+    ChannelFuture connect = b.connect(address);
+    ch = connect.channel();
+    connect.addListener(f -> {
+      if (!f.isSuccess()) {
+        Throwable cause = f.cause();
+        fail(cause instanceof ConnectTimeoutException
+            ? UpstreamConnectException.timedOut("connect timed out: " + cause.getMessage())
+            : UpstreamConnectException.unreachable("cannot connect to " + address + ": " + cause,
+                cause));
+      }
+    });
+  }
+
+  private void cancelled() {
+    done = true;
+    cancelTimeout();
+    if (ch != null) {
+      ch.close();
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
+        handshake.target(), Unpooled.EMPTY_BUFFER);
+    handshake.writeHeaders(req.headers());
+    ctx.writeAndFlush(req).addListener(f -> {
+      if (!f.isSuccess()) {
+        fail(UpstreamConnectException.unreachable("upgrade request not sent: " + f.cause(),
+            f.cause()));
+      }
+    });
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    try {
+      if (done || !(msg instanceof HttpResponse res)) {
+        return; // a refusal's body, or what follows a failure
+      }
+      UpstreamConnectException invalid = handshake.check(res);
+      if (invalid != null) {
+        fail(invalid);
+        return;
+      }
+      opened(ctx, res.headers());
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void opened(ChannelHandlerContext ctx, HttpHeaders headers) {
+    done = true;
+    cancelTimeout();
+    if (future.isDone()) { // cancelled meanwhile
+      ch.close();
+      return;
+    }
+    String subprotocol = headers.get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+    NettyWsChannel ws = new NettyWsChannel(ch, true, subprotocol == null ? null : subprotocol.trim(),
+        request.closeTimeout(), request.maxMessageSize());
+    ChannelPipeline p = ctx.pipeline();
+    p.addBefore(HTTP, "ws-proxy-encoder", new WebSocket13FrameEncoder(true));
+    p.addAfter(HTTP, "ws-proxy-decoder",
+        new WebSocket13FrameDecoder(Framing.decoderConfig(false, request.maxFrameSize())));
+    p.addAfter("ws-proxy-decoder", "ws-proxy-utf8", new Utf8FrameValidator(false));
+    p.addAfter("ws-proxy-utf8", "ws-proxy-channel", ws.handler());
+    p.remove(this);
+    ws.open(listener);
+    if (!future.complete(ws)) {
+      ws.close(io.wsproxy.CloseCodes.GOING_AWAY, "Dial cancelled"); // the listener hears onClose
+    }
+    // bytes that came right behind the 101 go on to the frame decoder when the codec leaves
+    p.remove(HTTP);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    fail(UpstreamConnectException.unreachable("the upstream closed the connection during the upgrade",
+        null));
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    fail(UpstreamConnectException.unreachable("upgrade failed: " + cause, cause));
+  }
+
+  private void fail(UpstreamConnectException e) {
+    if (done) {
+      return;
+    }
+    done = true;
+    cancelTimeout();
+    future.completeExceptionally(e);
+    if (ch != null) {
+      ch.close();
+    }
+  }
+
+  private void cancelTimeout() {
+    if (timeout != null) {
+      timeout.cancel(false);
+    }
+  }
+}
