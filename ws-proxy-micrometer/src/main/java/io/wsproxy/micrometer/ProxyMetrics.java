@@ -35,8 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Meters (Prometheus names in brackets):
  * <ul>
- *   <li>{@code wsproxy.connections.active} gauge [{@code wsproxy_connections_active}]: clients being
- *       served now;</li>
+ *   <li>{@code wsproxy.connections.active} gauge [{@code wsproxy_connections_active}]: clients
+ *       holding a connection now (being dialled for, or served);</li>
  *   <li>{@code wsproxy.connections} counter, {@code outcome} = {@code served} (the client was
  *       answered and relayed), {@code upstream_failed} (its dial failed), {@code abandoned} (it left
  *       while its upstream was being dialled) [{@code wsproxy_connections_total}];</li>
@@ -99,7 +99,7 @@ public final class ProxyMetrics implements ProxyListener {
     this.registry = registry;
     this.tags = tags;
     Gauge.builder("wsproxy.connections.active", active, AtomicLong::get)
-        .description("Proxied clients being served").tags(tags).strongReference(true)
+        .description("Proxied clients being dialled for or served").tags(tags).strongReference(true)
         .register(registry);
     served = connections(SERVED);
     upstreamFailed = connections(UPSTREAM_FAILED);
@@ -180,8 +180,8 @@ public final class ProxyMetrics implements ProxyListener {
 
   @Override
   public void connectionClosed(ConnectionInfo connection, ConnectionSummary summary) {
+    active.decrementAndGet(); // every opened connection is closed once, served or not
     if (summary.opened()) {
-      active.decrementAndGet();
       clientCloses.count(summary.clientCode());
     }
     String failure = failures.remove(connection.id());

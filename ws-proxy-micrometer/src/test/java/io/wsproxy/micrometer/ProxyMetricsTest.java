@@ -68,6 +68,8 @@ class ProxyMetricsTest {
 
   @Test
   void aFailedDialIsCountedByItsKindAndNotAsServed() {
+    metrics.connectionOpened(connection(2));
+    metrics.connectionOpened(connection(3));
     metrics.upstreamFailed(connection(2), UpstreamConnectException.unreachable(
         "connection refused", null));
     metrics.connectionClosed(connection(2), notOpened());
