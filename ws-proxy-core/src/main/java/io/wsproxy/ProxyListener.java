@@ -1,6 +1,7 @@
 package io.wsproxy;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Lifecycle and metrics events of a {@link WebSocketProxy}; every method is a no-op by default, so
@@ -14,6 +15,86 @@ public interface ProxyListener {
 
   /** A listener that ignores every event. */
   ProxyListener NONE = new ProxyListener() {};
+
+  /**
+   * A listener that passes each event to {@code first}, then to {@code second} (even when
+   * {@code first} threw; the exception then reaches the proxy, which logs it). Composing with
+   * {@link #NONE} answers the other listener, so the proxy's no-listener fast path is kept.
+   */
+  static ProxyListener compose(ProxyListener first, ProxyListener second) {
+    Objects.requireNonNull(first, "first");
+    Objects.requireNonNull(second, "second");
+    if (first == NONE) {
+      return second;
+    }
+    if (second == NONE) {
+      return first;
+    }
+    return new ProxyListener() {
+      @Override
+      public void handshakeRejected(HandshakeRequest request, Rejection rejection) {
+        try {
+          first.handshakeRejected(request, rejection);
+        } finally {
+          second.handshakeRejected(request, rejection);
+        }
+      }
+
+      @Override
+      public void connectionOpened(ConnectionInfo connection) {
+        try {
+          first.connectionOpened(connection);
+        } finally {
+          second.connectionOpened(connection);
+        }
+      }
+
+      @Override
+      public void upstreamConnected(ConnectionInfo connection, Duration latency) {
+        try {
+          first.upstreamConnected(connection, latency);
+        } finally {
+          second.upstreamConnected(connection, latency);
+        }
+      }
+
+      @Override
+      public void upstreamFailed(ConnectionInfo connection, Throwable cause) {
+        try {
+          first.upstreamFailed(connection, cause);
+        } finally {
+          second.upstreamFailed(connection, cause);
+        }
+      }
+
+      @Override
+      public void messageRelayed(ConnectionInfo connection, Direction direction, int bytes) {
+        try {
+          first.messageRelayed(connection, direction, bytes);
+        } finally {
+          second.messageRelayed(connection, direction, bytes);
+        }
+      }
+
+      @Override
+      public void queueHighWater(ConnectionInfo connection, Direction direction, long queuedBytes) {
+        try {
+          first.queueHighWater(connection, direction, queuedBytes);
+        } finally {
+          second.queueHighWater(connection, direction, queuedBytes);
+        }
+      }
+
+      @Override
+      public void connectionClosed(ConnectionInfo connection, ConnectionSummary summary) {
+        try {
+          first.connectionClosed(connection, summary);
+        } finally {
+          second.connectionClosed(connection, summary);
+        }
+      }
+    };
+  }
 
   /** A handshake was refused; nothing was dialled. */
   default void handshakeRejected(HandshakeRequest request, Rejection rejection) {}

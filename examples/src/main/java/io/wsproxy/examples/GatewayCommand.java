@@ -26,9 +26,9 @@ final class GatewayCommand implements Command {
   private static final Set<String> SECURITY_FLAGS = SecurityFlags.plus(SecurityFlags.GATEWAY_FLAGS,
       "bearer-token", "bearer-token-file");
 
-  private static final Set<String> VALUE_FLAGS = SecurityFlags.plus(
+  private static final Set<String> VALUE_FLAGS = ObservabilityFlags.plus(SecurityFlags.plus(
       SecurityFlags.plus(SECURITY_FLAGS, GatewayFlags.FLAGS.toArray(String[]::new)), "listen",
-      "server");
+      "server"));
 
   @Override
   public String name() {
@@ -62,7 +62,8 @@ final class GatewayCommand implements Command {
           --help                             show this help
           --version                          show the version
 
-        """ + SecurityFlags.usage(SECURITY_FLAGS, Gateway.DEFAULT_LIMITS) + """
+        """ + SecurityFlags.usage(SECURITY_FLAGS, Gateway.DEFAULT_LIMITS)
+        + ObservabilityFlags.usage() + """
 
         Ctrl-C closes open connections with 1001 Going Away.
         """;
@@ -73,11 +74,13 @@ final class GatewayCommand implements Command {
     Args args = Args.parse(argv, VALUE_FLAGS, Set.of());
     InetSocketAddress listen = Args.hostPort("listen", args.required("listen"));
     SecurityFlags security = SecurityFlags.parse(args, Gateway.DEFAULT_LIMITS);
+    ObservabilityFlags observability = ObservabilityFlags.parse(args);
     GatewayBuilder builder = Gateway.builder()
         .originFilter(security.originFilter())
         .trustedProxies(security.trustedProxies())
         .limits(GatewayFlags.limits(args, security.limits()))
-        .rejectionMode(security.rejectionMode());
+        .rejectionMode(security.rejectionMode())
+        .listener(observability.gatewayListener());
     String auth = GatewayFlags.apply(args, builder, security.authValidator(),
         security.trustedProxies());
     GatewayProtocol protocol = GatewayFlags.protocol(args);
@@ -99,10 +102,10 @@ final class GatewayCommand implements Command {
     boolean messageAuth = args.has("token") || args.has("token-file");
     out.println("  send: " + String.join("  then  ", agent
         ? agentMessages(protocol, messageAuth) : firstMessages(protocol, messageAuth)));
-    return () -> {
+    return observability.serve(() -> {
       gateway.close(); // every client gets 1001 Going Away
       server.close();
-    };
+    }, out);
   }
 
   /** What a client of the agent profile sends first: auth (if asked), a message, the history. */

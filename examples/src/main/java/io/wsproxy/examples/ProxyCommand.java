@@ -25,9 +25,9 @@ import java.util.Set;
 /** {@code proxy}: the standalone WebSocket reverse proxy. */
 final class ProxyCommand implements Command {
 
-  private static final Set<String> VALUE_FLAGS = SecurityFlags.plus(SecurityFlags.FLAGS,
-      "listen", "route", "routes", "server", "upstream", "close-on-upstream-failure",
-      "subprotocol");
+  private static final Set<String> VALUE_FLAGS = ObservabilityFlags.plus(SecurityFlags.plus(
+      SecurityFlags.FLAGS, "listen", "route", "routes", "server", "upstream",
+      "close-on-upstream-failure", "subprotocol"));
   private static final Set<String> BOOLEAN_FLAGS = Set.of("accept-first");
 
   @Override
@@ -76,7 +76,8 @@ final class ProxyCommand implements Command {
                                              --reject-with close-code (default: 1014 Bad Gateway)
           --help                             show this help
 
-        """ + SecurityFlags.usage(SecurityFlags.FLAGS, Limits.DEFAULTS) + """
+        """ + SecurityFlags.usage(SecurityFlags.FLAGS, Limits.DEFAULTS) + ObservabilityFlags.usage()
+        + """
 
         Ctrl-C closes open connections with 1001 Going Away.
         """;
@@ -101,6 +102,7 @@ final class ProxyCommand implements Command {
           + failureCode);
     }
     SecurityFlags security = SecurityFlags.parse(args);
+    ObservabilityFlags observability = ObservabilityFlags.parse(args);
     ConnectMode connectMode = args.has("accept-first")
         ? ConnectMode.ACCEPT_FIRST : ConnectMode.CONNECT_FIRST;
     RoutesFile file = null;
@@ -125,7 +127,8 @@ final class ProxyCommand implements Command {
         .authValidator(security.authValidator())
         .trustedProxies(security.trustedProxies())
         .limits(security.limits())
-        .rejectionMode(security.rejectionMode());
+        .rejectionMode(security.rejectionMode())
+        .listener(observability.proxyListener());
     String serverName = Servers.check(args.one("server", Servers.DEFAULT));
     UpstreamConnector connector = Upstreams.byName(args.one("upstream", Upstreams.DEFAULT));
     WebSocketProxy proxy = builder.connector(connector).build();
@@ -145,11 +148,11 @@ final class ProxyCommand implements Command {
     if (file != null) {
       describe(file, out);
     }
-    return () -> {
+    return observability.serve(() -> {
       proxy.close();
       server.close();
       connector.close();
-    };
+    }, out);
   }
 
   private static RouteResolver prefixRoutes(List<String> routes, List<String> subprotocols)

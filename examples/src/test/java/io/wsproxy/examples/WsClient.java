@@ -113,6 +113,12 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     closed.completeExceptionally(error);
   }
 
+  /** Closes with {@code code} and answers the server's close frame; fails if none comes in time. */
+  Close close(int code, String reason) throws Exception {
+    ws.sendClose(code, reason).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    return awaitClose();
+  }
+
   /** Closes with 1000 and waits for the server's answer, or cuts the connection. */
   @Override
   public void close() {
