@@ -89,8 +89,12 @@ final class Relay implements FlowControl.Overflow {
     long size = FrameBuffer.sizeOf(message);
     boolean writable = send(target, message);
     if (events) {
-      bridge.notifyListener(() -> ctx.listener().messageRelayed(bridge.info(), direction,
-          (int) size));
+      // called directly, not through a lambda: nothing is allocated per message
+      try {
+        ctx.listener().messageRelayed(bridge.info(), direction, (int) size);
+      } catch (RuntimeException e) {
+        log.warn("ProxyListener threw; ignored", e);
+      }
     }
     if (!writable) {
       flow.blocked(size);
