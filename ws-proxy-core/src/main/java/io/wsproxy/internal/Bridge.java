@@ -43,6 +43,8 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
     permits ConnectFirstBridge, AcceptFirstBridge {
 
   private static final Logger log = LoggerFactory.getLogger(Bridge.class);
+  /** Upstream failures logged at INFO per second, process-wide; the rest go to DEBUG. */
+  private static final LogRate FAILURE_LOG = new LogRate(20);
 
   /** Close code for a side that does not read while the other keeps sending (and cannot pause). */
   public static final int SLOW_CONSUMER_CODE = CloseCodes.POLICY_VIOLATION;
@@ -201,7 +203,13 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
       early.clear();
     }
     Throwable cause = UpstreamFailures.unwrap(error);
-    log.info("#{} upstream {} failed: {}", info.id(), route.upstream(), cause.toString());
+    if (FAILURE_LOG.allow()) {
+      int held = FAILURE_LOG.suppressed();
+      log.info("#{} upstream {} failed: {}{}", info.id(), route.upstream(), cause.toString(),
+          held == 0 ? "" : " (" + held + " more failures not logged)");
+    } else {
+      log.debug("#{} upstream {} failed: {}", info.id(), route.upstream(), cause.toString());
+    }
     notifyListener(() -> ctx.listener().upstreamFailed(info, cause));
     Rejection rejection = UpstreamFailures.toRejection(cause, ctx.upstreamFailureCloseCode());
     synchronized (lock) {

@@ -48,6 +48,9 @@ import org.slf4j.LoggerFactory;
 public final class HandshakePipeline {
 
   private static final Logger log = LoggerFactory.getLogger(HandshakePipeline.class);
+  /** Refusals logged at INFO per second, process-wide; the rest go to DEBUG. */
+  static final int REFUSALS_LOGGED_PER_SECOND = 20;
+  private static final LogRate REFUSAL_LOG = new LogRate(REFUSALS_LOGGED_PER_SECOND);
 
   /** Per-field overhead counted against the header byte limit: ": " and CRLF. */
   private static final int HEADER_LINE_OVERHEAD = 4;
@@ -238,7 +241,14 @@ public final class HandshakePipeline {
   }
 
   private Rejection reject(HandshakeRequest request, Rejection rejection) {
-    log.debug("refused {}: {} {}", request, rejection.httpStatus(), rejection.reason());
+    if (REFUSAL_LOG.allow()) {
+      int held = REFUSAL_LOG.suppressed();
+      log.info("refused {}: {} {}{}", withoutCredentials(request), rejection.httpStatus(),
+          rejection.reason(), held == 0 ? "" : " (" + held + " more refusals not logged)");
+    } else {
+      log.debug("refused {}: {} {}", withoutCredentials(request), rejection.httpStatus(),
+          rejection.reason());
+    }
     try {
       listener.handshakeRejected(withoutCredentials(request), rejection);
     } catch (RuntimeException e) {
