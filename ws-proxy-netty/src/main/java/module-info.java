@@ -1,6 +1,6 @@
 /**
  * ws-proxy on Netty 4.2: {@link io.wsproxy.netty.WsProxyHandler} for a host's own pipeline,
- * {@link io.wsproxy.netty.NettyProxyServer}, and {@link io.wsproxy.netty.NettyUpstreamConnector}.
+ * {@link io.wsproxy.netty.NettyEndpointServer}, and {@link io.wsproxy.netty.NettyUpstreamConnector}.
  * Exports only its API package; the native epoll transport is used where it loads, else NIO.
  */
 module io.wsproxy.netty {

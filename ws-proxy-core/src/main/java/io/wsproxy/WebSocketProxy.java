@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * WebSocketProxy proxy = WebSocketProxy.builder()
  *     .route("/echo", "ws://127.0.0.1:9001")
  *     .build();
- * // hand it to a server transport, e.g. NettyProxyServer.start(address, proxy)
+ * // hand it to a server transport, e.g. NettyEndpointServer.start(address, proxy)
  * }</pre>
  *
  * <p><b>Data path.</b> For each upgrade the transport calls {@link #handshake}: forwarded headers are

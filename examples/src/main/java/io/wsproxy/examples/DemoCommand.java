@@ -3,7 +3,7 @@ package io.wsproxy.examples;
 import io.wsproxy.WebSocketProxy;
 import io.wsproxy.examples.cli.Args;
 import io.wsproxy.examples.cli.Command;
-import io.wsproxy.javawebsocket.ProxyServer;
+import io.wsproxy.javawebsocket.JavaWebSocketEndpointServer;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -46,12 +46,12 @@ final class DemoCommand implements Command {
   public Running start(String[] argv, PrintStream out) throws Exception {
     Args.parse(argv, Set.of(), Set.of());
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
-    ProxyServer echo = ProxyServer.start(any, new EchoEndpoint());
+    JavaWebSocketEndpointServer echo = JavaWebSocketEndpointServer.start(any, new EchoEndpoint());
     String echoUrl = "ws://127.0.0.1:" + echo.port();
     WebSocketProxy proxy = WebSocketProxy.builder().route("/", echoUrl).build();
-    ProxyServer server;
+    JavaWebSocketEndpointServer server;
     try {
-      server = ProxyServer.start(any, proxy);
+      server = JavaWebSocketEndpointServer.start(any, proxy);
     } catch (Exception e) {
       proxy.close();
       echo.close();

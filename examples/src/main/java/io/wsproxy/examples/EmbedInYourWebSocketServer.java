@@ -3,7 +3,7 @@ package io.wsproxy.examples;
 import io.wsproxy.WebSocketProxy;
 import io.wsproxy.spi.WsEndpoint;
 import io.wsproxy.javawebsocket.JavaWebSocketAdapter;
-import io.wsproxy.javawebsocket.ProxyServer;
+import io.wsproxy.javawebsocket.JavaWebSocketEndpointServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -171,7 +171,7 @@ public final class EmbedInYourWebSocketServer extends WebSocketServer implements
   /** Runs the example: an echo backend, a proxy routing {@code /echo} to it, and this server. */
   public static void main(String[] args) throws Exception {
     InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
-    ProxyServer backend = ProxyServer.start(loopback, new EchoEndpoint()); // your upstream
+    JavaWebSocketEndpointServer backend = JavaWebSocketEndpointServer.start(loopback, new EchoEndpoint()); // your upstream
     WebSocketProxy webSocketProxy = WebSocketProxy.builder()
         .route("/echo", "ws://127.0.0.1:" + backend.port())
         .build();

@@ -5,7 +5,7 @@ import io.wsproxy.gateway.ErrorCodes;
 import io.wsproxy.gateway.Gateway;
 import io.wsproxy.gateway.GatewayException;
 import io.wsproxy.gateway.GatewayProtocol;
-import io.wsproxy.javawebsocket.ProxyServer;
+import io.wsproxy.javawebsocket.JavaWebSocketEndpointServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -37,7 +37,7 @@ import java.util.concurrent.Executors;
  * ← {"jsonrpc":"2.0","id":2,"result":{"name":"q3","parts":2,"builtOn":"report-worker"}}
  * </pre>
  *
- * <p>The gateway is served by a {@link ProxyServer}; a host with its own Java-WebSocket server
+ * <p>The gateway is served by a {@link JavaWebSocketEndpointServer}; a host with its own Java-WebSocket server
  * serves it through a {@code JavaWebSocketAdapter} instead, exactly as in
  * {@link EmbedInYourWebSocketServer}.
  *
@@ -77,9 +77,9 @@ public final class EmbeddedGateway implements AutoCloseable {
 
   private final Gateway gateway;
   private final ExecutorService worker;
-  private final ProxyServer server;
+  private final JavaWebSocketEndpointServer server;
 
-  private EmbeddedGateway(Gateway gateway, ExecutorService worker, ProxyServer server) {
+  private EmbeddedGateway(Gateway gateway, ExecutorService worker, JavaWebSocketEndpointServer server) {
     this.gateway = gateway;
     this.worker = worker;
     this.server = server;
@@ -112,7 +112,7 @@ public final class EmbeddedGateway implements AutoCloseable {
     });
 
     try {
-      return new EmbeddedGateway(gateway, worker, ProxyServer.start(address, gateway));
+      return new EmbeddedGateway(gateway, worker, JavaWebSocketEndpointServer.start(address, gateway));
     } catch (IOException | RuntimeException e) {
       gateway.close();
       worker.shutdownNow();

@@ -2,7 +2,7 @@ package io.wsproxy.examples;
 
 import io.wsproxy.RouteResolver;
 import io.wsproxy.WebSocketProxy;
-import io.wsproxy.javawebsocket.ProxyServer;
+import io.wsproxy.javawebsocket.JavaWebSocketEndpointServer;
 import io.wsproxy.routing.Backend;
 import io.wsproxy.routing.BackendRegistry;
 import io.wsproxy.routing.ExposedUrls;
@@ -59,15 +59,15 @@ public final class SandboxAndPluginHost implements AutoCloseable {
   /** The label of the API's replies (the session's {@value #API_PREFIX} port). */
   public static final String API_LABEL = "api";
 
-  private final List<ProxyServer> backends;
+  private final List<JavaWebSocketEndpointServer> backends;
   private final SessionRegistry sessions;
   private final BackendRegistry plugins;
   private final WebSocketProxy proxy;
-  private final ProxyServer server;
+  private final JavaWebSocketEndpointServer server;
   private final RegisteredSession session;
 
-  private SandboxAndPluginHost(List<ProxyServer> backends, SessionRegistry sessions,
-      BackendRegistry plugins, WebSocketProxy proxy, ProxyServer server,
+  private SandboxAndPluginHost(List<JavaWebSocketEndpointServer> backends, SessionRegistry sessions,
+      BackendRegistry plugins, WebSocketProxy proxy, JavaWebSocketEndpointServer server,
       RegisteredSession session) {
     this.backends = backends;
     this.sessions = sessions;
@@ -80,13 +80,13 @@ public final class SandboxAndPluginHost implements AutoCloseable {
   /** Starts the backends, registers the session and the plugin, and serves the proxy on {@code address}. */
   public static SandboxAndPluginHost start(InetSocketAddress address) throws IOException {
     InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
-    List<ProxyServer> backends = new ArrayList<>();
+    List<JavaWebSocketEndpointServer> backends = new ArrayList<>();
     WebSocketProxy proxy = null;
     try {
       // stand-ins for the VM's dev server and API, and for the plugin process
-      ProxyServer devServer = start(backends, loopback, EchoEndpoint.labelled(DEV_SERVER_LABEL));
-      ProxyServer api = start(backends, loopback, EchoEndpoint.labelled(API_LABEL));
-      ProxyServer terminal = start(backends, loopback, EchoEndpoint.labelled(PLUGIN));
+      JavaWebSocketEndpointServer devServer = start(backends, loopback, EchoEndpoint.labelled(DEV_SERVER_LABEL));
+      JavaWebSocketEndpointServer api = start(backends, loopback, EchoEndpoint.labelled(API_LABEL));
+      JavaWebSocketEndpointServer terminal = start(backends, loopback, EchoEndpoint.labelled(PLUGIN));
 
       SessionRegistry sessions = SessionRegistry.create(
           PublicUrls.builder().publicDomain(PUBLIC_DOMAIN).build());
@@ -103,20 +103,20 @@ public final class SandboxAndPluginHost implements AutoCloseable {
       proxy = WebSocketProxy.builder()
           .routes(RouteResolver.firstMatch(sessions.routes(), plugins.routes()))
           .build();
-      ProxyServer server = ProxyServer.start(address, proxy);
+      JavaWebSocketEndpointServer server = JavaWebSocketEndpointServer.start(address, proxy);
       return new SandboxAndPluginHost(backends, sessions, plugins, proxy, server, session);
     } catch (IOException | RuntimeException e) {
       if (proxy != null) {
         proxy.close();
       }
-      backends.forEach(ProxyServer::close);
+      backends.forEach(JavaWebSocketEndpointServer::close);
       throw e;
     }
   }
 
-  private static ProxyServer start(List<ProxyServer> started, InetSocketAddress address,
+  private static JavaWebSocketEndpointServer start(List<JavaWebSocketEndpointServer> started, InetSocketAddress address,
       EchoEndpoint endpoint) throws IOException {
-    ProxyServer server = ProxyServer.start(address, endpoint);
+    JavaWebSocketEndpointServer server = JavaWebSocketEndpointServer.start(address, endpoint);
     started.add(server);
     return server;
   }
@@ -156,7 +156,7 @@ public final class SandboxAndPluginHost implements AutoCloseable {
     sessions.endAll();
     proxy.close();
     server.close();
-    backends.forEach(ProxyServer::close);
+    backends.forEach(JavaWebSocketEndpointServer::close);
   }
 
   /** Prints the session's public URLs and the local ones to try. */

@@ -1,8 +1,8 @@
 package io.wsproxy.examples;
 
 import io.wsproxy.examples.cli.UsageException;
-import io.wsproxy.javawebsocket.ProxyServer;
-import io.wsproxy.netty.NettyProxyServer;
+import io.wsproxy.javawebsocket.JavaWebSocketEndpointServer;
+import io.wsproxy.netty.NettyEndpointServer;
 import io.wsproxy.spi.WsEndpoint;
 import java.net.InetSocketAddress;
 
@@ -38,10 +38,10 @@ final class Servers {
   static Started start(String name, InetSocketAddress listen, WsEndpoint endpoint)
       throws Exception {
     if (check(name).equals("netty")) {
-      NettyProxyServer s = NettyProxyServer.start(listen, endpoint);
+      NettyEndpointServer s = NettyEndpointServer.start(listen, endpoint);
       return new Started(s.port(), s::close);
     }
-    ProxyServer s = ProxyServer.start(listen, endpoint);
+    JavaWebSocketEndpointServer s = JavaWebSocketEndpointServer.start(listen, endpoint);
     return new Started(s.port(), s::close);
   }
 }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsproxy.CloseCodes;
 import io.wsproxy.WebSocketProxy;
-import io.wsproxy.javawebsocket.ProxyServer;
+import io.wsproxy.javawebsocket.JavaWebSocketEndpointServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,13 +23,13 @@ class EmbedInYourWebSocketServerTest {
 
   private static final InetSocketAddress ANY_PORT = new InetSocketAddress("127.0.0.1", 0);
 
-  private ProxyServer backend;
+  private JavaWebSocketEndpointServer backend;
   private WebSocketProxy proxy;
   private EmbedInYourWebSocketServer server;
 
   @BeforeEach
   void start() throws Exception {
-    backend = ProxyServer.start(ANY_PORT, new EchoEndpoint());
+    backend = JavaWebSocketEndpointServer.start(ANY_PORT, new EchoEndpoint());
     proxy = WebSocketProxy.builder().route("/echo", "ws://127.0.0.1:" + backend.port()).build();
     server = EmbedInYourWebSocketServer.start(ANY_PORT, proxy);
   }

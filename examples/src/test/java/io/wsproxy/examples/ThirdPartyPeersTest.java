@@ -7,7 +7,7 @@ import io.wsproxy.Route;
 import io.wsproxy.spi.UpstreamConnector;
 import io.wsproxy.WebSocketProxy;
 import io.wsproxy.javawebsocket.JavaWebSocketUpstreamConnector;
-import io.wsproxy.javawebsocket.ProxyServer;
+import io.wsproxy.javawebsocket.JavaWebSocketEndpointServer;
 import io.wsproxy.jdk.JdkUpstreamConnector;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -43,7 +43,7 @@ class ThirdPartyPeersTest {
                   .route("/", Route.to(URI.create(backend.uri())).withSubprotocols(List.of("chat")))
                   .build())
               .build();
-          ProxyServer front = ProxyServer.start(new InetSocketAddress("127.0.0.1", 0), proxy)) {
+          JavaWebSocketEndpointServer front = JavaWebSocketEndpointServer.start(new InetSocketAddress("127.0.0.1", 0), proxy)) {
         List<String> results = NodePeers.runClient("ws-client.js",
             "ws://127.0.0.1:" + front.port() + "/path?q=1");
         NodePeers.assertPassed(results, CHECKS);

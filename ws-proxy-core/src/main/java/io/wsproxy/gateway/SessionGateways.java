@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * SessionGateways gateways = SessionGateways.builder(id -> Gateway.builder()
  *         .protocol(GatewayProtocol.JSON_RPC).agentProfile(profileFor(id)).build())
  *     .fallback(proxy).build();
- * ProxyServer.start(address, gateways);
+ * JavaWebSocketEndpointServer.start(address, gateways);
  * registry.register(session); gateways.start(session.id());
  * // later
  * registry.end(session.id()); gateways.end(session.id());

@@ -280,7 +280,7 @@ public final class JavaWebSocketAdapter implements AutoCloseable {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      handshakes.closeUnanswered(ProxyServer.SHUTDOWN_REASON);
+      handshakes.closeUnanswered(JavaWebSocketEndpointServer.SHUTDOWN_REASON);
       timer.shutdownAfter(endpoint.limits().closeTimeout());
     }
   }
@@ -290,10 +290,10 @@ public final class JavaWebSocketAdapter implements AutoCloseable {
    * {@code stop} closes only open connections.
    */
   void closeUnanswered() {
-    handshakes.closeUnanswered(ProxyServer.SHUTDOWN_REASON);
+    handshakes.closeUnanswered(JavaWebSocketEndpointServer.SHUTDOWN_REASON);
   }
 
-  /** Stops the timer thread now; for {@link ProxyServer}, which has cut every connection itself. */
+  /** Stops the timer thread now; for {@link JavaWebSocketEndpointServer}, which has cut every connection itself. */
   void closeNow() {
     closed.set(true);
     closeUnanswered();

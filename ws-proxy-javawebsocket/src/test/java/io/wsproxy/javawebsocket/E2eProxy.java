@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * The real stack for end-to-end tests: a {@link WebSocketProxy} served by {@link ProxyServer} on
+ * The real stack for end-to-end tests: a {@link WebSocketProxy} served by {@link JavaWebSocketEndpointServer} on
  * 127.0.0.1, port 0, dialling upstreams through a real connector (the JDK one unless told
  * otherwise), plus the clients a test opens against it. {@link #close()} closes the clients
  * first, then the server, the proxy and the connector.
@@ -33,11 +33,11 @@ final class E2eProxy implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   final WebSocketProxy proxy;
-  final ProxyServer server;
+  final JavaWebSocketEndpointServer server;
   private final UpstreamConnector connector;
   private final Deque<AutoCloseable> clients = new ArrayDeque<>();
 
-  private E2eProxy(WebSocketProxy proxy, ProxyServer server, UpstreamConnector connector) {
+  private E2eProxy(WebSocketProxy proxy, JavaWebSocketEndpointServer server, UpstreamConnector connector) {
     this.proxy = proxy;
     this.server = server;
     this.connector = connector;
@@ -69,7 +69,7 @@ final class E2eProxy implements AutoCloseable {
     try {
       proxy = builder.connector(connector).build();
       return new E2eProxy(proxy,
-          ProxyServer.start(new InetSocketAddress("127.0.0.1", 0), proxy), connector);
+          JavaWebSocketEndpointServer.start(new InetSocketAddress("127.0.0.1", 0), proxy), connector);
     } catch (IOException | RuntimeException e) {
       if (proxy != null) {
         proxy.close();

@@ -24,12 +24,12 @@ class EndOfStreamTest {
   static final int CLIENTS = 20;
 
   private TestEndpoint endpoint;
-  private ProxyServer server;
+  private JavaWebSocketEndpointServer server;
 
   @BeforeEach
   void start() throws Exception {
     endpoint = new TestEndpoint();
-    server = ProxyServer.start(new InetSocketAddress("127.0.0.1", 0), endpoint);
+    server = JavaWebSocketEndpointServer.start(new InetSocketAddress("127.0.0.1", 0), endpoint);
   }
 
   @AfterEach

@@ -36,11 +36,11 @@ class GatewayEndToEndTest {
 
   private static final long WAIT = JdkClient.TIMEOUT.toSeconds();
 
-  private static ProxyServer serve(Gateway gateway) throws Exception {
-    return ProxyServer.start(new InetSocketAddress("127.0.0.1", 0), gateway);
+  private static JavaWebSocketEndpointServer serve(Gateway gateway) throws Exception {
+    return JavaWebSocketEndpointServer.start(new InetSocketAddress("127.0.0.1", 0), gateway);
   }
 
-  private static URI uri(ProxyServer server) {
+  private static URI uri(JavaWebSocketEndpointServer server) {
     return URI.create("ws://127.0.0.1:" + server.port() + "/gateway");
   }
 
@@ -58,7 +58,7 @@ class GatewayEndToEndTest {
   @Test
   void servesJsonRpcRequestsResultsAndErrorsOverASocket() throws Exception {
     try (Gateway gateway = Gateway.builder().protocol(GatewayProtocol.JSON_RPC).build();
-        ProxyServer server = serve(gateway)) {
+        JavaWebSocketEndpointServer server = serve(gateway)) {
       gateway.handle("echo", call -> call.params());
       JdkClient client = JdkClient.connect(uri(server));
       JsonObject echo = call(client,
@@ -77,7 +77,7 @@ class GatewayEndToEndTest {
 
   @Test
   void servesEnvelopesAndBroadcastsToOtherMembersOnly() throws Exception {
-    try (Gateway gateway = Gateway.builder().build(); ProxyServer server = serve(gateway)) {
+    try (Gateway gateway = Gateway.builder().build(); JavaWebSocketEndpointServer server = serve(gateway)) {
       JdkClient a = JdkClient.connect(uri(server));
       JdkClient b = JdkClient.connect(uri(server));
       assertEquals(Gateway.SESSION_INFO_EVENT, next(a).get("type").getAsString());
@@ -110,7 +110,7 @@ class GatewayEndToEndTest {
     try (Gateway gateway = Gateway.builder().protocol(GatewayProtocol.JSON_RPC)
         .authValidator(AuthValidator.anyOf(AuthValidator.bearerTokens(token), AuthValidator.none()))
         .messageAuth(CredentialsValidator.token(token, Principal.of("ui"))).build();
-        ProxyServer server = serve(gateway)) {
+        JavaWebSocketEndpointServer server = serve(gateway)) {
       JdkClient client = JdkClient.connect(uri(server));
       JsonObject refused = call(client, "{\"id\":1,\"method\":\"rooms.list\"}");
       assertEquals(ErrorCodes.NOT_AUTHENTICATED,
@@ -120,7 +120,7 @@ class GatewayEndToEndTest {
       assertTrue(call(client, "{\"id\":3,\"method\":\"rooms.list\"}").has("result"));
     }
     try (Gateway strict = Gateway.builder().authValidator(AuthValidator.bearerTokens(token)).build();
-        ProxyServer server = serve(strict)) {
+        JavaWebSocketEndpointServer server = serve(strict)) {
       ExecutionException e = assertThrows(ExecutionException.class,
           () -> JdkClient.attempt(uri(server)).get(WAIT, TimeUnit.SECONDS));
       WebSocketHandshakeException refused = assertInstanceOf(WebSocketHandshakeException.class,
@@ -134,7 +134,7 @@ class GatewayEndToEndTest {
     try (Gateway gateway = Gateway.builder()
         .messageAuth(CredentialsValidator.token("tok-0123456789abcdef", Principal.of("ui")))
         .authTimeout(Duration.ofMillis(100)).build();
-        ProxyServer server = serve(gateway)) {
+        JavaWebSocketEndpointServer server = serve(gateway)) {
       JdkClient client = JdkClient.connect(uri(server));
       assertEquals(Gateway.CLOSE_AUTH_TIMEOUT, client.awaitClose().code());
     }
@@ -144,7 +144,7 @@ class GatewayEndToEndTest {
   void closesAClientThatStopsAnsweringPingsAndKeepsOneThatAnswers() throws Exception {
     try (Gateway gateway = Gateway.builder().protocol(GatewayProtocol.JSON_RPC)
         .pingInterval(Duration.ofMillis(50)).clientTimeout(Duration.ofSeconds(1)).build();
-        ProxyServer server = serve(gateway)) {
+        JavaWebSocketEndpointServer server = serve(gateway)) {
       JdkClient answering = JdkClient.connect(uri(server)); // the JDK client answers pings itself
       SilentClient silent = new SilentClient(uri(server));
       assertTrue(silent.connectBlocking(WAIT, TimeUnit.SECONDS));
@@ -167,7 +167,7 @@ class GatewayEndToEndTest {
             gone.complete(code);
           }
         }).build();
-        ProxyServer server = serve(gateway)) {
+        JavaWebSocketEndpointServer server = serve(gateway)) {
       JdkClient bystander = JdkClient.connect(uri(server));
       JdkClient offender = JdkClient.connect(uri(server));
       offender.ws.sendText("x".repeat(Gateway.DEFAULT_MAX_MESSAGE_SIZE + 1), true);

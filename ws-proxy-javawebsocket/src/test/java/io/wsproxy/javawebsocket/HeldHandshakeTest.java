@@ -34,14 +34,14 @@ class HeldHandshakeTest {
   /** Handshakes held at once in the worker test: more than Java-WebSocket has workers. */
   private static final int HELD_AT_ONCE = 2 * Runtime.getRuntime().availableProcessors() + 2;
 
-  private ProxyServer server;
+  private JavaWebSocketEndpointServer server;
   private TestEndpoint endpoint;
   private final List<Socket> sockets = new ArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
     endpoint = new TestEndpoint();
-    server = ProxyServer.start(new InetSocketAddress("127.0.0.1", 0), endpoint);
+    server = JavaWebSocketEndpointServer.start(new InetSocketAddress("127.0.0.1", 0), endpoint);
   }
 
   @AfterEach

@@ -31,12 +31,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The server side: a {@link ProxyServer} (the adapter behind it) serving a {@link TestEndpoint}. */
+/** The server side: a {@link JavaWebSocketEndpointServer} (the adapter behind it) serving a {@link TestEndpoint}. */
 class JavaWebSocketAdapterTest {
 
   private static final long WAIT = JdkClient.TIMEOUT.toSeconds();
 
-  private ProxyServer server;
+  private JavaWebSocketEndpointServer server;
   private TestEndpoint endpoint;
 
   @AfterEach
@@ -48,7 +48,7 @@ class JavaWebSocketAdapterTest {
 
   private void serve(TestEndpoint e) throws Exception {
     endpoint = e;
-    server = ProxyServer.start(new InetSocketAddress("127.0.0.1", 0), e);
+    server = JavaWebSocketEndpointServer.start(new InetSocketAddress("127.0.0.1", 0), e);
   }
 
   private URI uri(String pathAndQuery) {

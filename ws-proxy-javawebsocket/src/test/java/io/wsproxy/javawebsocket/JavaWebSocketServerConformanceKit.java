@@ -8,7 +8,7 @@ import org.java_websocket.WebSocketServerFactory;
 import org.java_websocket.server.DefaultWebSocketServerFactory;
 
 /**
- * The conformance kit with the Java-WebSocket {@link ProxyServer} as the server under test; a
+ * The conformance kit with the Java-WebSocket {@link JavaWebSocketEndpointServer} as the server under test; a
  * subclass picks the upstream connector. The kit's upstream peers (Java-WebSocket servers too) get
  * the same end-of-stream guard as the proxy's server, so a connector that half-closes right after
  * its close frame is not failed by the peer's own Java-WebSocket race.
@@ -17,7 +17,7 @@ abstract class JavaWebSocketServerConformanceKit extends TransportConformanceKit
 
   @Override
   protected RunningServer startProxyServer(WsEndpoint endpoint) throws Exception {
-    ProxyServer server = ProxyServer.start(new InetSocketAddress("127.0.0.1", 0), endpoint);
+    JavaWebSocketEndpointServer server = JavaWebSocketEndpointServer.start(new InetSocketAddress("127.0.0.1", 0), endpoint);
     return new RunningServer(server.port(), server);
   }
 

@@ -2,7 +2,7 @@ package io.wsproxy.javawebsocket;
 
 import io.wsproxy.spi.UpstreamConnector;
 
-/** The conformance kit for the Java-WebSocket {@link ProxyServer} with the Java-WebSocket upstream connector. */
+/** The conformance kit for the Java-WebSocket {@link JavaWebSocketEndpointServer} with the Java-WebSocket upstream connector. */
 class JavaWebSocketServerWithJavaWebSocketUpstreamConformanceTest
     extends JavaWebSocketServerConformanceKit {
 

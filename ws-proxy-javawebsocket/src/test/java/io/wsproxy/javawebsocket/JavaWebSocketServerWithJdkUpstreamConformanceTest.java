@@ -4,7 +4,7 @@ import io.wsproxy.spi.UpstreamConnector;
 import io.wsproxy.jdk.JdkUpstreamConnector;
 import java.time.Duration;
 
-/** The conformance kit for the Java-WebSocket {@link ProxyServer} with the JDK upstream connector. */
+/** The conformance kit for the Java-WebSocket {@link JavaWebSocketEndpointServer} with the JDK upstream connector. */
 class JavaWebSocketServerWithJdkUpstreamConformanceTest extends JavaWebSocketServerConformanceKit {
 
   @Override

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The connector against a {@link ProxyServer} serving a {@link TestEndpoint}, and raw sockets. */
+/** The connector against a {@link JavaWebSocketEndpointServer} serving a {@link TestEndpoint}, and raw sockets. */
 class JavaWebSocketUpstreamConnectorTest {
 
   private static final long WAIT = JdkClient.TIMEOUT.toSeconds();
@@ -44,12 +44,12 @@ class JavaWebSocketUpstreamConnectorTest {
 
   private final JavaWebSocketUpstreamConnector connector = new JavaWebSocketUpstreamConnector();
   private TestEndpoint upstream;
-  private ProxyServer server;
+  private JavaWebSocketEndpointServer server;
 
   @BeforeEach
   void startUpstream() throws Exception {
     upstream = new TestEndpoint();
-    server = ProxyServer.start(new InetSocketAddress("127.0.0.1", 0), upstream);
+    server = JavaWebSocketEndpointServer.start(new InetSocketAddress("127.0.0.1", 0), upstream);
   }
 
   @AfterEach

@@ -31,7 +31,7 @@ class ServerChannelWritabilityTest {
   void answersNotWritableWhileTheClientDoesNotReadAndReportsWhenItDrained() throws Exception {
     TestEndpoint endpoint = new TestEndpoint(Limits.builder().maxQueuedBytes(Limits.MIB).build(),
         RejectionMode.HTTP_STATUS);
-    try (ProxyServer server = ProxyServer.start(new InetSocketAddress("127.0.0.1", 0), endpoint);
+    try (JavaWebSocketEndpointServer server = JavaWebSocketEndpointServer.start(new InetSocketAddress("127.0.0.1", 0), endpoint);
         E2eRawClient client = E2eRawClient.upgrade(server.port(), "/silent")) {
       WsChannel channel = endpoint.channels.poll(WAIT, TimeUnit.SECONDS);
       RecordingListener listener = endpoint.opened.poll(WAIT, TimeUnit.SECONDS);

@@ -27,14 +27,14 @@ class StrictFramingTest {
   private static final long WAIT = JdkClient.TIMEOUT.toSeconds();
   private static final int FRAME_LIMIT = 64 * Limits.KIB;
 
-  private ProxyServer server;
+  private JavaWebSocketEndpointServer server;
   private TestEndpoint endpoint;
 
   @BeforeEach
   void start() throws Exception {
     endpoint = new TestEndpoint(Limits.builder().maxFrameSize(FRAME_LIMIT).build(),
         RejectionMode.HTTP_STATUS);
-    server = ProxyServer.start(new InetSocketAddress("127.0.0.1", 0), endpoint);
+    server = JavaWebSocketEndpointServer.start(new InetSocketAddress("127.0.0.1", 0), endpoint);
   }
 
   @AfterEach
@@ -150,7 +150,7 @@ class StrictFramingTest {
     server.stop();
     endpoint = new TestEndpoint(Limits.builder().maxFrameSize(Limits.KIB)
         .maxMessageSize(8 * Limits.KIB).build(), RejectionMode.HTTP_STATUS);
-    server = ProxyServer.start(new InetSocketAddress("127.0.0.1", 0), endpoint);
+    server = JavaWebSocketEndpointServer.start(new InetSocketAddress("127.0.0.1", 0), endpoint);
     try (E2eRawClient c = client()) {
       String part = "y".repeat(Limits.KIB);
       c.sendFragments(part, part, part, part); // 4 KiB: over the frame limit, within the message's

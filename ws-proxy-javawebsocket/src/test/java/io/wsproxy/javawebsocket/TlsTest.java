@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code wss://}: a {@link ProxyServer} with an {@link SSLContext}, a self-signed key from keytool. */
+/** {@code wss://}: a {@link JavaWebSocketEndpointServer} with an {@link SSLContext}, a self-signed key from keytool. */
 class TlsTest {
 
   private static final long WAIT = JdkClient.TIMEOUT.toSeconds();
@@ -33,7 +33,7 @@ class TlsTest {
   @TempDir
   Path dir;
   private TestEndpoint endpoint;
-  private ProxyServer server;
+  private JavaWebSocketEndpointServer server;
   private HttpClient client;
 
   @BeforeEach
@@ -50,7 +50,7 @@ class TlsTest {
     clientTls.init(null, tmf.getTrustManagers(), null);
     client = HttpClient.newBuilder().sslContext(clientTls).build();
     endpoint = new TestEndpoint();
-    server = ProxyServer.builder(new InetSocketAddress("127.0.0.1", 0), endpoint)
+    server = JavaWebSocketEndpointServer.builder(new InetSocketAddress("127.0.0.1", 0), endpoint)
         .sslContext(serverTls).start();
   }
 

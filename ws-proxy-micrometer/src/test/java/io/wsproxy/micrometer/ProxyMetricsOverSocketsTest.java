@@ -15,7 +15,7 @@ import io.wsproxy.ProxyListener;
 import io.wsproxy.WebSocketProxy;
 import io.wsproxy.conformance.TestClient;
 import io.wsproxy.conformance.UpstreamPeer;
-import io.wsproxy.javawebsocket.ProxyServer;
+import io.wsproxy.javawebsocket.JavaWebSocketEndpointServer;
 import io.wsproxy.jdk.JdkUpstreamConnector;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -45,7 +45,7 @@ class ProxyMetricsOverSocketsTest {
   private UpstreamPeer upstream;
   private JdkUpstreamConnector connector;
   private WebSocketProxy proxy;
-  private ProxyServer server;
+  private JavaWebSocketEndpointServer server;
 
   @BeforeEach
   void start() throws Exception {
@@ -69,7 +69,7 @@ class ProxyMetricsOverSocketsTest {
         .listener(ProxyListener.compose(ProxyMetrics.create(registry), endings))
         .connector(connector)
         .build();
-    server = ProxyServer.start(new InetSocketAddress("127.0.0.1", 0), proxy);
+    server = JavaWebSocketEndpointServer.start(new InetSocketAddress("127.0.0.1", 0), proxy);
   }
 
   @AfterEach

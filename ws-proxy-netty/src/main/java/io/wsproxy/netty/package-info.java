@@ -1,7 +1,7 @@
 /**
  * ws-proxy on Netty 4.2, the fast path: {@link io.wsproxy.netty.WsProxyHandler} takes WebSocket
  * upgrades in a host's own pipeline (after its {@code HttpServerCodec}) and passes every other
- * request on; {@link io.wsproxy.netty.NettyProxyServer} is a ready server with {@code /healthz};
+ * request on; {@link io.wsproxy.netty.NettyEndpointServer} is a ready server with {@code /healthz};
  * {@link io.wsproxy.netty.NettyUpstreamConnector} dials each upstream from its client's event loop,
  * so a relayed message crosses no thread.
  *

@@ -31,7 +31,7 @@ class BackPressureOnNettyTest extends Resources {
     NettyUpstreamConnector connector = register(new NettyUpstreamConnector());
     WebSocketProxy proxy = register(WebSocketProxy.builder().connector(connector)
         .route("/", peer.uri("").toString()).build());
-    NettyProxyServer server = register(NettyProxyServer.builder(proxy).eventLoopThreads(1)
+    NettyEndpointServer server = register(NettyEndpointServer.builder(proxy).eventLoopThreads(1)
         .start(new InetSocketAddress("127.0.0.1", 0)));
     RawClient client = register(RawClient.connect(server.port(), "/flood", AWAIT, 16 * 1024));
     UpstreamPeer.Conn up = peer.awaitConnection(AWAIT);

@@ -29,7 +29,7 @@ class ConnectFirstOnNettyTest extends Resources {
     WebSocketProxy proxy = register(WebSocketProxy.builder().connector(connector)
         .limits(Limits.builder().connectTimeout(Duration.ofSeconds(2)).build())
         .route("/", upstream).build());
-    return register(NettyProxyServer.builder(proxy).eventLoopThreads(1)
+    return register(NettyEndpointServer.builder(proxy).eventLoopThreads(1)
         .start(new InetSocketAddress("127.0.0.1", 0))).port();
   }
 

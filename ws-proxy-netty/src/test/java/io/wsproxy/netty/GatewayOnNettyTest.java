@@ -21,7 +21,7 @@ class GatewayOnNettyTest extends Resources {
   @Test
   void answersAJsonRpcCallThroughTheNettyServer() throws Exception {
     Gateway gateway = register(Gateway.builder().protocol(GatewayProtocol.JSON_RPC).build());
-    int port = register(NettyProxyServer.builder(gateway).eventLoopThreads(1)
+    int port = register(NettyEndpointServer.builder(gateway).eventLoopThreads(1)
         .start(new InetSocketAddress("127.0.0.1", 0))).port();
     CompletableFuture<String> reply = new CompletableFuture<>();
     WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()

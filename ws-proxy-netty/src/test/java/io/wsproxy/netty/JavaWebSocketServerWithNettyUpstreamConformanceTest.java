@@ -1,13 +1,13 @@
 package io.wsproxy.netty;
 
 import io.wsproxy.conformance.TransportConformanceKit;
-import io.wsproxy.javawebsocket.ProxyServer;
+import io.wsproxy.javawebsocket.JavaWebSocketEndpointServer;
 import io.wsproxy.spi.UpstreamConnector;
 import io.wsproxy.spi.WsEndpoint;
 import java.net.InetSocketAddress;
 
 /**
- * The conformance kit for the Java-WebSocket {@link ProxyServer} with the
+ * The conformance kit for the Java-WebSocket {@link JavaWebSocketEndpointServer} with the
  * {@link NettyUpstreamConnector}: no Netty affinity, so the connector runs its upstreams on its own
  * event loops.
  */
@@ -15,7 +15,7 @@ class JavaWebSocketServerWithNettyUpstreamConformanceTest extends TransportConfo
 
   @Override
   protected RunningServer startProxyServer(WsEndpoint endpoint) throws Exception {
-    ProxyServer server = ProxyServer.start(new InetSocketAddress("127.0.0.1", 0), endpoint);
+    JavaWebSocketEndpointServer server = JavaWebSocketEndpointServer.start(new InetSocketAddress("127.0.0.1", 0), endpoint);
     return new RunningServer(server.port(), server);
   }
 

@@ -8,7 +8,7 @@ import org.java_websocket.WebSocketServerFactory;
 import org.java_websocket.server.DefaultWebSocketServerFactory;
 
 /**
- * The conformance kit with the {@link NettyProxyServer} as the server under test; a subclass picks
+ * The conformance kit with the {@link NettyEndpointServer} as the server under test; a subclass picks
  * the upstream connector. Two event loops, so connections of one test share loops as in production.
  * The kit's upstream peers (Java-WebSocket servers) get the Java-WebSocket module's end-of-stream
  * repair: Java-WebSocket 1.6.0 drops frames that arrive with a FIN, and the JDK connector
@@ -23,7 +23,7 @@ abstract class NettyServerConformanceKit extends TransportConformanceKit {
 
   @Override
   protected RunningServer startProxyServer(WsEndpoint endpoint) throws Exception {
-    NettyProxyServer server = NettyProxyServer.builder(endpoint).eventLoopThreads(2)
+    NettyEndpointServer server = NettyEndpointServer.builder(endpoint).eventLoopThreads(2)
         .start(new InetSocketAddress("127.0.0.1", 0));
     return new RunningServer(server.port(), server);
   }

@@ -4,7 +4,7 @@ import io.wsproxy.javawebsocket.JavaWebSocketUpstreamConnector;
 import io.wsproxy.spi.UpstreamConnector;
 
 /**
- * The conformance kit for the {@link NettyProxyServer} with the Java-WebSocket upstream connector
+ * The conformance kit for the {@link NettyEndpointServer} with the Java-WebSocket upstream connector
  * (which cannot pause reading, so a client that stops reading is closed once its queue is full).
  */
 class NettyServerWithJavaWebSocketUpstreamConformanceTest extends NettyServerConformanceKit {

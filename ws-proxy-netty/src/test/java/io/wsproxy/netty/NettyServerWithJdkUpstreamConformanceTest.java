@@ -4,7 +4,7 @@ import io.wsproxy.jdk.JdkUpstreamConnector;
 import io.wsproxy.spi.UpstreamConnector;
 import java.time.Duration;
 
-/** The conformance kit for the {@link NettyProxyServer} with the JDK upstream connector. */
+/** The conformance kit for the {@link NettyEndpointServer} with the JDK upstream connector. */
 class NettyServerWithJdkUpstreamConformanceTest extends NettyServerConformanceKit {
 
   @Override

@@ -3,7 +3,7 @@ package io.wsproxy.netty;
 import io.wsproxy.spi.UpstreamConnector;
 
 /**
- * The conformance kit for the {@link NettyProxyServer} with the {@link NettyUpstreamConnector}: each
+ * The conformance kit for the {@link NettyEndpointServer} with the {@link NettyUpstreamConnector}: each
  * upstream is dialled from its client's event loop.
  */
 class NettyServerWithNettyUpstreamConformanceTest extends NettyServerConformanceKit {

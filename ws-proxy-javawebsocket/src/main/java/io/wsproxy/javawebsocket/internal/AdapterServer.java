@@ -16,7 +16,7 @@ import org.java_websocket.server.DefaultWebSocketServerFactory;
 import org.java_websocket.server.WebSocketServer;
 
 /**
- * The Java-WebSocket server behind {@code ProxyServer}: every callback goes to a
+ * The Java-WebSocket server behind {@code JavaWebSocketEndpointServer}: every callback goes to a
  * {@link JavaWebSocketAdapter}, exactly as an embedding host's server would forward them.
  *
  * <p>Built on a channel the caller has already bound (so bind errors are reported synchronously) and

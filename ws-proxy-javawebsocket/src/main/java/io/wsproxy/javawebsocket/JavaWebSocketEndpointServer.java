@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * try (WebSocketProxy proxy = WebSocketProxy.builder().route("/echo", "ws://127.0.0.1:9001").build();
- *      ProxyServer server = ProxyServer.start(new InetSocketAddress("127.0.0.1", 8080), proxy)) {
+ *      JavaWebSocketEndpointServer server = JavaWebSocketEndpointServer.start(new InetSocketAddress("127.0.0.1", 8080), proxy)) {
  *   ... // clients connect to ws://127.0.0.1:8080/echo
  * }
  * }</pre>
@@ -42,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * and the adapter's timer; non-daemon unless {@link Builder#daemon(boolean)} says otherwise.
  * Thread-safe.
  */
-public final class ProxyServer implements AutoCloseable {
+public final class JavaWebSocketEndpointServer implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+  private static final Logger log = LoggerFactory.getLogger(JavaWebSocketEndpointServer.class);
 
   /** Reason sent with 1001 Going Away to every client when the server stops. */
   public static final String SHUTDOWN_REASON = "Server shutting down";
@@ -60,7 +60,7 @@ public final class ProxyServer implements AutoCloseable {
   private final InetSocketAddress address;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
-  private ProxyServer(Builder b, ServerSocketChannel channel) throws IOException {
+  private JavaWebSocketEndpointServer(Builder b, ServerSocketChannel channel) throws IOException {
     this.endpoint = b.endpoint;
     this.channel = channel;
     this.address = (InetSocketAddress) channel.getLocalAddress();
@@ -70,7 +70,7 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   /** Starts a plain ({@code ws://}) server for {@code endpoint} on {@code address}. */
-  public static ProxyServer start(InetSocketAddress address, WsEndpoint endpoint)
+  public static JavaWebSocketEndpointServer start(InetSocketAddress address, WsEndpoint endpoint)
       throws IOException {
     return builder(address, endpoint).start();
   }
@@ -156,10 +156,10 @@ public final class ProxyServer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "ProxyServer{" + address + "}";
+    return "JavaWebSocketEndpointServer{" + address + "}";
   }
 
-  /** Configures and starts a {@link ProxyServer}. Not thread-safe; setters validate at once. */
+  /** Configures and starts a {@link JavaWebSocketEndpointServer}. Not thread-safe; setters validate at once. */
   public static final class Builder {
     private final InetSocketAddress bindAddress;
     private final WsEndpoint endpoint;
@@ -203,11 +203,11 @@ public final class ProxyServer implements AutoCloseable {
      * @throws BindException when the address is in use or cannot be bound (the message names it)
      * @throws IOException   when the server fails to start
      */
-    public ProxyServer start() throws IOException {
+    public JavaWebSocketEndpointServer start() throws IOException {
       ServerSocketChannel channel = bind();
-      ProxyServer ps;
+      JavaWebSocketEndpointServer ps;
       try {
-        ps = new ProxyServer(this, channel);
+        ps = new JavaWebSocketEndpointServer(this, channel);
       } catch (IOException | RuntimeException e) {
         channel.close();
         throw e;

@@ -29,10 +29,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The ready server's plain-HTTP answers, strict upgrade checks, framing rules and pending handshakes. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class NettyProxyServerTest extends Resources {
+class NettyEndpointServerTest extends Resources {
 
   private int serve(WsEndpoint endpoint) throws Exception {
-    return register(NettyProxyServer.builder(endpoint).eventLoopThreads(1)
+    return register(NettyEndpointServer.builder(endpoint).eventLoopThreads(1)
         .start(new InetSocketAddress("127.0.0.1", 0))).port();
   }
 

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * handshake timeout is closed.
  *
  * <pre>{@code
- * NettyProxyServer server = NettyProxyServer.start(new InetSocketAddress("0.0.0.0", 8080), proxy);
+ * NettyEndpointServer server = NettyEndpointServer.start(new InetSocketAddress("0.0.0.0", 8080), proxy);
  * // shutdown: proxy.close() (open connections get 1001), then server.close()
  * }</pre>
  *
@@ -42,9 +42,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threading.</b> Thread-safe. {@link #close()} blocks until the event loops have stopped.
  */
-public final class NettyProxyServer implements AutoCloseable {
+public final class NettyEndpointServer implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(NettyProxyServer.class);
+  private static final Logger log = LoggerFactory.getLogger(NettyEndpointServer.class);
 
   /** Default accept backlog. */
   public static final int DEFAULT_BACKLOG = 1024;
@@ -59,7 +59,7 @@ public final class NettyProxyServer implements AutoCloseable {
   private final Channel serverChannel;
   private volatile boolean accepting = true;
 
-  private NettyProxyServer(Builder b, InetSocketAddress address)
+  private NettyEndpointServer(Builder b, InetSocketAddress address)
       throws IOException, InterruptedException {
     WsEndpoint endpoint = b.endpoint;
     Limits limits = endpoint.limits();
@@ -103,7 +103,7 @@ public final class NettyProxyServer implements AutoCloseable {
   }
 
   /** Starts a server with the defaults on {@code address}, serving {@code endpoint}. */
-  public static NettyProxyServer start(InetSocketAddress address, WsEndpoint endpoint)
+  public static NettyEndpointServer start(InetSocketAddress address, WsEndpoint endpoint)
       throws IOException, InterruptedException {
     return builder(endpoint).start(address);
   }
@@ -139,7 +139,7 @@ public final class NettyProxyServer implements AutoCloseable {
         .awaitUninterruptibly(SHUTDOWN_TIMEOUT.toMillis() * 2);
   }
 
-  /** Builds a {@link NettyProxyServer}. Not thread-safe; setters validate and name the field. */
+  /** Builds a {@link NettyEndpointServer}. Not thread-safe; setters validate and name the field. */
   public static final class Builder {
     private final WsEndpoint endpoint;
     private int threads = Runtime.getRuntime().availableProcessors();
@@ -176,9 +176,9 @@ public final class NettyProxyServer implements AutoCloseable {
      *
      * @throws BindException when the address cannot be bound (in use, not local)
      */
-    public NettyProxyServer start(InetSocketAddress address)
+    public NettyEndpointServer start(InetSocketAddress address)
         throws IOException, InterruptedException {
-      return new NettyProxyServer(this, Objects.requireNonNull(address, "address"));
+      return new NettyEndpointServer(this, Objects.requireNonNull(address, "address"));
     }
   }
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-class ProxyServerTest {
+class JavaWebSocketEndpointServerTest {
 
   private static final long WAIT = JdkClient.TIMEOUT.toSeconds();
   /** Threads Java-WebSocket's server and the adapter start. */
@@ -26,7 +26,7 @@ class ProxyServerTest {
 
   @Test
   void reportsTheRealPortWhenBoundToPortZero() throws Exception {
-    try (ProxyServer server = ProxyServer.start(new InetSocketAddress("127.0.0.1", 0),
+    try (JavaWebSocketEndpointServer server = JavaWebSocketEndpointServer.start(new InetSocketAddress("127.0.0.1", 0),
         new TestEndpoint())) {
       assertNotEquals(0, server.port());
       assertEquals(server.port(), server.address().getPort());
@@ -38,11 +38,11 @@ class ProxyServerTest {
 
   @Test
   void failsWithABindExceptionNamingTheAddressWhenItIsInUse() throws Exception {
-    try (ProxyServer first = ProxyServer.start(new InetSocketAddress("127.0.0.1", 0),
+    try (JavaWebSocketEndpointServer first = JavaWebSocketEndpointServer.start(new InetSocketAddress("127.0.0.1", 0),
         new TestEndpoint())) {
       Set<Thread> before = serverThreads();
       BindException e = assertThrows(BindException.class,
-          () -> ProxyServer.start(first.address(), new TestEndpoint()));
+          () -> JavaWebSocketEndpointServer.start(first.address(), new TestEndpoint()));
       assertTrue(e.getMessage().contains("127.0.0.1") && e.getMessage().contains(
           String.valueOf(first.port())), e.getMessage());
       Set<Thread> after = serverThreads();
@@ -55,7 +55,7 @@ class ProxyServerTest {
   void stopClosesClientsWithGoingAwayAndEndsEveryServerThread() throws Exception {
     Set<Thread> before = serverThreads();
     TestEndpoint endpoint = new TestEndpoint();
-    ProxyServer server = ProxyServer.start(new InetSocketAddress("127.0.0.1", 0), endpoint);
+    JavaWebSocketEndpointServer server = JavaWebSocketEndpointServer.start(new InetSocketAddress("127.0.0.1", 0), endpoint);
     URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/echo");
     JdkClient a = JdkClient.connect(uri);
     JdkClient b = JdkClient.connect(uri);
@@ -70,7 +70,7 @@ class ProxyServerTest {
 
     server.stop();
 
-    assertEquals(new CloseEvent(CloseCodes.GOING_AWAY, ProxyServer.SHUTDOWN_REASON, true),
+    assertEquals(new CloseEvent(CloseCodes.GOING_AWAY, JavaWebSocketEndpointServer.SHUTDOWN_REASON, true),
         b.awaitClose());
     assertEquals(CloseCodes.GOING_AWAY, c.awaitClose().code());
     assertEquals(CloseCodes.GOING_AWAY,
