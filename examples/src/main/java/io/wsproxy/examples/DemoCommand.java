@@ -3,7 +3,7 @@ package io.wsproxy.examples;
 import io.wsproxy.WebSocketProxy;
 import io.wsproxy.examples.cli.Args;
 import io.wsproxy.examples.cli.Command;
-import io.wsproxy.javawebsocket.JavaWebSocketEndpointServer;
+import io.wsproxy.spi.UpstreamConnector;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -46,14 +46,18 @@ final class DemoCommand implements Command {
   public Running start(String[] argv, PrintStream out) throws Exception {
     Args.parse(argv, Set.of(), Set.of());
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
-    JavaWebSocketEndpointServer echo = JavaWebSocketEndpointServer.start(any, new EchoEndpoint());
+    // the CLI's defaults: Netty on both sides
+    Servers.Started echo = Servers.start(Servers.DEFAULT, any, new EchoEndpoint());
     String echoUrl = "ws://127.0.0.1:" + echo.port();
-    WebSocketProxy proxy = WebSocketProxy.builder().route("/", echoUrl).build();
-    JavaWebSocketEndpointServer server;
+    UpstreamConnector connector = Upstreams.byName(Upstreams.DEFAULT);
+    WebSocketProxy proxy = WebSocketProxy.builder().connector(connector).route("/", echoUrl)
+        .build();
+    Servers.Started server;
     try {
-      server = JavaWebSocketEndpointServer.start(any, proxy);
+      server = Servers.start(Servers.DEFAULT, any, proxy);
     } catch (Exception e) {
       proxy.close();
+      connector.close();
       echo.close();
       throw e;
     }
@@ -61,6 +65,7 @@ final class DemoCommand implements Command {
     Running running = () -> {
       proxy.close();
       server.close();
+      connector.close();
       echo.close();
     };
     out.println("echo backend: " + echoUrl);

@@ -2,7 +2,6 @@ package io.wsproxy.examples;
 
 import io.wsproxy.examples.cli.Args;
 import io.wsproxy.examples.cli.Command;
-import io.wsproxy.javawebsocket.JavaWebSocketEndpointServer;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.Set;
@@ -37,7 +36,7 @@ final class EchoCommand implements Command {
   public Running start(String[] argv, PrintStream out) throws Exception {
     Args args = Args.parse(argv, Set.of("listen"), Set.of());
     InetSocketAddress listen = Args.hostPort("listen", args.required("listen"));
-    JavaWebSocketEndpointServer server = JavaWebSocketEndpointServer.start(listen, new EchoEndpoint());
+    Servers.Started server = Servers.start(Servers.DEFAULT, listen, new EchoEndpoint());
     out.println("ws-proxy echo: listening on ws://" + ProxyCommand.hostPort(listen, server.port()));
     return server::close;
   }
