@@ -45,4 +45,18 @@ public interface GatewayListener {
 
   /** An agent registered, or went offline with its connection ({@link AgentInfo#online()}). */
   default void agentChanged(AgentInfo agent) {}
+
+  /**
+   * A call was answered (or refused) — for metrics by method and outcome.
+   *
+   * @param method    the registered method (or message type) name; {@code "(unknown)"} for one that
+   *                  is not registered, so the set of names stays bounded
+   * @param outcome   {@code ok}, {@code error} (the handler's own error reply), {@code cancelled},
+   *                  {@code internal_error}, or {@code refused} (not authenticated, unknown,
+   *                  invalid params, too many in flight)
+   * @param errorCode the error reply's code, or 0 for {@code ok}
+   * @param duration  from the request's arrival to its answer
+   */
+  default void callCompleted(String method, String outcome, int errorCode,
+      java.time.Duration duration) {}
 }

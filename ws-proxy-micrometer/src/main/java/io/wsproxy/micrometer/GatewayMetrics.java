@@ -13,6 +13,8 @@ import io.wsproxy.gateway.GatewayListener;
 import io.wsproxy.gateway.SessionInfo;
 import io.wsproxy.micrometer.internal.CloseCounters;
 import io.wsproxy.micrometer.internal.Refusals;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,8 +42,14 @@ public final class GatewayMetrics implements GatewayListener {
   private final Counter authentications;
   private final CloseCounters disconnects;
   private final Refusals refusals;
+  private final MeterRegistry registry;
+  private final Tags tags;
+  /** One timer per method and outcome; methods are the gateway's registered names (bounded). */
+  private final ConcurrentHashMap<String, Timer> calls = new ConcurrentHashMap<>();
 
   private GatewayMetrics(MeterRegistry registry, Tags tags) {
+    this.registry = registry;
+    this.tags = tags;
     Gauge.builder("wsproxy.gateway.clients", clients, AtomicLong::get)
         .description("Connected gateway clients").tags(tags).strongReference(true)
         .register(registry);
@@ -101,6 +109,19 @@ public final class GatewayMetrics implements GatewayListener {
   @Override
   public void sessionRemoved(String sessionId) {
     sessions.decrementAndGet();
+  }
+
+  /**
+   * {@code wsproxy.gateway.calls}: a timer per {@code method} (registered names only; an
+   * unregistered one is {@code (unknown)}) and {@code outcome} (ok, error, cancelled, internal_error,
+   * refused).
+   */
+  @Override
+  public void callCompleted(String method, String outcome, int errorCode, Duration duration) {
+    calls.computeIfAbsent(method + '\0' + outcome, k -> Timer.builder("wsproxy.gateway.calls")
+        .description("Gateway calls answered, by method and outcome").tags(tags)
+        .tag("method", method).tag("outcome", outcome).register(registry))
+        .record(duration);
   }
 
   @Override

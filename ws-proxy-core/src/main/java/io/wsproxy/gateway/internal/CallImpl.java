@@ -25,6 +25,9 @@ final class CallImpl<P> implements Call<P> {
   private final CancelSignal cancellation = new CancelSignal();
   private final AtomicBoolean answered = new AtomicBoolean();
   private final List<Runnable> afterReply = new ArrayList<>(0);
+  // for GatewayListener.callCompleted: set by the dispatcher before the handler runs
+  String metricName = Counters.UNKNOWN;
+  long arrivedNanos = System.nanoTime();
   private volatile CompletableFuture<?> stage;
 
   CallImpl(Clients clients, Rooms rooms, ClientState client, Codec.Inbound request, P params) {

@@ -8,6 +8,7 @@ import com.google.gson.JsonParseException;
 import io.wsproxy.gateway.ErrorCodes;
 import io.wsproxy.gateway.Gateway;
 import io.wsproxy.gateway.GatewayException;
+import io.wsproxy.gateway.GatewayListener;
 import io.wsproxy.gateway.Handler;
 import io.wsproxy.gateway.Call;
 import java.util.List;
@@ -42,9 +43,11 @@ final class Dispatcher {
   private final int rateCloseAfter;
   private final int maxCallsInFlight;
   private final Handlers.Registration unhandled;
+  private final GatewayListener listener;
 
   Dispatcher(Clients clients, Rooms rooms, Handlers handlers, Counters counters, Codec codec,
-      Settings settings) {
+      Settings settings, GatewayListener listener) {
+    this.listener = listener;
     this.core = clients;
     this.rooms = rooms;
     this.handlers = handlers;
@@ -82,6 +85,7 @@ final class Dispatcher {
         client.inFlight.remove(c);
         core.sendError(client, c.request, c.request.id(), ErrorCodes.REQUEST_CANCELLED,
             "Request cancelled", null);
+        completed(c, CANCELLED, ErrorCodes.REQUEST_CANCELLED);
         cancelled++;
       }
     }
@@ -140,9 +144,12 @@ final class Dispatcher {
   }
 
   private void dispatch(ClientState client, Codec.Inbound in) {
+    long arrived = System.nanoTime();
     Handlers.Registration reg = handlers.get(in.method());
+    String name = reg == null ? Counters.UNKNOWN : reg.name();
     if (!client.authenticated() && (reg == null || !reg.preAuth())) {
       core.sendError(client, in, in.id(), ErrorCodes.NOT_AUTHENTICATED, "Not authenticated", null);
+      completed(name, REFUSED, ErrorCodes.NOT_AUTHENTICATED, arrived);
       return;
     }
     counters.request(reg == null ? Counters.UNKNOWN : reg.name());
@@ -152,6 +159,7 @@ final class Dispatcher {
     if (reg == null) {
       core.sendError(client, in, in.id(), ErrorCodes.METHOD_NOT_FOUND,
           "Unknown method: " + in.method(), null);
+      completed(name, REFUSED, ErrorCodes.METHOD_NOT_FOUND, arrived);
       return;
     }
     Object params;
@@ -160,15 +168,19 @@ final class Dispatcher {
     } catch (JsonParseException | IllegalArgumentException | ClassCastException e) {
       core.sendError(client, in, in.id(), ErrorCodes.INVALID_PARAMS, "Invalid params: "
           + truncate(e.getMessage()), null);
+      completed(name, REFUSED, ErrorCodes.INVALID_PARAMS, arrived);
       return;
     }
     if (client.inFlight.size() >= maxCallsInFlight && !reg.preAuth()
         && !CONTROL.contains(reg.name())) {
       core.sendError(client, in, in.id(), ErrorCodes.RATE_LIMITED,
           "Too many calls in flight (at most " + maxCallsInFlight + ")", null);
+      completed(name, REFUSED, ErrorCodes.RATE_LIMITED, arrived);
       return;
     }
     CallImpl<Object> call = new CallImpl<>(core, rooms, client, in, params);
+    call.metricName = name;
+    call.arrivedNanos = arrived;
     Object result;
     try {
       @SuppressWarnings("unchecked")
@@ -219,23 +231,44 @@ final class Dispatcher {
       } catch (RuntimeException e) {
         log.warn("result of {} could not be serialised as JSON", in.method(), e);
         core.sendError(client, in, in.id(), ErrorCodes.INTERNAL_ERROR, "Internal error", null);
+        completed(call, INTERNAL_ERROR, ErrorCodes.INTERNAL_ERROR);
         runAfterReply(call);
         return;
       }
       core.send(client, reply);
+      completed(call, OK, 0);
     } else {
       Throwable cause = unwrap(error);
       if (cause instanceof CancellationException) {
         core.sendError(client, in, in.id(), ErrorCodes.REQUEST_CANCELLED, "Request cancelled",
             null);
+        completed(call, CANCELLED, ErrorCodes.REQUEST_CANCELLED);
       } else if (cause instanceof GatewayException g) {
         core.sendError(client, in, in.id(), g.code(), g.getMessage(), g.data());
+        completed(call, ERROR, g.code());
       } else {
         log.warn("handler for {} failed (client {})", in.method(), client.id, cause);
         core.sendError(client, in, in.id(), ErrorCodes.INTERNAL_ERROR, "Internal error", null);
+        completed(call, INTERNAL_ERROR, ErrorCodes.INTERNAL_ERROR);
       }
     }
     runAfterReply(call);
+  }
+
+  /** Outcomes of {@link GatewayListener#callCompleted}. */
+  static final String OK = "ok";
+  static final String ERROR = "error";
+  static final String CANCELLED = "cancelled";
+  static final String INTERNAL_ERROR = "internal_error";
+  static final String REFUSED = "refused";
+
+  private void completed(CallImpl<?> call, String outcome, int code) {
+    completed(call.metricName, outcome, code, call.arrivedNanos);
+  }
+
+  private void completed(String method, String outcome, int code, long arrivedNanos) {
+    listener.callCompleted(method, outcome, code,
+        java.time.Duration.ofNanos(System.nanoTime() - arrivedNanos));
   }
 
   private static void runAfterReply(CallImpl<?> call) {

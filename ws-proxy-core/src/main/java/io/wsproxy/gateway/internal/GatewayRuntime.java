@@ -68,7 +68,8 @@ public final class GatewayRuntime {
     this.agents = new Agents(scheduler, clients::sendTo, listener, settings.maxAgents(),
         Gateway.MAX_AGENT_REQUEST_TIMEOUT, settings.gson());
     clients.onRemoved(client -> agents.clientGone(client.id));
-    this.dispatcher = new Dispatcher(clients, rooms, handlers, counters, codec, settings);
+    this.dispatcher = new Dispatcher(clients, rooms, handlers, counters, codec, settings,
+        listener);
     Timeouts timeouts = new Timeouts(scheduler);
     this.profile = settings.agentProfile() == null ? null
         : new AgentProfileMethods(settings.agentProfile(), clients, timeouts, settings.gson());

@@ -59,6 +59,12 @@ final class SafeListener implements GatewayListener, ProxyListener {
     run("agentChanged", () -> delegate.agentChanged(agent));
   }
 
+  @Override
+  public void callCompleted(String method, String outcome, int errorCode,
+      java.time.Duration duration) {
+    run("callCompleted", () -> delegate.callCompleted(method, outcome, errorCode, duration));
+  }
+
   private static void run(String event, Runnable call) {
     try {
       call.run();
