@@ -58,11 +58,17 @@ public final class NettyEndpointServer implements AutoCloseable {
   private final EventLoopGroup group;
   private final Channel serverChannel;
   private volatile boolean accepting = true;
+  /** Every accepted connection while it is open, so that close() can wait for their handshakes. */
+  private final io.netty.channel.group.ChannelGroup children =
+      new io.netty.channel.group.DefaultChannelGroup(
+          io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+  private final java.time.Duration closeTimeout;
 
   private NettyEndpointServer(Builder b, InetSocketAddress address)
       throws IOException, InterruptedException {
     WsEndpoint endpoint = b.endpoint;
     Limits limits = endpoint.limits();
+    this.closeTimeout = limits.closeTimeout();
     WsProxyHandler ws = new WsProxyHandler(endpoint, path -> true, b.highWaterMark);
     PlainHttpHandler plain = new PlainHttpHandler(() -> accepting);
     HttpDecoderConfig http = new HttpDecoderConfig()
@@ -80,6 +86,7 @@ public final class NettyEndpointServer implements AutoCloseable {
           .childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+              children.add(ch); // removed by the group itself when the channel closes
               ch.pipeline().addLast("http", new HttpServerCodec(http))
                   .addLast("deadline", new RequestDeadline(limits.handshakeTimeout()))
                   .addLast("ws-proxy", ws)
@@ -124,9 +131,10 @@ public final class NettyEndpointServer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting (health checks answer 503), closes the listening socket, and shuts the event
-   * loops down gracefully, which closes the connections still open. Close the endpoint first to
-   * give them a close frame (1001). Idempotent.
+   * Stops accepting (health checks answer 503), closes the listening socket, waits up to the
+   * endpoint's close timeout for the open connections to finish their closing handshakes, and shuts
+   * the event loops down gracefully, which cuts what is still open. Close the endpoint first, so
+   * that its connections get a close frame (1001) and can end cleanly. Idempotent.
    */
   @Override
   public void close() {
@@ -135,6 +143,8 @@ public final class NettyEndpointServer implements AutoCloseable {
     }
     accepting = false;
     serverChannel.close().awaitUninterruptibly();
+    // a client answering our close (or a close still being written) ends on its own: give it time
+    children.newCloseFuture().awaitUninterruptibly(closeTimeout.toMillis());
     group.shutdownGracefully(0, SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .awaitUninterruptibly(SHUTDOWN_TIMEOUT.toMillis() * 2);
   }
