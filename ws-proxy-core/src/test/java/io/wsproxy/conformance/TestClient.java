@@ -30,6 +30,8 @@ public final class TestClient implements AutoCloseable {
 
   private final BlockingQueue<Object> messages = new LinkedBlockingQueue<>(); // String or byte[]
   private final BlockingQueue<byte[]> pongs = new LinkedBlockingQueue<>();
+  private final java.util.concurrent.atomic.AtomicInteger pings =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final CompletableFuture<Close> closed = new CompletableFuture<>();
   private volatile WebSocket ws;
   private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null); // guarded by this
@@ -119,6 +121,11 @@ public final class TestClient implements AutoCloseable {
     }
   }
 
+  /** Pings this client received (the proxy's keepalive). */
+  public int pingsReceived() {
+    return pings.get();
+  }
+
   private final class Listener implements WebSocket.Listener {
     private final StringBuilder text = new StringBuilder();
     private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
@@ -163,6 +170,7 @@ public final class TestClient implements AutoCloseable {
 
     @Override
     public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+      pings.incrementAndGet(); // the JDK client answers it with a pong itself
       webSocket.request(1);
       return null;
     }

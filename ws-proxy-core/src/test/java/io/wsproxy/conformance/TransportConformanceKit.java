@@ -45,6 +45,9 @@ public abstract class TransportConformanceKit extends RelayConformanceCases {
   static final int HALF_CLOSING_CLIENTS = 10;
   /** Frame and message limits of the oversized-frame tests. */
   static final int SMALL_FRAME_LIMIT = 64 * Limits.KIB;
+  /** Keepalive interval of the keepalive case, and the pings each leg must see and answer. */
+  static final long KEEPALIVE_MILLIS = 100;
+  static final int KEEPALIVE_PINGS = 4;
 
   // ---------------------------------------------------------------- close
 
@@ -263,6 +266,28 @@ public abstract class TransportConformanceKit extends RelayConformanceCases {
   }
 
   // ---------------------------------------------------------------- bookkeeping
+
+  /**
+   * The keepalive pings a quiet leg and cuts one that stays silent: both legs here answer their
+   * pings, so a quiet connection must survive many intervals. A transport that does not report
+   * pongs to the core would lose every idle connection.
+   */
+  @Test
+  void keepsAQuietConnectionWhosePeersAnswerTheKeepalivePingsOpen() throws Exception {
+    UpstreamPeer peer = upstream();
+    String target = peer.uri("").toString();
+    startProxy(b -> b.route("/", target).limits(KIT_LIMITS.toBuilder()
+        .keepaliveInterval(java.time.Duration.ofMillis(KEEPALIVE_MILLIS)).build()));
+    TestClient client = connect("/");
+    roundTrip(client);
+    assertTrue(ThreadLeaks.await(AWAIT, () -> client.pingsReceived() >= KEEPALIVE_PINGS),
+        "the proxy pings a quiet client: " + client.pingsReceived());
+    assertTrue(ThreadLeaks.await(AWAIT, () -> peer.pingsReceived() >= KEEPALIVE_PINGS),
+        "the proxy pings a quiet upstream: " + peer.pingsReceived());
+    client.sendText("still there");
+    assertEquals("still there", client.next(AWAIT), "the connection outlived the pings");
+    assertEquals(1, proxy().connectionCount());
+  }
 
   @Test
   void reportsOpenedConnectedAndClosedExactlyOncePerConnection() throws Exception {

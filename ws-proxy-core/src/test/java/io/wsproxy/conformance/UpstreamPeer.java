@@ -305,7 +305,21 @@ public final class UpstreamPeer implements AutoCloseable {
     }
   }
 
+  /** Pings this upstream received (the proxy's keepalive); Java-WebSocket answers each. */
+  public int pingsReceived() {
+    return pingsReceived.get();
+  }
+
+  private final java.util.concurrent.atomic.AtomicInteger pingsReceived =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   private final class Server extends WebSocketServer {
+    @Override
+    public void onWebsocketPing(WebSocket conn, org.java_websocket.framing.Framedata f) {
+      super.onWebsocketPing(conn, f); // answers it
+      pingsReceived.incrementAndGet();
+    }
+
     final CompletableFuture<Void> started = new CompletableFuture<>();
 
     Server(List<Draft> drafts) {

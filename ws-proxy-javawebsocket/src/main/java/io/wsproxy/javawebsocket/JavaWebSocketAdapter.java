@@ -258,12 +258,13 @@ public final class JavaWebSocketAdapter implements AutoCloseable {
     }
   }
 
-  /** Optional: forward {@code onWebsocketPong} here so the endpoint can observe pongs. */
+  /**
+   * Not needed any more: the adapter's draft reports every pong of the connections it serves
+   * itself (the proxy's keepalive relies on them), so a host need not forward
+   * {@code onWebsocketPong}. Kept so hosts that forward it still compile; does nothing.
+   */
   public void onWebsocketPong(WebSocket conn, Framedata pong) {
-    JavaWebSocketChannel served = served(conn);
-    if (served != null) {
-      served.onControl(pong);
-    }
+    // reported by StrictDraft.processFrame
   }
 
   /** Whether {@code conn} was upgraded through this adapter (including close-code refusals). */

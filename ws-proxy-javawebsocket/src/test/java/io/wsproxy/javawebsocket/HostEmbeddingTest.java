@@ -120,6 +120,35 @@ class HostEmbeddingTest {
         .get(WAIT, TimeUnit.SECONDS).code());
   }
 
+  /**
+   * A host that does not forward {@code onWebsocketPong} (the README's embedding does not) must
+   * still keep its idle proxied connections: the proxy's keepalive needs the client's pongs, and
+   * the adapter's draft reports them itself.
+   */
+  @Test
+  void keepsIdleProxiedConnectionsOfAHostThatDoesNotForwardPongs() throws Exception {
+    try (io.wsproxy.conformance.UpstreamPeer upstream = io.wsproxy.conformance.UpstreamPeer.start();
+        io.wsproxy.WebSocketProxy proxy = io.wsproxy.WebSocketProxy.builder()
+            .connector(new JavaWebSocketUpstreamConnector())
+            .limits(Limits.builder().keepaliveInterval(java.time.Duration.ofMillis(100)).build())
+            .route("/", upstream.uri("").toString()).build()) {
+      JavaWebSocketAdapter adapter = new JavaWebSocketAdapter(proxy);
+      host = new HostServer(adapter, List.of(new Draft_6455()), true);
+      host.start();
+      assertTrue(host.started.await(WAIT, TimeUnit.SECONDS));
+      io.wsproxy.conformance.TestClient client =
+          io.wsproxy.conformance.TestClient.connect(host.uri("/"));
+      client.sendText("hi");
+      assertEquals("hi", client.next(java.time.Duration.ofSeconds(WAIT)));
+      assertTrue(io.wsproxy.conformance.ThreadLeaks.await(java.time.Duration.ofSeconds(WAIT),
+          () -> client.pingsReceived() >= 5), "pinged: " + client.pingsReceived());
+      client.sendText("still there");
+      assertEquals("still there", client.next(java.time.Duration.ofSeconds(WAIT)),
+          "five answered keepalive pings later the connection is still open");
+      client.close(1000, "done");
+    }
+  }
+
   @Test
   void keepsTheLastMessageAndCloseOfAHalfClosingClient() throws Exception {
     TestEndpoint endpoint = new TestEndpoint();

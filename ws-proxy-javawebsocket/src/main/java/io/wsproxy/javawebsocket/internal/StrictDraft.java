@@ -151,6 +151,11 @@ public class StrictDraft extends Draft_6455 {
           "first fragment is not UTF-8"));
       return;
     }
+    if (frame.getOpcode() == Opcode.PONG && ws instanceof GuardedConnection gc
+        && gc.channel() != null) {
+      // the proxy's keepalive must see pongs whether or not the host forwards onWebsocketPong
+      gc.channel().onControl(frame);
+    }
     try {
       super.processFrame(ws, frame);
     } catch (InvalidDataException e) {
