@@ -1,6 +1,6 @@
 package io.wsproxy.jdk;
 
-import java.io.ByteArrayOutputStream;
+import io.wsproxy.conformance.HttpHead;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -92,7 +92,7 @@ final class RawUpstream implements AutoCloseable {
     if (mode == Mode.SILENT) {
       return; // hold the socket, answer nothing
     }
-    String request = readHead(s.getInputStream());
+    String request = HttpHead.read(s.getInputStream());
     requests.add(request);
     if (mode == Mode.FORBIDDEN) {
       s.getOutputStream().write(("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n"
@@ -168,21 +168,6 @@ final class RawUpstream implements AutoCloseable {
     f[1] = (byte) data.length;
     System.arraycopy(data, 0, f, 2, data.length);
     return f;
-  }
-
-  private static String readHead(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    int matched = 0;
-    byte[] end = {'\r', '\n', '\r', '\n'};
-    while (matched < end.length) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("request ended early");
-      }
-      head.write(b);
-      matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
-    }
-    return head.toString(StandardCharsets.US_ASCII);
   }
 
   private static String header(String head, String name) {
