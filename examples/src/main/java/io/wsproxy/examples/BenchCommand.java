@@ -64,6 +64,12 @@ final class BenchCommand implements Command {
           --proxy-command CMD     run this instead of ws-proxy (split on spaces; {port} is the
                                   port to listen on, {backend} the echo backend's port)
           --nginx PATH|none       the nginx binary (default /usr/sbin/nginx when present)
+          --compare ARGS          instead of the table: CPU per 64 B message of the proxy, the
+                                  proxy with these extra arguments and nginx, all running at
+                                  once, in interleaved rounds (for differences of a few
+                                  percent), e.g. --compare '--admin-listen 127.0.0.1:0'
+          --rounds N              rounds of --compare (default 7; each --seconds long, 5 s
+                                  by default)
           --pin CPU|none          pin the proxies to this CPU with taskset (default 1 when
                                   taskset exists and there are 2 or more CPUs)
           --help                  show this help
@@ -73,11 +79,19 @@ final class BenchCommand implements Command {
   @Override
   public Running start(String[] argv, PrintStream out) throws Exception {
     Args args = Args.parse(argv, Set.of("connections", "idle", "seconds", "proxy-args",
-        "proxy-jvm-args", "proxy-command", "nginx", "pin"), Set.of("quick"));
+        "proxy-jvm-args", "proxy-command", "nginx", "pin", "compare", "rounds"), Set.of("quick"));
     boolean quick = args.has("quick");
     int connections = (int) args.number("connections", 16, 1, 5000);
     int idle = (int) args.number("idle", quick ? 500 : 2000, 1, 9000);
     Duration[] limits = BenchConfig.limits(quick);
+    List<String> compare = words("compare", args.one("compare", ""));
+    int rounds = (int) args.number("rounds", 7, 1, 100);
+    if (args.has("rounds") && compare.isEmpty()) {
+      throw new UsageException("--rounds needs --compare");
+    }
+    if (!compare.isEmpty()) {
+      limits[0] = Duration.ofSeconds(5); // one round's phase per target
+    }
     if (args.has("seconds")) {
       Arrays.fill(limits, Duration.ofSeconds(args.number("seconds", 1, 1, 600)));
     }
@@ -103,7 +117,8 @@ final class BenchCommand implements Command {
       proxyName = "ws-proxy";
     }
     BenchConfig cfg = new BenchConfig(connections, limits[0], limits[1], limits[2], limits[3],
-        idle, proxy, proxyName, nginx(args.one("nginx", null)), pin(args.one("pin", null)), java);
+        idle, proxy, proxyName, nginx(args.one("nginx", null)), pin(args.one("pin", null)), java,
+        compare, rounds);
     Bench.run(cfg, out);
     return () -> { };
   }

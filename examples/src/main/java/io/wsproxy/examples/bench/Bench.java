@@ -51,6 +51,10 @@ public final class Bench {
     echo.addAll(List.of("echo", "--listen", "127.0.0.1:" + backendPort));
     try (ChildProcess backend = start("echo backend", echo, backendPort)) {
       Machine.describe(cfg, out);
+      if (cfg.comparing()) {
+        compare(backendPort);
+        return;
+      }
       Phases phases = new Phases(cfg, out, notes);
       Figures direct = phases.measure("direct", backendPort, null);
       Figures proxy;
@@ -73,6 +77,36 @@ public final class Bench {
         out.println("(nginx not run: install it, e.g. apt-get install nginx, or give --nginx PATH)");
       }
       notes.forEach(n -> out.println("note: " + n));
+    }
+  }
+
+  /** {@code --compare}: the proxy, its variant and nginx all running, measured in rounds. */
+  private void compare(int backendPort) throws IOException, InterruptedException {
+    List<String> names = Comparison.names(cfg.proxyName(), cfg.compareArgs(), cfg.nginx() != null);
+    List<ChildProcess> children = new ArrayList<>();
+    try {
+      List<Comparison.Target> targets = new ArrayList<>();
+      for (int i = 0; i < names.size(); i++) {
+        int port = ChildProcess.freePort();
+        List<String> command;
+        if (i == 2) {
+          command = nginxCommand(port, backendPort);
+        } else {
+          command = new ArrayList<>(cfg.proxyCommand(port, backendPort));
+          if (i == 1) {
+            command.addAll(cfg.compareArgs());
+          }
+        }
+        ChildProcess child = start(i == 2 ? "nginx" : "proxy-" + i, pinned(command), port);
+        children.add(child);
+        targets.add(new Comparison.Target(names.get(i), port, child.handle()));
+      }
+      new Comparison(cfg, out).run(targets, cfg.rounds(), cfg.echoLimit());
+      notes.forEach(n -> out.println("note: " + n));
+    } finally {
+      for (ChildProcess c : children) {
+        c.close();
+      }
     }
   }
 

@@ -18,10 +18,14 @@ import java.util.Objects;
  * @param nginx           the nginx binary, or null to skip nginx
  * @param pinCpu          the CPU the proxies are pinned to with {@code taskset}, or null
  * @param childJava       the command that runs this CLI in a child JVM (backend and default proxy)
+ * @param compareArgs     for {@code --compare}: the extra arguments of the variant measured next to
+ *                        the proxy under test in interleaved rounds; empty for the normal run
+ * @param rounds          rounds of a {@code --compare} run
  */
 public record BenchConfig(int connections, Duration echoLimit, Duration bigLimit,
     Duration handshakeLimit, Duration warmUp, int idle, List<String> proxyCommand,
-    String proxyName, String nginx, String pinCpu, List<String> childJava) {
+    String proxyName, String nginx, String pinCpu, List<String> childJava,
+    List<String> compareArgs, int rounds) {
 
   /** Size of the small messages. */
   public static final int SMALL = 64;
@@ -45,6 +49,10 @@ public record BenchConfig(int connections, Duration echoLimit, Duration bigLimit
     Objects.requireNonNull(warmUp, "warmUp");
     proxyCommand = List.copyOf(proxyCommand);
     childJava = List.copyOf(childJava);
+    compareArgs = List.copyOf(compareArgs);
+    if (rounds < 1) {
+      throw new IllegalArgumentException("rounds must be positive: " + rounds);
+    }
     Objects.requireNonNull(proxyName, "proxyName");
     if (connections < 1) {
       throw new IllegalArgumentException("connections must be positive: " + connections);
@@ -61,6 +69,11 @@ public record BenchConfig(int connections, Duration echoLimit, Duration bigLimit
             Duration.ofSeconds(2)}
         : new Duration[] {Duration.ofSeconds(12), Duration.ofSeconds(8), Duration.ofSeconds(8),
             Duration.ofSeconds(6)};
+  }
+
+  /** True for a {@code --compare} run. */
+  public boolean comparing() {
+    return !compareArgs.isEmpty();
   }
 
   /** The proxy command with the ports filled in. */

@@ -1,0 +1,38 @@
+package io.wsproxy.examples.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ComparisonTest {
+
+  private static final List<Comparison.Target> TARGETS = List.of(
+      new Comparison.Target("ws-proxy", 1, ProcessHandle.current()),
+      new Comparison.Target("ws-proxy --admin-listen 127.0.0.1:0", 2, ProcessHandle.current()));
+
+  @Test
+  void medianOfAnOddCountIsTheMiddleAndOfAnEvenCountTheMeanOfTheMiddleTwo() {
+    assertEquals(2.0, Comparison.median(new double[] {3, 1, 2}));
+    assertEquals(2.5, Comparison.median(new double[] {4, 1, 3, 2}));
+  }
+
+  @Test
+  void ratioIsTheMedianOfPerRoundRatiosSoADriftingMachineCancelsOut() {
+    // the machine slows down by half between rounds; the variant always costs 10% more
+    double[][] cpu = {{10, 15, 20}, {11, 16.5, 22}};
+    String t = Comparison.render(TARGETS, cpu);
+    assertTrue(t.matches("(?s).*\nws-proxy +15\\.00 +10\\.00 +20\\.00 +1\\.000x\n.*"), t);
+    assertTrue(t.matches("(?s).*\nws-proxy --admin-listen 127\\.0\\.0\\.1:0 +16\\.50 +11\\.00 +22\\.00"
+        + " +1\\.100x\n"), t);
+  }
+
+  @Test
+  void namesAreTheProxyTheVariantWithItsArgumentsAndNginxWhenItRuns() {
+    assertEquals(List.of("ws-proxy", "ws-proxy --a b", "nginx"),
+        Comparison.names("ws-proxy", List.of("--a", "b"), true));
+    assertEquals(List.of("ws-proxy", "ws-proxy --a b"),
+        Comparison.names("ws-proxy", List.of("--a", "b"), false));
+  }
+}
