@@ -77,8 +77,15 @@ final class Phases {
       ProcStats.Sample c0 = sample(proxy);
       EchoLoad.Result r = nonEmpty(EchoLoad.run(port, cfg.connections(), BenchConfig.SMALL,
           BenchConfig.MAX_ROUND_TRIPS, cfg.echoLimit()));
-      double cpuMicros = cpuMicros(c0, sample(proxy)) / (2.0 * r.roundTrips());
+      ProcStats.Sample c1 = sample(proxy);
+      double cpuMicros = cpuMicros(c0, c1) / (2.0 * r.roundTrips());
       detail(f, r, cpuMicros * 2 * r.roundTrips());
+      if (c1 != null && c1.cpuTicks() > c0.cpuTicks()) {
+        progress(f, String.format("proxy CPU %.0f%% user, %.0f%% system (the kernel)",
+            100.0 * (c1.userTicks() - c0.userTicks()) / (c1.cpuTicks() - c0.cpuTicks()),
+            100.0 * (1 - (c1.userTicks() - c0.userTicks())
+                / (double) (c1.cpuTicks() - c0.cpuTicks()))));
+      }
       Percentiles p = r.percentiles();
       return f.withEcho(r.perSecond(), p.percentile(50) / 1e6, p.percentile(99) / 1e6, cpuMicros);
     } catch (IOException e) {

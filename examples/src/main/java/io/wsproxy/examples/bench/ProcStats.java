@@ -14,8 +14,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProcStats {
 
-  /** One reading, summed over a process tree. */
-  public record Sample(long cpuTicks, long rssKib, int threads, int processes) {}
+  /**
+   * One reading, summed over a process tree.
+   *
+   * @param cpuTicks  user plus system CPU time
+   * @param userTicks the user part of it (the rest is the kernel working for the process)
+   */
+  public record Sample(long cpuTicks, long userTicks, long rssKib, int threads, int processes) {}
 
   private static final long TICKS_PER_SECOND = clockTicks();
 
@@ -32,6 +37,7 @@ public final class ProcStats {
     tree.add(root);
     root.descendants().forEach(tree::add);
     long ticks = 0;
+    long user = 0;
     long rss = 0;
     int threads = 0;
     int processes = 0;
@@ -41,6 +47,7 @@ public final class ProcStats {
         String stat = Files.readString(dir.resolve("stat"), StandardCharsets.US_ASCII);
         String status = Files.readString(dir.resolve("status"), StandardCharsets.US_ASCII);
         ticks += cpuTicks(stat);
+        user += userTicks(stat);
         rss += statusNumber(status, "VmRSS");
         threads += (int) statusNumber(status, "Threads");
         processes++;
@@ -48,7 +55,7 @@ public final class ProcStats {
         // exited between listing and reading: it no longer holds CPU or memory
       }
     }
-    return new Sample(ticks, rss, threads, processes);
+    return new Sample(ticks, user, rss, threads, processes);
   }
 
   /**
@@ -57,6 +64,17 @@ public final class ProcStats {
    * last {@code ')'}.
    */
   public static long cpuTicks(String statLine) {
+    String[] f = statFields(statLine);
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  /** utime (field 14) of a {@code /proc/PID/stat} line. */
+  public static long userTicks(String statLine) {
+    return Long.parseLong(statFields(statLine)[11]);
+  }
+
+  /** The fields after the command name; {@code f[0]} is field 3 (state), so field n is f[n - 3]. */
+  private static String[] statFields(String statLine) {
     int close = statLine.lastIndexOf(')');
     if (close < 0) {
       throw new IllegalArgumentException("not a /proc/PID/stat line: " + statLine);
@@ -65,8 +83,7 @@ public final class ProcStats {
     if (f.length < 13) {
       throw new IllegalArgumentException("too few fields in /proc/PID/stat: " + statLine);
     }
-    // f[0] is field 3 (state), so field n is f[n - 3]
-    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    return f;
   }
 
   /**

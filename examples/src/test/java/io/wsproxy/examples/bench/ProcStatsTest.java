@@ -18,6 +18,7 @@ class ProcStatsTest {
   @Test
   void cpuTicksAreUtimePlusStime() {
     assertEquals(1234 + 567, ProcStats.cpuTicks(STAT));
+    assertEquals(1234, ProcStats.userTicks(STAT));
   }
 
   @Test
