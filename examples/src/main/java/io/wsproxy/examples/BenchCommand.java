@@ -67,7 +67,8 @@ final class BenchCommand implements Command {
           --compare ARGS          instead of the table: CPU per 64 B message of the proxy, the
                                   proxy with these extra arguments and nginx, all running at
                                   once, in interleaved rounds (for differences of a few
-                                  percent), e.g. --compare '--admin-listen 127.0.0.1:0'
+                                  percent), e.g. --compare '--admin-listen 127.0.0.1:0';
+                                  arguments starting with -D or -X are JVM options
           --rounds N              rounds of --compare (default 7; each --seconds long, 5 s
                                   by default)
           --pin CPU|none          pin the proxies to this CPU with taskset (default 1 when

@@ -93,8 +93,15 @@ public final class Bench {
           command = nginxCommand(port, backendPort);
         } else {
           command = new ArrayList<>(cfg.proxyCommand(port, backendPort));
-          if (i == 1) {
-            command.addAll(cfg.compareArgs());
+          if (i == 1) { // JVM options go before the jar, the rest after the proxy's own
+            int at = 1;
+            for (String arg : cfg.compareArgs()) {
+              if (Comparison.isJvmOption(arg)) {
+                command.add(at++, arg);
+              } else {
+                command.add(arg);
+              }
+            }
           }
         }
         ChildProcess child = start(i == 2 ? "nginx" : "proxy-" + i, pinned(command), port);

@@ -96,6 +96,11 @@ final class Comparison {
     return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   }
 
+  /** Whether a {@code --compare} argument is for the JVM ({@code -D...}, {@code -X...}). */
+  static boolean isJvmOption(String arg) {
+    return arg.startsWith("-D") || arg.startsWith("-X");
+  }
+
   /** Names for the targets: the proxy, the variant with its extra arguments, nginx. */
   static List<String> names(String proxyName, List<String> variantArgs, boolean nginx) {
     List<String> names = new ArrayList<>();
