@@ -22,7 +22,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.NetUtil;
@@ -209,7 +208,7 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     NettyWsChannel ws = new NettyWsChannel(ch, true, subprotocol == null ? null : subprotocol.trim(),
         request.closeTimeout(), request.maxMessageSize());
     ChannelPipeline p = ctx.pipeline();
-    p.addBefore(HTTP, "ws-proxy-encoder", new WebSocket13FrameEncoder(true));
+    p.addBefore(HTTP, "ws-proxy-encoder", MaskingFrameEncoder.INSTANCE);
     p.addAfter(HTTP, "ws-proxy-decoder",
         new WebSocket13FrameDecoder(Framing.decoderConfig(false, request.maxFrameSize())));
     p.addAfter("ws-proxy-decoder", "ws-proxy-utf8", new Utf8FrameValidator(false));
