@@ -29,6 +29,7 @@ final class AcceptFirstBridge extends Bridge {
     }
     b.notifyListener(() -> ctx.listener().connectionOpened(b.info()));
     b.start(offer, affinity);
+    b.accept = null; // dialled: nothing reads it again
     return b;
   }
 

@@ -56,7 +56,10 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
   enum State { DIALING, AWAITING_CLIENT, OPEN, CLOSING, CLOSED }
 
   final BridgeContext ctx;
-  final HandshakeDecision.Accept accept;
+  // the handshake's decision: read when dialling and answering the client, then dropped so an
+  // open connection does not keep its request's headers (written before the transport learns of
+  // the decision, and read only before it attaches the client: ordered by that hand-over)
+  HandshakeDecision.Accept accept;
   final Route route;
   private final Runnable onClosed;
   final Relay relay;

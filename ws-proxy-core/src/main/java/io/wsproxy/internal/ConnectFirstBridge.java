@@ -26,7 +26,8 @@ final class ConnectFirstBridge extends Bridge {
 
   private static final Logger log = LoggerFactory.getLogger(Bridge.class);
 
-  private final CompletableFuture<HandshakeDecision> decision = new CompletableFuture<>();
+  // completed with the client's answer; dropped with accept once the client is attached
+  private CompletableFuture<HandshakeDecision> decision = new CompletableFuture<>();
 
   private ConnectFirstBridge(BridgeContext ctx, long id, HandshakeDecision.Accept accept,
       Runnable onClosed) {
@@ -57,17 +58,25 @@ final class ConnectFirstBridge extends Bridge {
 
   @Override
   void opened(WsChannel ch) {
-    decision.complete(acceptWith(ch.subprotocol()));
+    decide(acceptWith(ch.subprotocol()));
   }
 
   @Override
   void failed(Rejection rejection, boolean clientOpen) {
-    decision.complete(rejection);
+    decide(rejection);
   }
 
   @Override
   void refused(Rejection rejection) {
-    decision.complete(rejection);
+    decide(rejection);
+  }
+
+  /** Completes the decision, unless the client was attached already (it has been answered). */
+  private void decide(HandshakeDecision d) {
+    CompletableFuture<HandshakeDecision> f = decision;
+    if (f != null) {
+      f.complete(d);
+    }
   }
 
   /** The accept the client is answered with: the upstream's choice, or the bearer answer. */
@@ -89,6 +98,8 @@ final class ConnectFirstBridge extends Bridge {
         throw new IllegalStateException("client already attached");
       }
       client = c;
+      accept = null; // answered: an open connection keeps no request headers
+      decision = null;
       info = new ConnectionInfo(info.id(), info.clientAddress(), info.path(), info.upstream(),
           info.principal(), c.subprotocol());
       up = upstream;
@@ -138,7 +149,7 @@ final class ConnectFirstBridge extends Bridge {
     if (pending != null) {
       log.debug("#{} client left while dialling; dial cancelled", info.id());
       pending.cancel(false);
-      decision.complete(Rejection.unavailable(Closes.CLIENT_WENT_AWAY));
+      decide(Rejection.unavailable(Closes.CLIENT_WENT_AWAY));
     }
     if (up != null) {
       Closes.close(up, CloseCodes.GOING_AWAY, Closes.CLIENT_WENT_AWAY);

@@ -15,6 +15,8 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.wsproxy.HandshakeDecision;
 import io.wsproxy.HandshakeRequest;
@@ -58,6 +60,9 @@ public final class ServerUpgrade {
   private final EarlyBytes early;
   private PendingHandshake pending;
   private ScheduledFuture<?> deadline;
+  // abandons the handshake if the client leaves first; removed once open (it would be a no-op, and
+  // would keep the handshake, its request and its headers for the connection's life)
+  private GenericFutureListener<Future<? super Void>> abandonOnClose;
   private boolean answered; // loop-confined
 
   private ServerUpgrade(ChannelHandlerContext ctx, HttpRequest request, WsEndpoint endpoint,
@@ -112,7 +117,9 @@ public final class ServerUpgrade {
     // a backstop over the endpoint's own timeouts (pipeline, then upstream dial)
     Duration limit = limits.handshakeTimeout().plus(limits.connectTimeout()).plus(DEADLINE_SLACK);
     deadline = loop.schedule(this::timedOut, limit.toNanos(), TimeUnit.NANOSECONDS);
-    ch.closeFuture().addListener(f -> pending.abandon()); // no-op once open
+    PendingHandshake p = pending; // not this: an open connection must not keep the request
+    abandonOnClose = f -> p.abandon();
+    ch.closeFuture().addListener(abandonOnClose);
     pending.decision().whenComplete((decision, error) -> {
       if (!Loops.run(loop, () -> answer(decision, error))) {
         pending.abandon(); // the server is shutting down: nobody is left to answer
@@ -207,6 +214,7 @@ public final class ServerUpgrade {
         ws.open(new WsListener() {});
         ws.close(io.wsproxy.CloseCodes.INTERNAL_ERROR, OPEN_FAILED);
       } else {
+        ch.closeFuture().removeListener(abandonOnClose);
         ws.open(l);
         early.feed(p); // a pipelining client's first frames, before anything read later
       }
