@@ -31,6 +31,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] argv) {
+    ProcessDefaults.apply();
     int code = run(argv, System.out, System.err, true);
     if (code != 0) {
       System.exit(code);
