@@ -68,13 +68,17 @@ public final class EarlyBytes {
     if (b == null) {
       return;
     }
-    ChannelHandlerContext decoder = p.context(WebSocketFrameDecoder.class);
+    // the unmasker first, when there is one: it follows frame boundaries from the first byte on
+    ChannelHandlerContext decoder = p.context(InPlaceUnmasker.class);
+    if (decoder == null) {
+      decoder = p.context(WebSocketFrameDecoder.class);
+    }
     if (decoder == null) {
       b.release();
       return;
     }
     try {
-      // straight into the decoder: firing from the pipeline's head would pass TLS again
+      // straight in: firing from the pipeline's head would pass TLS again
       ((ChannelInboundHandler) decoder.handler()).channelRead(decoder, b);
     } catch (Exception e) {
       decoder.fireExceptionCaught(e);

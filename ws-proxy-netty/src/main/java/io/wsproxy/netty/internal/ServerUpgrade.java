@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
@@ -194,6 +195,10 @@ public final class ServerUpgrade {
     NettyWsChannel ws = new NettyWsChannel(ch, false, subprotocol, limits.closeTimeout(),
         limits.maxMessageSize());
     ChannelPipeline p = ch.pipeline();
+    ChannelHandlerContext decoder = p.context(WebSocketFrameDecoder.class);
+    if (decoder != null) {
+      p.addBefore(decoder.name(), "ws-proxy-unmask", new InPlaceUnmasker());
+    }
     p.addBefore(ctx.name(), "ws-proxy-utf8", new Utf8FrameValidator(false));
     p.addBefore(ctx.name(), "ws-proxy-channel", ws.handler());
     Framing.waterMark(ch, highWaterMark);
