@@ -178,6 +178,23 @@ public final class RawClient implements AutoCloseable {
     out.flush();
   }
 
+  /**
+   * Writes {@code wire} (frames the caller built) in pieces of 1 to 9 bytes, with now and then a
+   * larger one, each flushed on its own with Nagle off, so the server reads headers, masking keys
+   * and payloads split at every kind of boundary. The cuts follow {@code seed}.
+   */
+  public void writeInPieces(byte[] wire, long seed) throws IOException {
+    socket.setTcpNoDelay(true);
+    java.util.Random r = new java.util.Random(seed);
+    OutputStream out = socket.getOutputStream();
+    for (int at = 0; at < wire.length; ) {
+      int n = Math.min(wire.length - at, r.nextInt(8) == 0 ? 1 + r.nextInt(4096) : 1 + r.nextInt(9));
+      out.write(wire, at, n);
+      out.flush();
+      at += n;
+    }
+  }
+
   private static byte[] frame(int opcode, byte[] payload, boolean masked) {
     if (payload.length > 125) {
       throw new IllegalArgumentException("payload longer than 125 bytes");

@@ -68,6 +68,47 @@ public abstract class RelayConformanceCases extends HardeningConformanceCases {
   }
 
   @Test
+  void relaysMaskedFramesThatArriveInPiecesSplitAnywhere() throws Exception {
+    startEchoProxy();
+    RawClient client = connectRaw("/");
+    upstream().awaitConnection(AWAIT);
+    java.util.Random r = new java.util.Random(11);
+    int[] lengths = {0, 1, 5, 8, 13, 125, 126, 127, 4099, 65535, 65536, 70001};
+    java.util.List<byte[]> payloads = new java.util.ArrayList<>();
+    java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+    for (int len : lengths) {
+      byte[] p = new byte[len];
+      r.nextBytes(p);
+      payloads.add(p);
+      // keys with zero bytes too: a key of 0 is legal and must not be mistaken for "unmasked"
+      byte[] key = len % 2 == 0 ? new byte[] {0, (byte) r.nextInt(), 0, (byte) r.nextInt()}
+          : new byte[] {(byte) r.nextInt(), (byte) r.nextInt(), (byte) r.nextInt(), (byte) 0x80};
+      wire.write(0x82);
+      if (len <= 125) {
+        wire.write(0x80 | len);
+      } else if (len <= 0xFFFF) {
+        wire.write(0x80 | 126);
+        wire.write(len >> 8);
+        wire.write(len);
+      } else {
+        wire.write(0x80 | 127);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+          wire.write((int) ((long) len >> shift));
+        }
+      }
+      wire.write(key, 0, 4);
+      for (int i = 0; i < len; i++) {
+        wire.write(p[i] ^ key[i % 4]);
+      }
+    }
+    client.writeInPieces(wire.toByteArray(), 5);
+    for (int i = 0; i < lengths.length; i++) {
+      assertArrayEquals(payloads.get(i), client.readBinaryMessage(),
+          "the echo of the " + lengths[i] + "-byte message");
+    }
+  }
+
+  @Test
   void relaysOneMebibyteBinaryMessageByteExact() throws Exception {
     startEchoProxy();
     TestClient client = connect("/");
