@@ -172,6 +172,11 @@ public final class RawClient implements AutoCloseable {
     socket.shutdownOutput();
   }
 
+  /** Writes {@code bytes} as they are: hand-made frames, a frame header cut short. */
+  public void sendRaw(byte[] bytes) throws IOException {
+    write(bytes);
+  }
+
   private void write(byte[] bytes) throws IOException {
     OutputStream out = socket.getOutputStream();
     out.write(bytes);
