@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Descriptor exhaustion (issue 11): the server under test runs in a child JVM limited to
  * {@link #DESCRIPTOR_LIMIT} file descriptors ({@code ulimit -n}, so the case is cheap). Idle sockets
- * fill them; the server must keep listening, log one WARN for the episode, refuse or drop rather
- * than die, and serve a normal client again within {@link #RECOVERY} of the idle sockets closing.
+ * fill them and stay for {@link #EXHAUSTED_HOLD} (several accept pauses); the server must keep
+ * listening, log one WARN for the episode, refuse or drop newcomers rather than die or serve them,
+ * and serve a normal client again within {@link #RECOVERY} of the idle sockets closing.
  * A server transport runs it by extending this class and naming its {@link ChildServer}; it needs
  * bash (for {@code ulimit}) and is skipped, visibly, without it.
  */
@@ -49,6 +50,11 @@ public abstract class DescriptorExhaustionConformanceKit {
   static final Duration RECOVERY = Duration.ofSeconds(1);
   static final Duration RECOVERY_SLACK = Duration.ofSeconds(1);
   static final Duration AWAIT = Duration.ofSeconds(20);
+  /** How long descriptors stay exhausted: several accept pauses (200 ms each). */
+  static final Duration EXHAUSTED_HOLD = Duration.ofMillis(1_200);
+  /** One newcomer's attempt while exhausted, and how many at most. */
+  static final Duration ATTEMPT = Duration.ofMillis(300);
+  static final int MAX_ATTEMPTS = 10;
   /** What the WARN of each transport says (both name the failure or the limit). */
   static final List<String> EXHAUSTION_WORDS = List.of("Too many open files", "ulimit -n");
 
@@ -85,7 +91,13 @@ public abstract class DescriptorExhaustionConformanceKit {
       assertTrue(ThreadLeaks.await(AWAIT, () -> warnings(log) >= 1),
           () -> "no WARN about exhausted descriptors after " + idle.size() + " idle sockets: "
               + read(log));
-      assertTrue(child.isAlive(), () -> "the server died: " + read(log));
+      // stay exhausted for several accept pauses: a newcomer is refused or dropped, never served,
+      // and the server lives on (and logs no more WARNs)
+      long holdEnd = System.nanoTime() + EXHAUSTED_HOLD.toNanos();
+      for (int i = 0; i < MAX_ATTEMPTS && System.nanoTime() < holdEnd; i++) {
+        assertTrue(!upgrades(port), "a client was upgraded while no descriptor was free");
+        assertTrue(child.isAlive(), () -> "the server died: " + read(log));
+      }
 
       for (Socket s : idle) {
         s.close();
@@ -138,6 +150,21 @@ public abstract class DescriptorExhaustionConformanceKit {
       return "echo".equals(c.next(Duration.ofSeconds(2)));
     } catch (Exception | AssertionError e) {
       return false;
+    }
+  }
+
+  /** Whether an upgrade request on a new connection is answered 101 within {@link #ATTEMPT}. */
+  private static boolean upgrades(int port) throws IOException {
+    try (Socket s = new Socket()) {
+      try {
+        s.connect(new InetSocketAddress("127.0.0.1", port), (int) ATTEMPT.toMillis());
+        s.setSoTimeout((int) ATTEMPT.toMillis());
+        s.getOutputStream().write(HostileRequests.valid("/", port)
+            .getBytes(StandardCharsets.US_ASCII));
+        return HttpHead.read(s.getInputStream()).startsWith("HTTP/1.1 101");
+      } catch (IOException refusedOrDropped) {
+        return false; // backlog full, reset, timed out, or closed unanswered
+      }
     }
   }
 
