@@ -14,6 +14,11 @@ import io.wsproxy.spi.WsChannel;
  *       close without a status (1005) becomes 1000.</li>
  *   <li>An upstream that vanished (1006) or failed TLS (1015) closes the client with the proxy's
  *       upstream-failure code (1014 Bad Gateway by default, or e.g. 4502).</li>
+ *   <li>An upstream that broke RFC 6455 (1002, 1007: the proxy failed it, or it said so itself) or
+ *       sent a code that is not valid on the wire closes the client with the upstream-failure code
+ *       too: the client's frames were fine (its own leg checks them), so passing 1002 on would
+ *       blame the client, and the connectors disagree on what they report for such an upstream
+ *       (the JDK client reports an error, Netty and Java-WebSocket the code they failed it with).</li>
  * </ul>
  */
 public final class Closes {
@@ -22,6 +27,8 @@ public final class Closes {
   public static final String CLIENT_WENT_AWAY = "Client went away";
   /** Reason sent to the client when the upstream vanished. */
   public static final String UPSTREAM_LOST = "Upstream connection lost";
+  /** Reason sent to the client when the upstream broke the protocol. */
+  public static final String UPSTREAM_PROTOCOL_ERROR = "Upstream protocol error";
 
   private Closes() {}
 
@@ -44,6 +51,9 @@ public final class Closes {
   static void mirrorToClient(WsChannel client, int code, String reason, int upstreamFailureCode) {
     if (code == CloseCodes.ABNORMAL || code == CloseCodes.TLS_HANDSHAKE) {
       close(client, upstreamFailureCode, UPSTREAM_LOST);
+    } else if (code == CloseCodes.PROTOCOL_ERROR || code == CloseCodes.INVALID_PAYLOAD
+        || (code != CloseCodes.NO_STATUS && !CloseCodes.isSendable(code))) {
+      close(client, upstreamFailureCode, UPSTREAM_PROTOCOL_ERROR);
     } else {
       close(client, code, reason);
     }

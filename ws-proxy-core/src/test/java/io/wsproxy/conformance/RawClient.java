@@ -172,6 +172,16 @@ public final class RawClient implements AutoCloseable {
     socket.shutdownOutput();
   }
 
+  /** How long a read may wait from now on (the default is the connect call's timeout). */
+  public void readTimeout(Duration timeout) throws IOException {
+    socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+  }
+
+  /** Writes {@code bytes} as they are: hand-made frames, a frame header cut short. */
+  public void sendRaw(byte[] bytes) throws IOException {
+    write(bytes);
+  }
+
   private void write(byte[] bytes) throws IOException {
     OutputStream out = socket.getOutputStream();
     out.write(bytes);

@@ -40,6 +40,8 @@ public final class ScriptedUpstream implements AutoCloseable {
 
   private final ServerSocket server;
   private final UnaryOperator<String> answer; // request head → response head, or null for silence
+  private final byte[] onFirstBytes; // after a 101: written once the proxy sent something, or null
+  private final AtomicInteger accepted = new AtomicInteger();
   private final BlockingQueue<String> requests = new LinkedBlockingQueue<>();
   private final BlockingQueue<String> hangUps = new LinkedBlockingQueue<>();
   private final AtomicInteger open = new AtomicInteger();
@@ -47,7 +49,12 @@ public final class ScriptedUpstream implements AutoCloseable {
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
   private ScriptedUpstream(UnaryOperator<String> answer) throws IOException {
+    this(answer, null);
+  }
+
+  private ScriptedUpstream(UnaryOperator<String> answer, byte[] onFirstBytes) throws IOException {
     this.answer = answer;
+    this.onFirstBytes = onFirstBytes;
     this.server = new ServerSocket();
     server.bind(new InetSocketAddress("127.0.0.1", 0), 50);
     start("scripted-upstream-accept", this::acceptLoop);
@@ -76,6 +83,23 @@ public final class ScriptedUpstream implements AutoCloseable {
         "Sec-WebSocket-Extensions: permessage-deflate\r\n"));
   }
 
+  /**
+   * Answers every upgrade with a valid 101, then reads what the proxy sends and never answers
+   * anything, not even a ping: a frozen peer whose kernel still acknowledges every byte.
+   */
+  public static ScriptedUpstream answeringSwitchingThenFreezing() throws IOException {
+    return new ScriptedUpstream(request -> switching(accept(request), ""));
+  }
+
+  /**
+   * Answers every upgrade with a valid 101 and, once the proxy sent its first bytes on that
+   * connection (the client's first relayed message), writes {@code raw} as they are: frames that
+   * break RFC 6455, say. Then it reads on and answers nothing.
+   */
+  public static ScriptedUpstream answeringSwitchingThenWriting(byte[] raw) throws IOException {
+    return new ScriptedUpstream(request -> switching(accept(request), ""), raw.clone());
+  }
+
   /** Reads every upgrade and never answers it (until the proxy hangs up or this server closes). */
   public static ScriptedUpstream answeringNothing() throws IOException {
     return new ScriptedUpstream(request -> null);
@@ -97,6 +121,11 @@ public final class ScriptedUpstream implements AutoCloseable {
    */
   public String awaitHangUp(Duration timeout) throws InterruptedException {
     return Awaits.next(hangUps, timeout, "the proxy did not hang up on the scripted upstream");
+  }
+
+  /** Connections accepted since this server started: zero when the proxy never dialled it. */
+  public int accepted() {
+    return accepted.get();
   }
 
   /** Connections open right now. */
@@ -124,6 +153,7 @@ public final class ScriptedUpstream implements AutoCloseable {
         return; // closed
       }
       sockets.add(s);
+      accepted.incrementAndGet();
       open.incrementAndGet();
       start("scripted-upstream-conn", () -> serve(s));
     }
@@ -144,6 +174,10 @@ public final class ScriptedUpstream implements AutoCloseable {
       }
       // silent or switched: hold the connection until the proxy leaves
       byte[] sink = new byte[4096];
+      if (response != null && onFirstBytes != null && in.read(sink) > 0) {
+        s.getOutputStream().write(onFirstBytes);
+        s.getOutputStream().flush();
+      }
       while (in.read(sink) >= 0) {
         // whatever the proxy sends after a broken 101 is not looked at
       }

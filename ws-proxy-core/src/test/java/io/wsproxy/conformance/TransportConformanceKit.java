@@ -32,12 +32,13 @@ import org.junit.jupiter.api.Timeout;
  * <p>The class hierarchy splits the kit by theme: {@link RelayConformanceCases} (relay and handshake
  * data), {@link HardeningConformanceCases} (strict framing, header defaults, one-address caps),
  * {@link ConnectFirstConformanceCases} (subprotocols, upstream failures, cancelled dials, bursts on
- * open), {@link SlowReaderConformanceCases}; the test peers and the teardown in
+ * open), {@link SlowReaderConformanceCases}, {@link HostileInputConformanceCases} (idle and slow
+ * sockets, malformed upgrades, framing violations on both legs, frozen peers); the test peers and the teardown in
  * {@link ConformanceFixture}. Every test closes what it opened, so a subclass needs no
  * setup of its own.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-public abstract class TransportConformanceKit extends RelayConformanceCases {
+public abstract class TransportConformanceKit extends HostileInputConformanceCases {
 
   /** Upstream connections the drop test cuts, one after another. */
   static final int DROPPED_CONNECTIONS = 5;

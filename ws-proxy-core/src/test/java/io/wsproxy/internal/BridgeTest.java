@@ -207,6 +207,17 @@ class BridgeTest {
     assertEquals(List.of("partial work"), client.sent);
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1002, 1007, 999, 1004, 1016, 5000})
+  void closesClientWithUpstreamFailureCodeWhenUpstreamBrokeTheProtocolOrSentAnUnsendableCode(
+      int code) {
+    bridge(Limits.DEFAULTS, 4502, route());
+    openUpstream();
+    upstreamListener.onClose(up, code, "bad frame", false);
+    assertEquals(4502, client.closeCode, "upstream closed with " + code);
+    assertEquals(Closes.UPSTREAM_PROTOCOL_ERROR, client.closeReason);
+  }
+
   @Test
   void pausesUpstreamWhileClientIsNotWritableAndResumesWhenItDrains() throws Exception {
     Bridge b = bridge(Limits.builder().maxQueuedBytes(1000).build(), CloseCodes.BAD_GATEWAY,

@@ -137,6 +137,7 @@ public final class JavaWebSocketEndpointServer implements AutoCloseable {
       log.warn("interrupted while stopping {}", address);
     } finally {
       adapter.closeNow();
+      server.closeAcceptGuard();
     }
   }
 

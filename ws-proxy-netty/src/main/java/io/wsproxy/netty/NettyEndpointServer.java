@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.wsproxy.Limits;
 import io.wsproxy.netty.internal.AcceptErrors;
 import io.wsproxy.netty.internal.Framing;
+import io.wsproxy.netty.internal.PendingSockets;
 import io.wsproxy.netty.internal.PlainHttpHandler;
 import io.wsproxy.netty.internal.RequestDeadline;
 import io.wsproxy.netty.internal.Transports;
@@ -29,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * {@link WsEndpoint}: every WebSocket upgrade goes to the endpoint (see {@link WsProxyHandler});
  * {@code GET /healthz} answers 200 "ok" while the server accepts; any other plain HTTP request
  * gets 426 with a one-line body. A connection that sends no request head within the endpoint's
- * handshake timeout is closed.
+ * handshake timeout is closed. Every connection counts against the endpoint's
+ * {@code maxPendingHandshakes} from accept until its upgrade is answered; one accepted over that cap
+ * is answered 503 at once.
  *
  * <pre>{@code
  * NettyEndpointServer server = NettyEndpointServer.start(new InetSocketAddress("0.0.0.0", 8080), proxy);
@@ -71,6 +74,7 @@ public final class NettyEndpointServer implements AutoCloseable {
     this.closeTimeout = limits.closeTimeout();
     WsProxyHandler ws = new WsProxyHandler(endpoint, path -> true, b.highWaterMark);
     PlainHttpHandler plain = new PlainHttpHandler(() -> accepting);
+    PendingSockets pending = new PendingSockets(limits.maxPendingHandshakes());
     HttpDecoderConfig http = new HttpDecoderConfig()
         .setMaxInitialLineLength(MAX_INITIAL_LINE)
         .setMaxHeaderSize(limits.maxHandshakeHeaderBytes() + HEADER_SLACK);
@@ -88,6 +92,7 @@ public final class NettyEndpointServer implements AutoCloseable {
             protected void initChannel(Channel ch) {
               children.add(ch); // removed by the group itself when the channel closes
               ch.pipeline().addLast("http", new HttpServerCodec(http))
+                  .addLast("pending", pending.handler())
                   .addLast("deadline", new RequestDeadline(limits.handshakeTimeout()))
                   .addLast("ws-proxy", ws)
                   .addLast("plain", plain);

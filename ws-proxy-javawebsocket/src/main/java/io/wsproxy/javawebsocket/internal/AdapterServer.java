@@ -1,7 +1,9 @@
 package io.wsproxy.javawebsocket.internal;
 
 import io.wsproxy.javawebsocket.JavaWebSocketAdapter;
+import io.wsproxy.javawebsocket.internal.workarounds.AcceptExhaustion;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
@@ -21,13 +23,14 @@ import org.java_websocket.server.WebSocketServer;
  *
  * <p>Built on a channel the caller has already bound (so bind errors are reported synchronously) and
  * installed like any host's server ({@code adapter.install}), so it has no private setup of its
- * own. Thread-safe; callbacks run on Java-WebSocket's threads.
+ * own but the {@link AcceptExhaustion} guard, which keeps it listening when descriptors run out. Thread-safe; callbacks run on Java-WebSocket's threads.
  */
 public final class AdapterServer extends WebSocketServer {
 
   private final JavaWebSocketAdapter adapter;
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private final Object connectionsChanged = new Object();
+  private final AcceptExhaustion acceptGuard = new AcceptExhaustion();
 
   /** A server on {@code boundChannel}; TLS when {@code sslContext} is not {@code null}. */
   public AdapterServer(ServerSocketChannel boundChannel, JavaWebSocketAdapter adapter,
@@ -69,6 +72,17 @@ public final class AdapterServer extends WebSocketServer {
         worker.join(Math.max(1, left / 1_000_000));
       }
     }
+  }
+
+  /** Java-WebSocket's hook before each accept: none while descriptors are exhausted. */
+  @Override
+  protected boolean onConnect(SelectionKey key) {
+    return acceptGuard.mayAccept(key);
+  }
+
+  /** Stops the accept guard's timer (once the server stopped). */
+  public void closeAcceptGuard() {
+    acceptGuard.close();
   }
 
   @Override

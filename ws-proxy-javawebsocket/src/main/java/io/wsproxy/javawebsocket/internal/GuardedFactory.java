@@ -12,6 +12,7 @@ import org.java_websocket.WebSocketImpl;
 import org.java_websocket.WebSocketServerFactory;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.interfaces.ISSLChannel;
+import org.java_websocket.server.DefaultWebSocketServerFactory;
 
 /**
  * The connection factory that {@code JavaWebSocketAdapter.install} gives a server. Every server
@@ -64,10 +65,22 @@ public final class GuardedFactory implements WebSocketServerFactory {
     return new GuardedConnection(a, drafts == null ? serverDrafts : drafts, handshakes);
   }
 
+  /**
+   * Wraps a socket just accepted (on the selector thread). A connection accepted over the
+   * pending-handshake cap is answered 503 (by a plain socket; any other is just closed) and
+   * refused here: Java-WebSocket closes a socket whose wrapping failed, quietly, and never reads it.
+   */
   @Override
   public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
-    ByteChannel wrapped = delegate.wrapChannel(channel, key);
     GuardedConnection conn = (GuardedConnection) key.attachment();
+    if (conn.held() != null && conn.held().overCap()) {
+      if (delegate instanceof DefaultWebSocketServerFactory) { // plain: the bytes are HTTP
+        HttpRefusal.sendOnAccept(channel, ServerHandshakes.TOO_MANY_PENDING);
+      }
+      conn.held().connectionClosed();
+      throw new IOException(ServerHandshakes.TOO_MANY_PENDING.reason());
+    }
+    ByteChannel wrapped = delegate.wrapChannel(channel, key);
     return wrapped instanceof ISSLChannel
         ? new EndOfStreamChannel.Tls(wrapped, conn.gate())
         : new EndOfStreamChannel(wrapped, conn.gate());

@@ -69,6 +69,7 @@ final class HeldHandshake {
   private Future<?> timeout;
   private final Future<?> readTimeout;
   private boolean opened;
+  private final boolean overCap; // accepted over the pending-handshake cap: refused at once
 
   HeldHandshake(GuardedConnection conn, ServerHandshakes handshakes) {
     this.conn = conn;
@@ -76,7 +77,12 @@ final class HeldHandshake {
     this.reader = new UpgradeRequestReader(handshakes.endpoint().limits());
     this.readTimeout = handshakes.timer().schedule(handshakes.endpoint().limits().handshakeTimeout(),
         this::readTimedOut);
-    handshakes.holding(conn);
+    this.overCap = !handshakes.holding(conn);
+  }
+
+  /** Whether this connection was accepted over the pending-handshake cap. */
+  boolean overCap() {
+    return overCap;
   }
 
   /**

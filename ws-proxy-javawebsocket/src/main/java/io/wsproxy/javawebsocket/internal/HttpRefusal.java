@@ -48,8 +48,20 @@ final class HttpRefusal {
 
   /** Sends the refusal with {@code headers} besides its own, and closes {@code conn}. */
   static void send(WebSocketImpl conn, Rejection rejection, Headers headers) {
+    writeAndDrain(conn.getChannel(), rejection, headers);
+    conn.closeConnection(rejection.closeCode(), rejection.reason());
+  }
+
+  /**
+   * Writes the refusal to a plain socket just accepted, before Java-WebSocket uses it (the caller
+   * closes it): for a connection over the pending-handshake cap, which has sent nothing yet.
+   */
+  static void sendOnAccept(ByteChannel plainSocket, Rejection rejection) {
+    writeAndDrain(plainSocket, rejection, Headers.EMPTY);
+  }
+
+  private static void writeAndDrain(ByteChannel channel, Rejection rejection, Headers headers) {
     ByteBuffer response = response(rejection, headers);
-    ByteChannel channel = conn.getChannel();
     try {
       int idle = 0;
       while (response.hasRemaining() && idle < MAX_IDLE_WRITES) {
@@ -65,7 +77,6 @@ final class HttpRefusal {
     if (!(channel instanceof ISSLChannel)) {
       drainReceived(channel);
     }
-    conn.closeConnection(rejection.closeCode(), rejection.reason());
   }
 
   /**

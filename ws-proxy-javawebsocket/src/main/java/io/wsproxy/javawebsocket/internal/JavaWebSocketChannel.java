@@ -289,9 +289,17 @@ public final class JavaWebSocketChannel implements WsChannel {
   /**
    * Java-WebSocket (or this module's frame checks) started a close on its own: the close that follows
    * is not the peer's even when Java-WebSocket calls it remote (it does so when the peer answers).
+   * The peer has the close timeout to answer it, as for a close of ours: Java-WebSocket itself
+   * would wait for ever for a peer that broke the protocol and then fell silent, holding both legs.
    */
   public void onCloseInitiated() {
     transportClosing = true;
+    if (!closed && closeRequested.compareAndSet(false, true)) {
+      closeTimer = timer.schedule(closeTimeout, this::closeTimedOut);
+      if (closed) {
+        cancelCloseTimer(); // the connection closed while we armed the timer
+      }
+    }
   }
 
   /** The connection closed, as Java-WebSocket reports it. */

@@ -37,6 +37,8 @@ public final class ServerHandshakes {
   private static final String SUBPROTOCOL_HEADER = "Sec-WebSocket-Protocol";
 
   static final Rejection TIMED_OUT = Rejection.unavailable("Handshake timed out");
+  /** The answer to a connection accepted over the pending-handshake cap (the core's words). */
+  static final Rejection TOO_MANY_PENDING = Rejection.unavailable("Too many pending handshakes");
   /**
    * How long past the endpoint's handshake timeout the adapter still waits for its decision: 1 s.
    * An endpoint that bounds its own handshake by that timeout (a {@code WebSocketProxy} refuses a
@@ -71,9 +73,15 @@ public final class ServerHandshakes {
     return hostServes.test(requestTarget);
   }
 
-  /** A connection starts holding its upgrade. */
-  void holding(GuardedConnection conn) {
+  /**
+   * A connection starts holding its upgrade, from accept on; answers whether it is within the
+   * endpoint's {@code maxPendingHandshakes} (a socket that sends nothing, or its request one byte at
+   * a time, holds a descriptor as surely as an upgrade being decided, so every unanswered
+   * connection counts).
+   */
+  boolean holding(GuardedConnection conn) {
     unanswered.add(conn);
+    return unanswered.size() <= endpoint.limits().maxPendingHandshakes();
   }
 
   /** A connection's upgrade was answered (opened, refused) or the connection closed. */
