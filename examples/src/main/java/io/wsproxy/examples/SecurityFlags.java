@@ -25,8 +25,15 @@ record SecurityFlags(OriginFilter originFilter, AuthValidator authValidator,
 
   /** Every security and limit flag ({@code proxy} takes them all). */
   static final Set<String> FLAGS = Set.of("allow-origin", "bearer-token", "bearer-token-file",
-      "trusted-proxy", "max-message-size", "idle-timeout", "max-connections",
-      "max-connections-per-address", "reject-with");
+      "bearer-query-param", "trusted-proxy", "max-message-size", "idle-timeout",
+      "max-connections", "max-connections-per-address", "reject-with");
+
+  /** The handshake bearer-token flags, which {@code proxy} and {@code gateway} both take. */
+  static final Set<String> BEARER_FLAGS = Set.of("bearer-token", "bearer-token-file",
+      "bearer-query-param");
+
+  /** The switches among the security flags (both commands take them). */
+  static final Set<String> SWITCHES = Set.of("bearer-subprotocol");
 
   /**
    * The flags that apply to the gateway: it authenticates by message ({@code --token}) and has its
@@ -57,6 +64,17 @@ record SecurityFlags(OriginFilter originFilter, AuthValidator authValidator,
     help.put("bearer-token-file", """
           --bearer-token-file FILE           require a bearer token listed in FILE (one per line,
                                              blank lines and lines starting with # ignored)
+        """);
+    help.put("bearer-query-param", """
+          --bearer-query-param NAME          also take the bearer token from query parameter NAME
+                                             (?NAME=TOKEN, for browsers); removed before the
+                                             upstream and redacted in logs
+        """);
+    help.put("bearer-subprotocol", """
+          --bearer-subprotocol               also take the bearer token from the subprotocol offer
+                                             'bearer, TOKEN' (new WebSocket(url, ['bearer', TOKEN])
+                                             in a browser); the client is answered 'bearer' or the
+                                             upstream's choice, the token never goes upstream
         """);
     help.put("trusted-proxy", """
           --trusted-proxy CIDR               believe X-Forwarded-* from this peer range (repeatable)
@@ -114,16 +132,7 @@ record SecurityFlags(OriginFilter originFilter, AuthValidator authValidator,
     for (String file : args.all("bearer-token-file")) {
       tokens.addAll(readTokens(file));
     }
-    AuthValidator auth = AuthValidator.none();
-    if (!tokens.isEmpty()) {
-      try {
-        auth = AuthValidator.bearerTokens(tokens);
-      } catch (IllegalArgumentException e) {
-        throw new UsageException("bearer tokens: " + e.getMessage());
-      }
-    } else if (args.has("bearer-token-file")) {
-      throw new UsageException("--bearer-token-file holds no token");
-    }
+    AuthValidator auth = bearer(args, tokens);
 
     TrustedProxies trusted = TrustedProxies.none();
     if (args.has("trusted-proxy")) {
@@ -153,6 +162,43 @@ record SecurityFlags(OriginFilter originFilter, AuthValidator authValidator,
       default -> throw new UsageException("--reject-with must be status or close-code");
     };
     return new SecurityFlags(origins, auth, trusted, limits.build(), mode);
+  }
+
+  /**
+   * The bearer validator of {@code tokens} with the browser-usable sources the flags ask for, or
+   * {@link AuthValidator#none()} without tokens.
+   */
+  private static AuthValidator bearer(Args args, List<String> tokens) throws UsageException {
+    String queryParam = args.one("bearer-query-param", null);
+    boolean subprotocol = args.has("bearer-subprotocol");
+    if (tokens.isEmpty()) {
+      if (args.has("bearer-token-file")) {
+        throw new UsageException("--bearer-token-file holds no token");
+      }
+      if (queryParam != null || subprotocol) {
+        throw new UsageException((queryParam != null ? "--bearer-query-param" : "--bearer-subprotocol")
+            + " needs --bearer-token or --bearer-token-file: it says where a token may come from,"
+            + " not which tokens are valid");
+      }
+      return AuthValidator.none();
+    }
+    AuthValidator.Bearer auth;
+    try {
+      auth = AuthValidator.bearerTokens(tokens);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("bearer tokens: " + e.getMessage()); // never shows a token
+    }
+    if (subprotocol) {
+      auth = auth.alsoFromSubprotocol();
+    }
+    if (queryParam != null) {
+      try {
+        auth = auth.alsoFromQueryParameter(queryParam);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--bearer-query-param: " + e.getMessage());
+      }
+    }
+    return auth;
   }
 
   private static List<String> readTokens(String file) throws UsageException {

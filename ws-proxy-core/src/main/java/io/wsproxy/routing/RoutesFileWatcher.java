@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +32,11 @@ import org.slf4j.LoggerFactory;
  * {@link #DEFAULT_DEBOUNCE}), and a version equal to the applied one changes nothing. A version
  * that cannot be read or parsed keeps the previous routes and logs one WARN naming the file and the
  * field; the same broken content is not reported again. Each applied change is logged at INFO and
- * handed to {@code onChange}.
+ * handed to the {@link Listener}.
  *
  * <p><b>Threading.</b> One daemon thread, {@value #THREAD_NAME}, waits for file events and reloads.
- * {@link #reloadNow} reloads on the caller's thread. Reloads and {@code onChange} calls never
- * overlap (they are serialised on this watcher), so {@code onChange} must not wait for another
- * reload. {@link #close} stops the thread and releases the watch; it is idempotent.
+ * {@link #reloadNow} reloads on the caller's thread. Reloads and listener calls never overlap
+ * (they are serialised on this watcher), so the listener must not wait for another reload. {@link #close} stops the thread and releases the watch; it is idempotent.
  */
 public final class RoutesFileWatcher implements AutoCloseable {
 
@@ -54,20 +52,37 @@ public final class RoutesFileWatcher implements AutoCloseable {
   private final RoutesFile routes;
   private final Path file;
   private final Duration debounce;
-  private final Consumer<RoutesChange> onChange;
+  private final Listener listener;
   private final WatchService watch;
   private final Thread thread;
   private final Object reloading = new Object();
   private String lastFailure; // guarded by reloading: the last problem reported, not repeated
   private volatile boolean closed;
 
-  private RoutesFileWatcher(RoutesFile routes, Duration debounce, Consumer<RoutesChange> onChange)
+  /**
+   * What a watcher reports. Called on the thread that reloaded (see the class comment), never two
+   * at a time.
+   */
+  @FunctionalInterface
+  public interface Listener {
+    /** A non-empty change was applied. */
+    void changed(RoutesChange change);
+
+    /**
+     * A version could not be read or parsed; the previous routes stay. {@code problem} names the
+     * file and the field (it never holds file content beyond the offending value). Reported once
+     * per distinct problem, as the WARN is. The default does nothing.
+     */
+    default void failed(String problem) {}
+  }
+
+  private RoutesFileWatcher(RoutesFile routes, Duration debounce, Listener listener)
       throws IOException {
     this.routes = routes;
     this.file = routes.path().orElseThrow(() -> new IllegalArgumentException(
         "routes was parsed from a string: there is no file to watch")).toAbsolutePath();
     this.debounce = debounce;
-    this.onChange = onChange;
+    this.listener = listener;
     this.watch = FileSystems.getDefault().newWatchService();
     try {
       Path dir = file.getParent();
@@ -82,29 +97,29 @@ public final class RoutesFileWatcher implements AutoCloseable {
   }
 
   /** {@link #watch(RoutesFile, Duration, Consumer)} with {@link #DEFAULT_DEBOUNCE}. */
-  public static RoutesFileWatcher watch(RoutesFile routes, Consumer<RoutesChange> onChange)
+  public static RoutesFileWatcher watch(RoutesFile routes, Listener listener)
       throws IOException {
-    return watch(routes, DEFAULT_DEBOUNCE, onChange);
+    return watch(routes, DEFAULT_DEBOUNCE, listener);
   }
 
   /**
    * Starts watching the file {@code routes} was {@link RoutesFile#load loaded} from.
    *
    * @param debounce how long events must be quiet before a reload; 1 ms to 1 min
-   * @param onChange gets each applied, non-empty change (after it was applied)
+   * @param listener gets each applied, non-empty change (after it was applied) and each failure
    * @throws IllegalArgumentException if {@code routes} was parsed from a string, or the debounce is
    *                                  out of range
    * @throws IOException              if the directory cannot be watched
    */
   public static RoutesFileWatcher watch(RoutesFile routes, Duration debounce,
-      Consumer<RoutesChange> onChange) throws IOException {
+      Listener listener) throws IOException {
     Objects.requireNonNull(routes, "routes");
     Objects.requireNonNull(debounce, "debounce");
-    Objects.requireNonNull(onChange, "onChange");
+    Objects.requireNonNull(listener, "listener");
     if (debounce.compareTo(Duration.ofMillis(1)) < 0 || debounce.compareTo(Duration.ofMinutes(1)) > 0) {
       throw new IllegalArgumentException("debounce must be 1 ms to 1 min: " + debounce);
     }
-    RoutesFileWatcher w = new RoutesFileWatcher(routes, debounce, onChange);
+    RoutesFileWatcher w = new RoutesFileWatcher(routes, debounce, listener);
     w.thread.start();
     return w;
   }
@@ -141,7 +156,7 @@ public final class RoutesFileWatcher implements AutoCloseable {
       if (!change.isEmpty()) {
         log.info("Routes reloaded from {}: {}", routes.source(), change);
         try {
-          onChange.accept(change);
+          listener.changed(change);
         } catch (RuntimeException e) {
           log.warn("Routes reloaded from {}, but the change listener failed: {}", routes.source(),
               e.toString());
@@ -155,6 +170,11 @@ public final class RoutesFileWatcher implements AutoCloseable {
     if (!problem.equals(lastFailure)) {
       lastFailure = problem;
       log.warn("Routes not reloaded, the previous routes stay: {}", problem);
+      try {
+        listener.failed(problem);
+      } catch (RuntimeException e) {
+        log.warn("The routes listener failed: {}", e.toString());
+      }
     }
   }
 
