@@ -22,7 +22,8 @@ import java.util.Set;
 /**
  * The {@code gateway} command's own flags (the handshake-security and limit flags are
  * {@link SecurityFlags}'): protocol, profile, path, message auth by token or password, heartbeat,
- * auth timeout, identity header and per-address cap. Applied to a {@link GatewayBuilder}.
+ * auth timeout and identity header (the per-address cap is {@link SecurityFlags}'). Applied to a
+ * {@link GatewayBuilder}.
  */
 final class GatewayFlags {
 
@@ -32,7 +33,7 @@ final class GatewayFlags {
   /** This class's value flags. */
   static final Set<String> FLAGS = Set.of("protocol", "profile", "path", "token", "token-file",
       "password", "password-file", "ping-interval", "client-timeout", "auth-timeout",
-      "identity-header", "max-connections-per-address");
+      "identity-header");
 
   /** The usage lines of {@link #FLAGS}. */
   static final String USAGE = String.format("""
@@ -57,8 +58,6 @@ final class GatewayFlags {
         --identity-header NAME             authenticate the handshake by this header, believed
                                            only from --trusted-proxy peers (e.g.
                                            Tailscale-User-Login)
-        --max-connections-per-address N    most connections from one client address; 0 for
-                                           no cap (default 0)
       """, Gateway.DEFAULT_AUTH_TIMEOUT.toSeconds(), Gateway.DEFAULT_PING_INTERVAL.toSeconds(),
       Gateway.DEFAULT_CLIENT_TIMEOUT.toSeconds());
 

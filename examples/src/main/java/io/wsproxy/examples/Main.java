@@ -31,6 +31,11 @@ public final class Main {
 
   private Main() {}
 
+  /** Every command, in the order {@code --help} lists them. */
+  static java.util.Collection<Command> commands() {
+    return java.util.Collections.unmodifiableCollection(COMMANDS.values());
+  }
+
   public static void main(String[] argv) {
     int code = run(argv, System.out, System.err, true);
     if (code != 0) {

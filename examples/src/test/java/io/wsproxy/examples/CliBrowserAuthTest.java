@@ -70,6 +70,29 @@ class CliBrowserAuthTest {
     }
   }
 
+  @Test
+  void theGatewayTakesTheSameTokenFlags() throws Exception {
+    try (Cli.Started gateway = Cli.start(new GatewayCommand(), "--listen", "127.0.0.1:0",
+        "--bearer-token", TOKEN, "--bearer-query-param", PARAM, "--bearer-subprotocol")) {
+      String base = "ws://127.0.0.1:" + gateway.port() + "/";
+      assertEquals(401, WsClient.refusedStatus(java.net.URI.create(base), Map.of()));
+      try (WsClient byQuery = WsClient.connect(java.net.URI.create(base + "?" + PARAM + "="
+          + TOKEN))) {
+        assertEquals(io.wsproxy.gateway.Gateway.SESSION_INFO_EVENT,
+            byQuery.nextJson().get("type").getAsString());
+      }
+      assertTrue(Cli.run("gateway", "--help").out().contains("--bearer-subprotocol"));
+    }
+  }
+
+  @Test
+  void tokenSourcesWithoutTokensAreAUsageError() {
+    Cli.Result r = Cli.run("proxy", "--listen", "127.0.0.1:0", "--route", "/=ws://127.0.0.1:9",
+        "--bearer-subprotocol");
+    assertEquals(Main.EXIT_USAGE, r.exitCode());
+    assertTrue(r.err().contains("--bearer-subprotocol needs --bearer-token"), r.err());
+  }
+
   private static String str(JsonObject o, String field) {
     return o.has(field) ? o.get(field).getAsString() : null;
   }
