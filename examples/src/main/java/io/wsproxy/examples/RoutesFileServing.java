@@ -107,15 +107,11 @@ final class RoutesFileServing implements AutoCloseable {
 
   /** Ends the gateways of sessions that left or changed theirs, then starts the new ones. */
   private void apply(RoutesChange change) {
-    if (gateways == null) {
-      return;
-    }
-    change.gatewaysEnded().forEach(gateways::end); // their clients get 1001
-    for (String id : change.gatewaysStarted()) {
+    if (gateways != null) {
       try {
-        gateways.start(id);
+        gateways.apply(change);
       } catch (RuntimeException e) {
-        log.warn("The gateway of session {} did not start: {}", id, e.toString());
+        log.warn("A session gateway did not start: {}", e.toString());
       }
     }
   }
