@@ -14,8 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,19 +30,9 @@ class CliRoutesReloadTest {
   @TempDir
   Path dir;
 
-  private final List<AutoCloseable> open = new ArrayList<>();
+  @RegisterExtension
+  final Closer open = new Closer();
 
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T keep(T resource) {
-    open.add(resource);
-    return resource;
-  }
 
   private static String routes(int echoPort, boolean withDrop, int keepPort) {
     String keep = "{\"id\": \"keep\", \"host\": \"127.0.0.1\", \"exposures\": [{\"port\": "
@@ -59,19 +49,26 @@ class CliRoutesReloadTest {
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
+  /** Writes {@code content} to {@code file} and starts {@code proxy --routes file} with {@code flags}. */
+  private Cli.Live proxyWithRoutes(Path file, String content, String... flags) throws Exception {
+    write(file, content);
+    List<String> argv = new ArrayList<>(List.of("--listen", "127.0.0.1:0", "--routes",
+        file.toString()));
+    argv.addAll(List.of(flags));
+    return open.keep(new Cli.Live(new ProxyCommand(), argv.toArray(String[]::new)));
+  }
+
   @Test
   void reloadKeepsALiveConnectionAndClosesTheRemovedSessionsWith1001() throws Exception {
-    int echo = keep(Cli.start(new EchoCommand(), "--listen", "127.0.0.1:0")).port();
+    int echo = open.keep(Cli.start(new EchoCommand(), "--listen", "127.0.0.1:0")).port();
     Path file = dir.resolve("routes.json");
-    write(file, routes(echo, true, echo));
-    Cli.Live proxy = keep(new Cli.Live(new ProxyCommand(), "--listen", "127.0.0.1:0",
-        "--routes", file.toString()));
+    Cli.Live proxy = proxyWithRoutes(file, routes(echo, true, echo));
     assertTrue(proxy.output().contains("session drop gateway: /s/drop/gateway"), proxy.output());
     String base = "ws://127.0.0.1:" + proxy.port();
 
-    WsClient kept = keep(WsClient.connect(URI.create(base + "/s/keep/ws")));
-    WsClient dropped = keep(WsClient.connect(URI.create(base + "/s/drop/ws")));
-    WsClient gateway = keep(WsClient.connect(URI.create(base + "/s/drop/gateway")));
+    WsClient kept = open.keep(WsClient.connect(URI.create(base + "/s/keep/ws")));
+    WsClient dropped = open.keep(WsClient.connect(URI.create(base + "/s/drop/ws")));
+    WsClient gateway = open.keep(WsClient.connect(URI.create(base + "/s/drop/gateway")));
     assertEquals(Gateway.SESSION_INFO_EVENT, gateway.nextJson().get("type").getAsString());
     assertEquals("pong", gateway.call("{\"type\":\"ping\",\"id\":\"1\"}").get("type")
         .getAsString());
@@ -99,7 +96,7 @@ class CliRoutesReloadTest {
     assertTrue(refused.contains(file + ": sessions[0].exposures[0]"), refused);
     kept.send("still");
     assertEquals("still", kept.next());
-    WsClient fresh = keep(WsClient.connect(URI.create(base + "/s/keep/ws")));
+    WsClient fresh = open.keep(WsClient.connect(URI.create(base + "/s/keep/ws")));
     fresh.send("new connection");
     assertEquals("new connection", fresh.next());
 
@@ -113,12 +110,9 @@ class CliRoutesReloadTest {
 
   @Test
   void aSessionsGatewayAdmitsOnlyThePrincipalsTheSessionAdmits() throws Exception {
-    Path file = dir.resolve("routes.json");
-    write(file, "{\"publicDomain\": \"proxy.test\", \"sessions\": [{\"id\": \"owned\","
+    Cli.Live proxy = proxyWithRoutes(dir.resolve("routes.json"), "{\"publicDomain\": \"proxy.test\", \"sessions\": [{\"id\": \"owned\","
         + " \"host\": \"127.0.0.1\", \"owner\": \"alice\", \"exposures\": [{\"port\": 9}],"
-        + " \"gateway\": {}}]}");
-    Cli.Live proxy = keep(new Cli.Live(new ProxyCommand(), "--listen", "127.0.0.1:0",
-        "--routes", file.toString(), "--no-reload"));
+        + " \"gateway\": {}}]}", "--no-reload");
     // an anonymous client gets what an unknown session gets
     assertEquals(404, WsClient.refusedStatus(URI.create("ws://127.0.0.1:" + proxy.port()
         + "/s/owned/gateway"), Map.of()));
@@ -126,11 +120,8 @@ class CliRoutesReloadTest {
 
   @Test
   void noReloadReadsTheFileOnce() throws Exception {
-    int echo = keep(Cli.start(new EchoCommand(), "--listen", "127.0.0.1:0")).port();
-    Path file = dir.resolve("routes.json");
-    write(file, routes(echo, true, echo));
-    Cli.Live proxy = keep(new Cli.Live(new ProxyCommand(), "--listen", "127.0.0.1:0",
-        "--routes", file.toString(), "--no-reload"));
+    Cli.Live proxy = proxyWithRoutes(dir.resolve("routes.json"), routes(9, true, 9),
+        "--no-reload");
     assertTrue(!proxy.output().contains("reload:"), proxy.output());
     Cli.Result misuse = Cli.run("proxy", "--listen", "127.0.0.1:0", "--route",
         "/=ws://127.0.0.1:9", "--no-reload");
