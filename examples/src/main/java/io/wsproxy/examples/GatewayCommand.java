@@ -86,14 +86,10 @@ final class GatewayCommand implements Command {
     InetSocketAddress listen = Args.hostPort("listen", args.required("listen"));
     SecurityFlags security = SecurityFlags.parse(args, Gateway.DEFAULT_LIMITS);
     ObservabilityFlags observability = ObservabilityFlags.parse(args);
-    GatewayBuilder builder = Gateway.builder()
-        .originFilter(security.originFilter())
-        .trustedProxies(security.trustedProxies())
+    GatewayBuilder builder = security.applyTo(Gateway.builder())
         .limits(GatewayFlags.limits(args, security.limits()))
-        .rejectionMode(security.rejectionMode())
         .listener(observability.gatewayListener());
-    String auth = GatewayFlags.apply(args, builder, security.authValidator(),
-        security.trustedProxies());
+    String auth = GatewayFlags.apply(args, builder, security.authValidator());
     GatewayProtocol protocol = GatewayFlags.protocol(args);
     boolean agent = GatewayFlags.agentProfile(args);
     String serverName = Servers.check(args.one("server", Servers.DEFAULT));

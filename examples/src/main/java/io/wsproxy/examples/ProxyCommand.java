@@ -26,7 +26,7 @@ final class ProxyCommand implements Command {
 
   private static final Set<String> VALUE_FLAGS = ObservabilityFlags.plus(SecurityFlags.plus(
       SecurityFlags.FLAGS, "listen", "route", "routes", "server", "upstream",
-      "close-on-upstream-failure", "subprotocol"));
+      "close-on-upstream-failure", "subprotocol", "principal-header"));
   private static final Set<String> BOOLEAN_FLAGS = SecurityFlags.plus(SecurityFlags.SWITCHES,
       "accept-first", "no-reload");
 
@@ -79,6 +79,9 @@ final class ProxyCommand implements Command {
           --close-on-upstream-failure CODE   close code for a client whose upstream drops, or
                                              cannot be reached with --accept-first or
                                              --reject-with close-code (default: 1014 Bad Gateway)
+          --principal-header NAME            send the authenticated principal's name upstream in
+                                             this header (e.g. X-Forwarded-User); a client's own
+                                             copy is always replaced
           --help                             show this help
 
         """ + SecurityFlags.usage(SecurityFlags.plus(VALUE_FLAGS, BOOLEAN_FLAGS.toArray(String[]::new)),
@@ -132,16 +135,20 @@ final class ProxyCommand implements Command {
     } else {
       resolver = prefixRoutes(routes, args.all("subprotocol"));
     }
-    WebSocketProxy.Builder builder = WebSocketProxy.builder()
+    WebSocketProxy.Builder builder = security.applyTo(WebSocketProxy.builder())
         .upstreamFailureCloseCode(failureCode)
         .connectMode(connectMode)
         .routes(resolver)
-        .originFilter(security.originFilter())
-        .authValidator(security.authValidator())
-        .trustedProxies(security.trustedProxies())
         .limits(security.limits())
-        .rejectionMode(security.rejectionMode())
         .listener(observability.proxyListener());
+    String principalHeader = args.one("principal-header", null);
+    if (principalHeader != null) {
+      try {
+        builder.principalHeader(principalHeader);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--principal-header: " + e.getMessage());
+      }
+    }
     String serverName = Servers.check(args.one("server", Servers.DEFAULT));
     UpstreamConnector connector = Upstreams.byName(args.one("upstream", Upstreams.DEFAULT));
     WebSocketProxy proxy = builder.connector(connector).build();

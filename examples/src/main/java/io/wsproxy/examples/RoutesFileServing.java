@@ -122,12 +122,9 @@ final class RoutesFileServing implements AutoCloseable {
     if (spec == null) {
       throw new IllegalStateException("session " + id + " has no gateway entry");
     }
-    GatewayBuilder b = Gateway.builder()
-        .protocol(spec.protocol())
-        .originFilter(security.originFilter())
+    GatewayBuilder b = security.applyTo(Gateway.builder())
         .authValidator(sessionMembersOnly(id, security.authValidator()))
-        .trustedProxies(security.trustedProxies())
-        .rejectionMode(security.rejectionMode())
+        .protocol(spec.protocol())
         .limits(gatewayLimits(security.limits()))
         .listener(listener);
     boolean agent = spec.profile().equals(RoutesFile.SessionGateway.AGENT);

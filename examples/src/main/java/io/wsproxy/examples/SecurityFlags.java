@@ -1,6 +1,7 @@
 package io.wsproxy.examples;
 
 import io.wsproxy.AuthValidator;
+import io.wsproxy.EndpointBuilder;
 import io.wsproxy.Limits;
 import io.wsproxy.OriginFilter;
 import io.wsproxy.RejectionMode;
@@ -21,11 +22,12 @@ import java.util.Set;
 
 /** The handshake-security and limit flags shared by {@code proxy} and {@code gateway}. */
 record SecurityFlags(OriginFilter originFilter, AuthValidator authValidator,
-    TrustedProxies trustedProxies, Limits limits, RejectionMode rejectionMode) {
+    TrustedProxies trustedProxies, String identityHeader, Limits limits,
+    RejectionMode rejectionMode) {
 
   /** Every security and limit flag ({@code proxy} takes them all). */
   static final Set<String> FLAGS = Set.of("allow-origin", "bearer-token", "bearer-token-file",
-      "bearer-query-param", "trusted-proxy", "max-message-size", "idle-timeout",
+      "bearer-query-param", "trusted-proxy", "identity-header", "max-message-size", "idle-timeout",
       "max-connections", "max-connections-per-address", "reject-with");
 
   /** The handshake bearer-token flags, which {@code proxy} and {@code gateway} both take. */
@@ -40,7 +42,8 @@ record SecurityFlags(OriginFilter originFilter, AuthValidator authValidator,
    * own heartbeat instead of an idle timeout.
    */
   static final Set<String> GATEWAY_FLAGS = Set.of("allow-origin", "trusted-proxy",
-      "max-message-size", "max-connections", "max-connections-per-address", "reject-with");
+      "identity-header", "max-message-size", "max-connections", "max-connections-per-address",
+      "reject-with");
 
   /** {@code securityFlags} and a command's own value flags, for {@link Args#parse}. */
   static Set<String> plus(Set<String> securityFlags, String... commandFlags) {
@@ -78,6 +81,12 @@ record SecurityFlags(OriginFilter originFilter, AuthValidator authValidator,
         """);
     help.put("trusted-proxy", """
           --trusted-proxy CIDR               believe X-Forwarded-* from this peer range (repeatable)
+        """);
+    help.put("identity-header", """
+          --identity-header NAME             authenticate the handshake by this header (e.g.
+                                             Tailscale-User-Login), believed only from
+                                             --trusted-proxy peers; with bearer tokens either
+                                             one admits a client
         """);
     help.put("max-message-size", String.format("""
           --max-message-size BYTES           largest frame and message accepted (default %d)
@@ -161,7 +170,40 @@ record SecurityFlags(OriginFilter originFilter, AuthValidator authValidator,
       case "close-code" -> RejectionMode.CLOSE_CODE;
       default -> throw new UsageException("--reject-with must be status or close-code");
     };
-    return new SecurityFlags(origins, auth, trusted, limits.build(), mode);
+    String identity = args.one("identity-header", null);
+    auth = withIdentityHeader(identity, auth, trusted);
+    return new SecurityFlags(origins, auth, trusted, identity, limits.build(), mode);
+  }
+
+  /**
+   * Sets the handshake half on {@code builder}: origin, auth (bearer tokens and the identity
+   * header), trusted proxies, identity header and refusal mode (limits are the caller's, which may
+   * differ per endpoint).
+   */
+  <B extends EndpointBuilder<B>> B applyTo(B builder) {
+    builder.originFilter(originFilter).authValidator(authValidator).trustedProxies(trustedProxies)
+        .rejectionMode(rejectionMode);
+    if (identityHeader != null) {
+      builder.identityHeaders(identityHeader); // checked by withIdentityHeader
+    }
+    return builder;
+  }
+
+  /**
+   * {@code auth} or, with an identity header, the header's validator first and then {@code auth}
+   * (either admits a client).
+   */
+  private static AuthValidator withIdentityHeader(String header, AuthValidator auth,
+      TrustedProxies trusted) throws UsageException {
+    if (header == null) {
+      return auth;
+    }
+    try {
+      AuthValidator byHeader = AuthValidator.identityHeader(header, trusted);
+      return auth == AuthValidator.none() ? byHeader : AuthValidator.anyOf(byHeader, auth);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--identity-header: " + e.getMessage());
+    }
   }
 
   /**

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code proxy --routes FILE} over sockets while the file changes: a live connection whose session
- * stays survives the reload, the connections of a removed session (proxied, and to its gateway)
- * are closed with 1001, a broken version keeps the routes, and SIGHUP reloads.
+ * {@code proxy --routes FILE} over sockets. While the file changes: a live connection whose
+ * session stays survives the reload, the connections of a removed session (proxied, and to its
+ * gateway) are closed with 1001, a broken version keeps the routes, and SIGHUP reloads. And the
+ * per-entry auth: a route's principals, a session gateway's owner.
  */
 class CliRoutesReloadTest {
 
@@ -116,6 +117,26 @@ class CliRoutesReloadTest {
     // an anonymous client gets what an unknown session gets
     assertEquals(404, WsClient.refusedStatus(URI.create("ws://127.0.0.1:" + proxy.port()
         + "/s/owned/gateway"), Map.of()));
+  }
+
+  @Test
+  void aRouteWithPrincipalsAdmitsOnlyThemByTheIdentityHeaderOfATrustedProxy() throws Exception {
+    int echo = open.keep(Cli.start(new EchoCommand(), "--listen", "127.0.0.1:0")).port();
+    Cli.Live proxy = proxyWithRoutes(dir.resolve("routes.json"), "{\"routes\": ["
+        + "{\"prefix\": \"/\", \"upstream\": \"ws://127.0.0.1:" + echo + "\"},"
+        + "{\"prefix\": \"/admin\", \"upstream\": \"ws://127.0.0.1:" + echo + "\","
+        + " \"principals\": [\"alice\"]}]}", "--no-reload", "--identity-header", "X-User",
+        "--trusted-proxy", "127.0.0.1/32", "--principal-header", "X-Forwarded-User");
+    URI admin = URI.create("ws://127.0.0.1:" + proxy.port() + "/admin");
+    assertEquals(401, WsClient.refusedStatus(admin, Map.of()), "no identity at all");
+    assertEquals(403, WsClient.refusedStatus(admin, Map.of("X-User", "bob")));
+    WsClient alice = open.keep(WsClient.connect(admin, Map.of("X-User", "alice")));
+    alice.send("admin");
+    assertEquals("admin", alice.next());
+    WsClient bob = open.keep(WsClient.connect(URI.create("ws://127.0.0.1:" + proxy.port()
+        + "/public"), Map.of("X-User", "bob")));
+    bob.send("public");
+    assertEquals("public", bob.next());
   }
 
   @Test
