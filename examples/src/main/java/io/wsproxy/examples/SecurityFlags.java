@@ -70,14 +70,14 @@ record SecurityFlags(OriginFilter originFilter, AuthValidator authValidator,
         """);
     help.put("bearer-query-param", """
           --bearer-query-param NAME          also take the bearer token from query parameter NAME
-                                             (?NAME=TOKEN, for browsers); removed before the
-                                             upstream and redacted in logs
+                                             (?NAME=TOKEN, for browsers); removed before routing
+                                             and never passed on; redacted in logs
         """);
     help.put("bearer-subprotocol", """
           --bearer-subprotocol               also take the bearer token from the subprotocol offer
                                              'bearer, TOKEN' (new WebSocket(url, ['bearer', TOKEN])
-                                             in a browser); the client is answered 'bearer' or the
-                                             upstream's choice, the token never goes upstream
+                                             in a browser); the client is answered 'bearer' (or
+                                             the upstream's choice); the token is never passed on
         """);
     help.put("trusted-proxy", """
           --trusted-proxy CIDR               believe X-Forwarded-* from this peer range (repeatable)
