@@ -78,9 +78,19 @@ final class BenchCommand implements Command {
   }
 
   @Override
+  public Set<String> valueFlags() {
+    return Set.of("connections", "idle", "seconds", "proxy-args", "proxy-jvm-args",
+        "proxy-command", "nginx", "pin", "compare", "rounds");
+  }
+
+  @Override
+  public Set<String> switches() {
+    return Set.of("quick");
+  }
+
+  @Override
   public Running start(String[] argv, PrintStream out) throws Exception {
-    Args args = Args.parse(argv, Set.of("connections", "idle", "seconds", "proxy-args",
-        "proxy-jvm-args", "proxy-command", "nginx", "pin", "compare", "rounds"), Set.of("quick"));
+    Args args = Args.parse(argv, valueFlags(), switches());
     boolean quick = args.has("quick");
     int connections = (int) args.number("connections", 16, 1, 5000);
     int idle = (int) args.number("idle", quick ? 500 : 2000, 1, 9000);

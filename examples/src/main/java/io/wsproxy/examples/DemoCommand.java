@@ -43,8 +43,18 @@ final class DemoCommand implements Command {
   }
 
   @Override
+  public Set<String> valueFlags() {
+    return Set.of();
+  }
+
+  @Override
+  public Set<String> switches() {
+    return Set.of();
+  }
+
+  @Override
   public Running start(String[] argv, PrintStream out) throws Exception {
-    Args.parse(argv, Set.of(), Set.of());
+    Args.parse(argv, valueFlags(), switches());
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     // the CLI's defaults: Netty on both sides
     Servers.Started echo = Servers.start(Servers.DEFAULT, any, new EchoEndpoint());

@@ -33,8 +33,18 @@ final class EchoCommand implements Command {
   }
 
   @Override
+  public Set<String> valueFlags() {
+    return Set.of("listen");
+  }
+
+  @Override
+  public Set<String> switches() {
+    return Set.of();
+  }
+
+  @Override
   public Running start(String[] argv, PrintStream out) throws Exception {
-    Args args = Args.parse(argv, Set.of("listen"), Set.of());
+    Args args = Args.parse(argv, valueFlags(), switches());
     InetSocketAddress listen = Args.hostPort("listen", args.required("listen"));
     Servers.Started server = Servers.start(Servers.DEFAULT, listen, new EchoEndpoint());
     out.println("ws-proxy echo: listening on ws://" + ProxyCommand.hostPort(listen, server.port()));

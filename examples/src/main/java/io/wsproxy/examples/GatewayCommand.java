@@ -24,7 +24,7 @@ final class GatewayCommand implements Command {
 
   /** The handshake-security flags the gateway takes: the shared gateway set and bearer tokens. */
   private static final Set<String> SECURITY_FLAGS = SecurityFlags.plus(SecurityFlags.GATEWAY_FLAGS,
-      "bearer-token", "bearer-token-file");
+      SecurityFlags.BEARER_FLAGS.toArray(String[]::new));
 
   private static final Set<String> VALUE_FLAGS = ObservabilityFlags.plus(SecurityFlags.plus(
       SecurityFlags.plus(SECURITY_FLAGS, GatewayFlags.FLAGS.toArray(String[]::new)), "listen",
@@ -62,7 +62,8 @@ final class GatewayCommand implements Command {
           --help                             show this help
           --version                          show the version
 
-        """ + SecurityFlags.usage(SECURITY_FLAGS, Gateway.DEFAULT_LIMITS)
+        """ + SecurityFlags.usage(SecurityFlags.plus(SECURITY_FLAGS,
+            SecurityFlags.SWITCHES.toArray(String[]::new)), Gateway.DEFAULT_LIMITS)
         + ObservabilityFlags.usage() + """
 
         Ctrl-C closes open connections with 1001 Going Away.
@@ -70,19 +71,25 @@ final class GatewayCommand implements Command {
   }
 
   @Override
+  public Set<String> valueFlags() {
+    return VALUE_FLAGS;
+  }
+
+  @Override
+  public Set<String> switches() {
+    return SecurityFlags.SWITCHES;
+  }
+
+  @Override
   public Running start(String[] argv, PrintStream out) throws Exception {
-    Args args = Args.parse(argv, VALUE_FLAGS, Set.of());
+    Args args = Args.parse(argv, VALUE_FLAGS, SecurityFlags.SWITCHES);
     InetSocketAddress listen = Args.hostPort("listen", args.required("listen"));
     SecurityFlags security = SecurityFlags.parse(args, Gateway.DEFAULT_LIMITS);
     ObservabilityFlags observability = ObservabilityFlags.parse(args);
-    GatewayBuilder builder = Gateway.builder()
-        .originFilter(security.originFilter())
-        .trustedProxies(security.trustedProxies())
+    GatewayBuilder builder = security.applyTo(Gateway.builder())
         .limits(GatewayFlags.limits(args, security.limits()))
-        .rejectionMode(security.rejectionMode())
         .listener(observability.gatewayListener());
-    String auth = GatewayFlags.apply(args, builder, security.authValidator(),
-        security.trustedProxies());
+    String auth = GatewayFlags.apply(args, builder, security.authValidator());
     GatewayProtocol protocol = GatewayFlags.protocol(args);
     boolean agent = GatewayFlags.agentProfile(args);
     String serverName = Servers.check(args.one("server", Servers.DEFAULT));

@@ -22,7 +22,8 @@ import java.util.Set;
 /**
  * The {@code gateway} command's own flags (the handshake-security and limit flags are
  * {@link SecurityFlags}'): protocol, profile, path, message auth by token or password, heartbeat,
- * auth timeout, identity header and per-address cap. Applied to a {@link GatewayBuilder}.
+ * auth timeout (the identity header and the per-address cap are {@link SecurityFlags}'). Applied
+ * to a {@link GatewayBuilder}.
  */
 final class GatewayFlags {
 
@@ -31,8 +32,7 @@ final class GatewayFlags {
 
   /** This class's value flags. */
   static final Set<String> FLAGS = Set.of("protocol", "profile", "path", "token", "token-file",
-      "password", "password-file", "ping-interval", "client-timeout", "auth-timeout",
-      "identity-header", "max-connections-per-address");
+      "password", "password-file", "ping-interval", "client-timeout", "auth-timeout");
 
   /** The usage lines of {@link #FLAGS}. */
   static final String USAGE = String.format("""
@@ -54,11 +54,6 @@ final class GatewayFlags {
         --auth-timeout SECONDS             time to authenticate by message (default %d)
         --ping-interval SECONDS            heartbeat ping interval; 0 disables (default %d)
         --client-timeout SECONDS           close clients silent this long (default %d)
-        --identity-header NAME             authenticate the handshake by this header, believed
-                                           only from --trusted-proxy peers (e.g.
-                                           Tailscale-User-Login)
-        --max-connections-per-address N    most connections from one client address; 0 for
-                                           no cap (default 0)
       """, Gateway.DEFAULT_AUTH_TIMEOUT.toSeconds(), Gateway.DEFAULT_PING_INTERVAL.toSeconds(),
       Gateway.DEFAULT_CLIENT_TIMEOUT.toSeconds());
 
@@ -93,11 +88,11 @@ final class GatewayFlags {
 
   /**
    * Applies the flags to {@code builder}; {@code handshakeAuth} is the handshake validator of
-   * {@link SecurityFlags} (bearer tokens), combined with the identity header if one is given.
-   * Answers a short description of the message auth for the start-up line.
+   * {@link SecurityFlags} (bearer tokens and identity header), already set on the builder. Answers
+   * a short description of the auth for the start-up line.
    */
-  static String apply(Args args, GatewayBuilder builder, AuthValidator handshakeAuth,
-      io.wsproxy.TrustedProxies trusted) throws UsageException {
+  static String apply(Args args, GatewayBuilder builder, AuthValidator handshakeAuth)
+      throws UsageException {
     builder.protocol(protocol(args));
     if (agentProfile(args)) {
       builder.agentProfile(DemoAgent.profile());
@@ -122,18 +117,6 @@ final class GatewayFlags {
     builder.pingInterval(ping).clientTimeout(silence);
 
     AuthValidator auth = handshakeAuth;
-    String identity = args.one("identity-header", null);
-    if (identity != null) {
-      try {
-        builder.identityHeaders(identity);
-        AuthValidator byHeader = AuthValidator.identityHeader(identity, trusted);
-        auth = auth == AuthValidator.none() ? byHeader : AuthValidator.anyOf(byHeader, auth);
-      } catch (IllegalArgumentException e) {
-        throw new UsageException("--identity-header: " + e.getMessage());
-      }
-    }
-    builder.authValidator(auth);
-
     CredentialsValidator token = null;
     CredentialsValidator password = null;
     try {

@@ -1,5 +1,6 @@
 package io.wsproxy.examples;
 
+import io.wsproxy.examples.cli.Args;
 import io.wsproxy.examples.cli.Command;
 import io.wsproxy.examples.cli.UsageException;
 import java.io.PrintStream;
@@ -29,6 +30,11 @@ public final class Main {
   }
 
   private Main() {}
+
+  /** Every command, in the order {@code --help} lists them. */
+  static java.util.Collection<Command> commands() {
+    return java.util.Collections.unmodifiableCollection(COMMANDS.values());
+  }
 
   public static void main(String[] argv) {
     ProcessDefaults.apply();
@@ -61,7 +67,7 @@ public final class Main {
     String[] rest = argv.length == 0 ? new String[0] : Arrays.copyOfRange(argv, 1, argv.length);
     if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
       out.print(command.usage());
-      out.print(ENVIRONMENT_HELP);
+      out.print(Args.environmentHelp(command.valueFlags(), command.switches()));
       return 0;
     }
     Command.Running running;
@@ -82,15 +88,6 @@ public final class Main {
     Examples.runUntilStopped(running);
     return 0;
   }
-
-  /** How every flag also reads from the environment; printed after each command's usage. */
-  static final String ENVIRONMENT_HELP = """
-
-      Environment: every option can also be set with WS_PROXY_ and its name in upper case,
-      '-' as '_' (--max-message-size 65536 is WS_PROXY_MAX_MESSAGE_SIZE=65536); the command line
-      wins. A repeatable option takes comma-separated values; a switch takes true or false.
-      Secrets (tokens, passwords) are better passed this way than on the command line.
-      """;
 
   /** The version of the jar ({@code dev} when run from classes). */
   static String version() {

@@ -6,15 +6,14 @@ import io.wsproxy.Limits;
 import io.wsproxy.PathPrefixRoutes;
 import io.wsproxy.Route;
 import io.wsproxy.RouteResolver;
-import io.wsproxy.routing.RegisteredSession;
-import io.wsproxy.routing.RoutesFile;
-import java.io.IOException;
-import java.nio.file.Path;
-import io.wsproxy.spi.UpstreamConnector;
 import io.wsproxy.WebSocketProxy;
 import io.wsproxy.examples.cli.Args;
 import io.wsproxy.examples.cli.Command;
 import io.wsproxy.examples.cli.UsageException;
+import io.wsproxy.routing.RegisteredSession;
+import io.wsproxy.routing.RoutesFile;
+import io.wsproxy.spi.UpstreamConnector;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -27,8 +26,9 @@ final class ProxyCommand implements Command {
 
   private static final Set<String> VALUE_FLAGS = ObservabilityFlags.plus(SecurityFlags.plus(
       SecurityFlags.FLAGS, "listen", "route", "routes", "server", "upstream",
-      "close-on-upstream-failure", "subprotocol"));
-  private static final Set<String> BOOLEAN_FLAGS = Set.of("accept-first");
+      "close-on-upstream-failure", "subprotocol", "principal-header"));
+  private static final Set<String> BOOLEAN_FLAGS = SecurityFlags.plus(SecurityFlags.SWITCHES,
+      "accept-first", "no-reload");
 
   @Override
   public String name() {
@@ -59,8 +59,13 @@ final class ProxyCommand implements Command {
           --listen HOST:PORT                 address to listen on (required; port 0 picks one)
           --route PREFIX=URL                 route a path prefix to a ws:// or wss:// upstream
                                              (repeatable)
-          --routes FILE                      load static routes, sandbox sessions and named
-                                             plugin backends from a JSON file (see README)
+          --routes FILE                      load static routes, sandbox sessions (with their
+                                             gateways) and named plugin backends from a JSON
+                                             file (see README); re-read when it changes and on
+                                             SIGHUP: connections whose session or plugin left
+                                             close with 1001, the others stay; a file that does
+                                             not parse keeps the previous routes (one WARN)
+          --no-reload                        read --routes FILE once (SIGHUP then stops the JVM)
           --subprotocol NAME                 optional allowlist (repeatable): only these of a
                                              client's subprotocols are offered upstream; without
                                              it the client's whole offer goes upstream
@@ -74,13 +79,27 @@ final class ProxyCommand implements Command {
           --close-on-upstream-failure CODE   close code for a client whose upstream drops, or
                                              cannot be reached with --accept-first or
                                              --reject-with close-code (default: 1014 Bad Gateway)
+          --principal-header NAME            send the authenticated principal's name upstream in
+                                             this header (e.g. X-Forwarded-User); a client's own
+                                             copy is always replaced
           --help                             show this help
 
-        """ + SecurityFlags.usage(SecurityFlags.FLAGS, Limits.DEFAULTS) + ObservabilityFlags.usage()
+        """ + SecurityFlags.usage(SecurityFlags.plus(VALUE_FLAGS, BOOLEAN_FLAGS.toArray(String[]::new)),
+            Limits.DEFAULTS) + ObservabilityFlags.usage()
         + """
 
         Ctrl-C closes open connections with 1001 Going Away.
         """;
+  }
+
+  @Override
+  public Set<String> valueFlags() {
+    return VALUE_FLAGS;
+  }
+
+  @Override
+  public Set<String> switches() {
+    return BOOLEAN_FLAGS;
   }
 
   @Override
@@ -105,39 +124,40 @@ final class ProxyCommand implements Command {
     ObservabilityFlags observability = ObservabilityFlags.parse(args);
     ConnectMode connectMode = args.has("accept-first")
         ? ConnectMode.ACCEPT_FIRST : ConnectMode.CONNECT_FIRST;
-    RoutesFile file = null;
+    if (args.has("no-reload") && routesFile == null) {
+      throw new UsageException("--no-reload needs --routes FILE");
+    }
+    RoutesFileServing file = null;
     RouteResolver resolver;
     if (routesFile != null) {
-      try {
-        file = RoutesFile.load(Path.of(routesFile));
-      } catch (IOException e) {
-        throw new UsageException("--routes " + routesFile + " cannot be read: " + e);
-      } catch (IllegalArgumentException e) {
-        throw new UsageException(e.getMessage()); // names the file and the field
-      }
-      resolver = file.resolver();
+      file = RoutesFileServing.load(routesFile, security, observability.gatewayListener());
+      resolver = file.file().resolver();
     } else {
       resolver = prefixRoutes(routes, args.all("subprotocol"));
     }
-    WebSocketProxy.Builder builder = WebSocketProxy.builder()
+    WebSocketProxy.Builder builder = security.applyTo(WebSocketProxy.builder())
         .upstreamFailureCloseCode(failureCode)
         .connectMode(connectMode)
         .routes(resolver)
-        .originFilter(security.originFilter())
-        .authValidator(security.authValidator())
-        .trustedProxies(security.trustedProxies())
         .limits(security.limits())
-        .rejectionMode(security.rejectionMode())
         .listener(observability.proxyListener());
+    String principalHeader = args.one("principal-header", null);
+    if (principalHeader != null) {
+      try {
+        builder.principalHeader(principalHeader);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--principal-header: " + e.getMessage());
+      }
+    }
     String serverName = Servers.check(args.one("server", Servers.DEFAULT));
     UpstreamConnector connector = Upstreams.byName(args.one("upstream", Upstreams.DEFAULT));
     WebSocketProxy proxy = builder.connector(connector).build();
+    RoutesFileServing routing = file;
     Servers.Started server;
     try {
-      server = Servers.start(serverName, listen, proxy);
+      server = Servers.start(serverName, listen, routing == null ? proxy : routing.endpoint(proxy));
     } catch (Exception e) {
-      proxy.close();
-      connector.close();
+      closeAll(routing, proxy, connector);
       throw e;
     }
     out.println("ws-proxy: listening on ws://" + hostPort(listen, server.port()));
@@ -145,14 +165,36 @@ final class ProxyCommand implements Command {
       int eq = r.indexOf('=');
       out.println("  route " + r.substring(0, eq) + " -> " + r.substring(eq + 1));
     }
-    if (file != null) {
-      describe(file, out);
+    if (routing != null) {
+      describe(routing.file(), out);
+      if (!args.has("no-reload")) {
+        try {
+          routing.reloadOnChange(out);
+        } catch (IOException e) {
+          server.close();
+          closeAll(routing, proxy, connector);
+          throw new IOException("--routes " + routesFile + " cannot be watched (--no-reload reads"
+              + " it once): " + e, e);
+        }
+      }
     }
     return observability.serve(() -> {
-      proxy.close();
+      closeAll(routing, proxy, null);
       server.close();
       connector.close();
     }, out);
+  }
+
+  /** Closes the routes file's reload and gateways, the proxy (clients get 1001), the connector. */
+  private static void closeAll(RoutesFileServing routing, WebSocketProxy proxy,
+      UpstreamConnector connector) {
+    if (routing != null) {
+      routing.close();
+    }
+    proxy.close();
+    if (connector != null) {
+      connector.close();
+    }
   }
 
   private static RouteResolver prefixRoutes(List<String> routes, List<String> subprotocols)
@@ -181,6 +223,8 @@ final class ProxyCommand implements Command {
           + e.path().ws()));
     }
     file.backends().names().forEach(n -> out.println("  plugin " + n));
+    file.sessionGateways().forEach((id, g) -> out.println("  session " + id + " gateway: /s/" + id
+        + "/gateway (" + g.profile() + ")"));
   }
 
   static String hostPort(InetSocketAddress address, int port) {

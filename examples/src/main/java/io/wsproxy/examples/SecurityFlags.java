@@ -1,6 +1,7 @@
 package io.wsproxy.examples;
 
 import io.wsproxy.AuthValidator;
+import io.wsproxy.EndpointBuilder;
 import io.wsproxy.Limits;
 import io.wsproxy.OriginFilter;
 import io.wsproxy.RejectionMode;
@@ -21,19 +22,28 @@ import java.util.Set;
 
 /** The handshake-security and limit flags shared by {@code proxy} and {@code gateway}. */
 record SecurityFlags(OriginFilter originFilter, AuthValidator authValidator,
-    TrustedProxies trustedProxies, Limits limits, RejectionMode rejectionMode) {
+    TrustedProxies trustedProxies, String identityHeader, Limits limits,
+    RejectionMode rejectionMode) {
 
   /** Every security and limit flag ({@code proxy} takes them all). */
   static final Set<String> FLAGS = Set.of("allow-origin", "bearer-token", "bearer-token-file",
-      "trusted-proxy", "max-message-size", "idle-timeout", "max-connections",
-      "max-connections-per-address", "reject-with");
+      "bearer-query-param", "trusted-proxy", "identity-header", "max-message-size", "idle-timeout",
+      "max-connections", "max-connections-per-address", "reject-with");
+
+  /** The handshake bearer-token flags, which {@code proxy} and {@code gateway} both take. */
+  static final Set<String> BEARER_FLAGS = Set.of("bearer-token", "bearer-token-file",
+      "bearer-query-param");
+
+  /** The switches among the security flags (both commands take them). */
+  static final Set<String> SWITCHES = Set.of("bearer-subprotocol");
 
   /**
    * The flags that apply to the gateway: it authenticates by message ({@code --token}) and has its
    * own heartbeat instead of an idle timeout.
    */
   static final Set<String> GATEWAY_FLAGS = Set.of("allow-origin", "trusted-proxy",
-      "max-message-size", "max-connections", "max-connections-per-address", "reject-with");
+      "identity-header", "max-message-size", "max-connections", "max-connections-per-address",
+      "reject-with");
 
   /** {@code securityFlags} and a command's own value flags, for {@link Args#parse}. */
   static Set<String> plus(Set<String> securityFlags, String... commandFlags) {
@@ -58,8 +68,25 @@ record SecurityFlags(OriginFilter originFilter, AuthValidator authValidator,
           --bearer-token-file FILE           require a bearer token listed in FILE (one per line,
                                              blank lines and lines starting with # ignored)
         """);
+    help.put("bearer-query-param", """
+          --bearer-query-param NAME          also take the bearer token from query parameter NAME
+                                             (?NAME=TOKEN, for browsers); removed before routing
+                                             and never passed on; redacted in logs
+        """);
+    help.put("bearer-subprotocol", """
+          --bearer-subprotocol               also take the bearer token from the subprotocol offer
+                                             'bearer, TOKEN' (new WebSocket(url, ['bearer', TOKEN])
+                                             in a browser); the client is answered 'bearer' (or
+                                             the upstream's choice); the token is never passed on
+        """);
     help.put("trusted-proxy", """
           --trusted-proxy CIDR               believe X-Forwarded-* from this peer range (repeatable)
+        """);
+    help.put("identity-header", """
+          --identity-header NAME             authenticate the handshake by this header (e.g.
+                                             Tailscale-User-Login), believed only from
+                                             --trusted-proxy peers; with bearer tokens either
+                                             one admits a client
         """);
     help.put("max-message-size", String.format("""
           --max-message-size BYTES           largest frame and message accepted (default %d)
@@ -114,16 +141,7 @@ record SecurityFlags(OriginFilter originFilter, AuthValidator authValidator,
     for (String file : args.all("bearer-token-file")) {
       tokens.addAll(readTokens(file));
     }
-    AuthValidator auth = AuthValidator.none();
-    if (!tokens.isEmpty()) {
-      try {
-        auth = AuthValidator.bearerTokens(tokens);
-      } catch (IllegalArgumentException e) {
-        throw new UsageException("bearer tokens: " + e.getMessage());
-      }
-    } else if (args.has("bearer-token-file")) {
-      throw new UsageException("--bearer-token-file holds no token");
-    }
+    AuthValidator auth = bearer(args, tokens);
 
     TrustedProxies trusted = TrustedProxies.none();
     if (args.has("trusted-proxy")) {
@@ -152,7 +170,77 @@ record SecurityFlags(OriginFilter originFilter, AuthValidator authValidator,
       case "close-code" -> RejectionMode.CLOSE_CODE;
       default -> throw new UsageException("--reject-with must be status or close-code");
     };
-    return new SecurityFlags(origins, auth, trusted, limits.build(), mode);
+    String identity = args.one("identity-header", null);
+    auth = withIdentityHeader(identity, auth, trusted);
+    return new SecurityFlags(origins, auth, trusted, identity, limits.build(), mode);
+  }
+
+  /**
+   * Sets the handshake half on {@code builder}: origin, auth (bearer tokens and the identity
+   * header), trusted proxies, identity header and refusal mode (limits are the caller's, which may
+   * differ per endpoint).
+   */
+  <B extends EndpointBuilder<B>> B applyTo(B builder) {
+    builder.originFilter(originFilter).authValidator(authValidator).trustedProxies(trustedProxies)
+        .rejectionMode(rejectionMode);
+    if (identityHeader != null) {
+      builder.identityHeaders(identityHeader); // checked by withIdentityHeader
+    }
+    return builder;
+  }
+
+  /**
+   * {@code auth} or, with an identity header, the header's validator first and then {@code auth}
+   * (either admits a client).
+   */
+  private static AuthValidator withIdentityHeader(String header, AuthValidator auth,
+      TrustedProxies trusted) throws UsageException {
+    if (header == null) {
+      return auth;
+    }
+    try {
+      AuthValidator byHeader = AuthValidator.identityHeader(header, trusted);
+      return auth == AuthValidator.none() ? byHeader : AuthValidator.anyOf(byHeader, auth);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--identity-header: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The bearer validator of {@code tokens} with the browser-usable sources the flags ask for, or
+   * {@link AuthValidator#none()} without tokens.
+   */
+  private static AuthValidator bearer(Args args, List<String> tokens) throws UsageException {
+    String queryParam = args.one("bearer-query-param", null);
+    boolean subprotocol = args.has("bearer-subprotocol");
+    if (tokens.isEmpty()) {
+      if (args.has("bearer-token-file")) {
+        throw new UsageException("--bearer-token-file holds no token");
+      }
+      if (queryParam != null || subprotocol) {
+        throw new UsageException((queryParam != null ? "--bearer-query-param" : "--bearer-subprotocol")
+            + " needs --bearer-token or --bearer-token-file: it says where a token may come from,"
+            + " not which tokens are valid");
+      }
+      return AuthValidator.none();
+    }
+    AuthValidator.Bearer auth;
+    try {
+      auth = AuthValidator.bearerTokens(tokens);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("bearer tokens: " + e.getMessage()); // never shows a token
+    }
+    if (subprotocol) {
+      auth = auth.alsoFromSubprotocol();
+    }
+    if (queryParam != null) {
+      try {
+        auth = auth.alsoFromQueryParameter(queryParam);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--bearer-query-param: " + e.getMessage());
+      }
+    }
+    return auth;
   }
 
   private static List<String> readTokens(String file) throws UsageException {

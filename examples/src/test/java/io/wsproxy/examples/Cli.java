@@ -50,6 +50,70 @@ final class Cli {
     return new Started(running, out.toString(StandardCharsets.UTF_8));
   }
 
+  /**
+   * A command started as the CLI starts it whose later output (such as reload reports) can be
+   * awaited; close it at the end.
+   */
+  static final class Live implements AutoCloseable {
+    private final Command.Running running;
+    private final StringBuilder out = new StringBuilder();
+    private final PrintStream stream = new PrintStream(new java.io.OutputStream() {
+      private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+      @Override
+      public void write(int b) {
+        synchronized (out) {
+          line.write(b);
+          if (b == '\n') {
+            out.append(line.toString(StandardCharsets.UTF_8));
+            line.reset();
+            out.notifyAll();
+          }
+        }
+      }
+    }, true, StandardCharsets.UTF_8);
+
+    Live(Command command, String... argv) throws Exception {
+      this.running = command.start(argv, stream);
+    }
+
+    int port() {
+      return new Started(running, output()).port();
+    }
+
+    String output() {
+      synchronized (out) {
+        return out.toString();
+      }
+    }
+
+    /** Waits until the output holds {@code times} lines containing {@code text}; answers the last. */
+    String awaitLine(String text, int times, java.time.Duration timeout)
+        throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      synchronized (out) {
+        while (true) {
+          java.util.List<String> lines = out.toString().lines().filter(l -> l.contains(text))
+              .toList();
+          if (lines.size() >= times) {
+            return lines.get(times - 1);
+          }
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            throw new AssertionError("no " + times + "x '" + text + "' within " + timeout
+                + " in: " + out);
+          }
+          out.wait(Math.max(1, left / 1_000_000));
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      running.close();
+    }
+  }
+
   private static PrintStream print(ByteArrayOutputStream bytes) {
     return new PrintStream(bytes, true, StandardCharsets.UTF_8);
   }

@@ -9,13 +9,11 @@ import com.google.gson.JsonObject;
 import io.wsproxy.CloseCodes;
 import io.wsproxy.gateway.ErrorCodes;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,22 +25,12 @@ class CliServingTest {
 
   private static final String TOKEN = "test-token-0123456789";
 
-  private final List<AutoCloseable> open = new ArrayList<>();
+  @RegisterExtension
+  final Closer open = new Closer();
 
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T keep(T resource) {
-    open.add(resource);
-    return resource;
-  }
 
   private Cli.Started echo() throws Exception {
-    return keep(Cli.start(new EchoCommand(), "--listen", "127.0.0.1:0"));
+    return open.keep(Cli.start(new EchoCommand(), "--listen", "127.0.0.1:0"));
   }
 
   private Cli.Started proxyToEcho(String... flags) throws Exception {
@@ -53,12 +41,12 @@ class CliServingTest {
     argv[2] = "--route";
     argv[3] = "/echo=ws://127.0.0.1:" + echoPort;
     System.arraycopy(flags, 0, argv, 4, flags.length);
-    return keep(Cli.start(new ProxyCommand(), argv));
+    return open.keep(Cli.start(new ProxyCommand(), argv));
   }
 
   private WsClient client(Cli.Started server, String path, Map<String, String> headers)
       throws Exception {
-    return keep(WsClient.connect(url(server, path), headers));
+    return open.keep(WsClient.connect(url(server, path), headers));
   }
 
   private static URI url(Cli.Started server, String path) {
@@ -104,10 +92,10 @@ class CliServingTest {
       down = s.getLocalPort(); // closed again: nothing listens there
     }
     String route = "/=ws://127.0.0.1:" + down;
-    Cli.Started connectFirst = keep(Cli.start(new ProxyCommand(), "--listen", "127.0.0.1:0",
+    Cli.Started connectFirst = open.keep(Cli.start(new ProxyCommand(), "--listen", "127.0.0.1:0",
         "--route", route));
     assertEquals(502, WsClient.refusedStatus(url(connectFirst, "/"), Map.of()));
-    Cli.Started acceptFirst = keep(Cli.start(new ProxyCommand(), "--listen", "127.0.0.1:0",
+    Cli.Started acceptFirst = open.keep(Cli.start(new ProxyCommand(), "--listen", "127.0.0.1:0",
         "--route", route, "--accept-first"));
     WsClient client = client(acceptFirst, "/", Map.of());
     assertEquals(CloseCodes.BAD_GATEWAY, client.awaitClose().code());
@@ -138,7 +126,7 @@ class CliServingTest {
   @Test
   void jsonRpcGatewayWithATokenAuthenticatesJoinsAndBroadcastsChatToTheOthersOnly()
       throws Exception {
-    Cli.Started gateway = keep(Cli.start(new GatewayCommand(), "--listen", "127.0.0.1:0",
+    Cli.Started gateway = open.keep(Cli.start(new GatewayCommand(), "--listen", "127.0.0.1:0",
         "--protocol", "jsonrpc", "--token", TOKEN));
     WsClient alice = client(gateway, "/", Map.of());
     WsClient bob = client(gateway, "/", Map.of());
@@ -188,7 +176,7 @@ class CliServingTest {
 
   @Test
   void envelopeGatewayWithoutATokenServesChatUnderTheEnvelopeNames() throws Exception {
-    Cli.Started gateway = keep(Cli.start(new GatewayCommand(), "--listen", "127.0.0.1:0"));
+    Cli.Started gateway = open.keep(Cli.start(new GatewayCommand(), "--listen", "127.0.0.1:0"));
     WsClient alice = envelopeClient(gateway);
     WsClient bob = envelopeClient(gateway);
     JsonObject hello = alice.call("{\"type\":\"connect\",\"id\":\"1\",\"payload\":{}}");
@@ -227,7 +215,7 @@ class CliServingTest {
   @ParameterizedTest
   @ValueSource(strings = {"envelope", "jsonrpc"})
   void theMessagesTheGatewaySuggestsAreAnsweredWithoutErrors(String protocol) throws Exception {
-    Cli.Started gateway = keep(Cli.start(new GatewayCommand(), "--listen", "127.0.0.1:0",
+    Cli.Started gateway = open.keep(Cli.start(new GatewayCommand(), "--listen", "127.0.0.1:0",
         "--protocol", protocol, "--token", TOKEN));
     Matcher hint = Pattern.compile("\n  send: (.*)\n").matcher(gateway.out());
     assertTrue(hint.find(), gateway.out());
@@ -245,7 +233,7 @@ class CliServingTest {
 
   @Test
   void gatewayRefusesAForeignOriginWith403() throws Exception {
-    Cli.Started gateway = keep(Cli.start(new GatewayCommand(), "--listen", "127.0.0.1:0",
+    Cli.Started gateway = open.keep(Cli.start(new GatewayCommand(), "--listen", "127.0.0.1:0",
         "--allow-origin", "https://app.example.com"));
     assertEquals(403, WsClient.refusedStatus(url(gateway, "/"),
         Map.of("Origin", "https://evil.example.net")));
@@ -253,7 +241,7 @@ class CliServingTest {
 
   @Test
   void closingTheGatewayClosesAConnectedClientWith1001() throws Exception {
-    Cli.Started gateway = keep(Cli.start(new GatewayCommand(), "--listen", "127.0.0.1:0"));
+    Cli.Started gateway = open.keep(Cli.start(new GatewayCommand(), "--listen", "127.0.0.1:0"));
     WsClient client = envelopeClient(gateway);
     assertEquals("pong", client.call("{\"type\":\"ping\",\"id\":\"1\"}").get("type").getAsString());
     gateway.close();

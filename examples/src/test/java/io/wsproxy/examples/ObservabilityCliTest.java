@@ -12,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -20,8 +19,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The CLI proxy with {@code --admin-listen}: real traffic through it (relayed, refused by origin and
@@ -37,20 +36,10 @@ class ObservabilityCliTest {
   private static final Pattern ADMIN = Pattern.compile("admin: http://[^\\s]+:(\\d+)/metrics");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  private final List<AutoCloseable> open = new ArrayList<>();
+  @RegisterExtension
+  final Closer open = new Closer();
   private final BlockingQueue<String> accessLines = new LinkedBlockingQueue<>();
 
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T keep(T resource) {
-    open.add(resource);
-    return resource;
-  }
 
   private static int deadPort() throws Exception {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -77,9 +66,9 @@ class ObservabilityCliTest {
   @Test
   void metricsScrapedFromTheCliCountEachKindOfTrafficAndTheAccessLogHasALineForEach()
       throws Exception {
-    keep(AccessLog.tap(accessLines::add));
-    int echo = keep(Cli.start(new EchoCommand(), "--listen", "127.0.0.1:0")).port();
-    Cli.Started proxy = keep(Cli.start(new ProxyCommand(), "--listen", "127.0.0.1:0",
+    open.keep(AccessLog.tap(accessLines::add));
+    int echo = open.keep(Cli.start(new EchoCommand(), "--listen", "127.0.0.1:0")).port();
+    Cli.Started proxy = open.keep(Cli.start(new ProxyCommand(), "--listen", "127.0.0.1:0",
         "--route", "/echo=ws://127.0.0.1:" + echo, "--route", "/down=ws://127.0.0.1:" + deadPort(),
         "--allow-origin", ORIGIN, "--bearer-token", TOKEN, "--admin-listen", "127.0.0.1:0"));
     Matcher admin = ADMIN.matcher(proxy.out());
@@ -156,13 +145,13 @@ class ObservabilityCliTest {
 
   @Test
   void accessLogOffWritesNothingAndJsonWritesObjects() throws Exception {
-    keep(AccessLog.tap(accessLines::add));
-    int echo = keep(Cli.start(new EchoCommand(), "--listen", "127.0.0.1:0")).port();
-    Cli.Started off = keep(Cli.start(new ProxyCommand(), "--listen", "127.0.0.1:0",
+    open.keep(AccessLog.tap(accessLines::add));
+    int echo = open.keep(Cli.start(new EchoCommand(), "--listen", "127.0.0.1:0")).port();
+    Cli.Started off = open.keep(Cli.start(new ProxyCommand(), "--listen", "127.0.0.1:0",
         "--route", "/echo=ws://127.0.0.1:" + echo, "--access-log", "off"));
     assertEquals(404, WsClient.refusedStatus(URI.create("ws://127.0.0.1:" + off.port() + "/x"),
         Map.of()));
-    Cli.Started json = keep(Cli.start(new ProxyCommand(), "--listen", "127.0.0.1:0",
+    Cli.Started json = open.keep(Cli.start(new ProxyCommand(), "--listen", "127.0.0.1:0",
         "--route", "/echo=ws://127.0.0.1:" + echo, "--access-log", "json"));
     assertEquals(404, WsClient.refusedStatus(URI.create("ws://127.0.0.1:" + json.port() + "/x"),
         Map.of()));
@@ -174,8 +163,8 @@ class ObservabilityCliTest {
 
   @Test
   void theGatewayServesItsClientAndSessionGaugesAndLogsEachClientThatLeaves() throws Exception {
-    keep(AccessLog.tap(accessLines::add));
-    Cli.Started gateway = keep(Cli.start(new GatewayCommand(), "--listen", "127.0.0.1:0",
+    open.keep(AccessLog.tap(accessLines::add));
+    Cli.Started gateway = open.keep(Cli.start(new GatewayCommand(), "--listen", "127.0.0.1:0",
         "--allow-origin", ORIGIN, "--admin-listen", "127.0.0.1:0"));
     Matcher admin = ADMIN.matcher(gateway.out());
     assertTrue(admin.find(), "no admin line in: " + gateway.out());

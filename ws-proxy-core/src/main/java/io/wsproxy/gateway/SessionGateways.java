@@ -34,6 +34,10 @@ import java.util.regex.Pattern;
  * registry.end(session.id()); gateways.end(session.id());
  * }</pre>
  *
+ * <p>With a {@link io.wsproxy.routing.RoutesFile} whose sessions carry a {@code gateway} entry,
+ * start the listed ones ({@code routes.sessionGateways().keySet().forEach(gateways::start)}) and
+ * hand each reload's change to {@link #apply}.
+ *
  * <p><b>Threading.</b> Thread-safe; {@link #start} and {@link #end} may race with handshakes: a
  * handshake that reached a gateway being ended is closed with 1001 at open.
  */
@@ -96,6 +100,24 @@ public final class SessionGateways implements WsEndpoint, AutoCloseable {
     }
     g.close();
     return true;
+  }
+
+  /**
+   * Follows a routes-file reload ({@link io.wsproxy.routing.RoutesFile#reload}): ends the gateways
+   * of {@link io.wsproxy.routing.RoutesChange#gatewaysEnded} (clients get 1001), then starts those
+   * of {@link io.wsproxy.routing.RoutesChange#gatewaysStarted} with the factory. A session that
+   * already has a gateway keeps it.
+   *
+   * @throws RuntimeException what the factory throws, after the gateways before it started
+   */
+  public void apply(io.wsproxy.routing.RoutesChange change) {
+    Objects.requireNonNull(change, "change");
+    change.gatewaysEnded().forEach(this::end);
+    for (String id : change.gatewaysStarted()) {
+      if (!bySession.containsKey(id)) {
+        start(id);
+      }
+    }
   }
 
   /** The gateway of a session, if started. */

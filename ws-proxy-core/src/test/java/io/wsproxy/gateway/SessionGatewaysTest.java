@@ -55,6 +55,29 @@ class SessionGatewaysTest {
   }
 
   @Test
+  void applyEndsTheGatewaysARoutesReloadEndedAndStartsTheNewOnes() throws Exception {
+    io.wsproxy.routing.RoutesFile routes = io.wsproxy.routing.RoutesFile.parse("""
+        {"publicDomain": "p.example", "sessions": [
+          {"id": "a", "host": "127.0.0.1", "exposures": [{"port": 9}], "gateway": {}},
+          {"id": "b", "host": "127.0.0.1", "exposures": [{"port": 9}], "gateway": {}}]}""", "r");
+    routes.sessionGateways().keySet().forEach(gateways::start);
+    PendingHandshake pending = handshake("/s/a/gateway");
+    assertInstanceOf(HandshakeDecision.Accept.class, TestClient.decide(pending));
+    FakeChannel channel = new FakeChannel();
+    pending.open(channel);
+    Gateway b = gateways.get("b").orElseThrow();
+
+    gateways.apply(routes.reload("""
+        {"publicDomain": "p.example", "sessions": [
+          {"id": "b", "host": "127.0.0.1", "exposures": [{"port": 9}], "gateway": {}},
+          {"id": "c", "host": "127.0.0.1", "exposures": [{"port": 9}], "gateway": {}}]}"""));
+
+    assertEquals(CloseCodes.GOING_AWAY, channel.awaitClose().code());
+    assertEquals(java.util.Set.of("b", "c"), gateways.sessions());
+    assertEquals(b, gateways.get("b").orElseThrow(), "an unchanged session keeps its gateway");
+  }
+
+  @Test
   void otherPathsGoToTheFallbackAndIdsAreChecked() throws Exception {
     assertInstanceOf(HandshakeDecision.Accept.class, TestClient.decide(handshake("/s/abc/ws")));
     gateways.start("abc");

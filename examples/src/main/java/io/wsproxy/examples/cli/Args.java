@@ -35,6 +35,27 @@ public final class Args {
     return ENV_PREFIX + flag.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
   }
 
+  /**
+   * The {@code --help} section naming the environment variable of each of a command's flags, one a
+   * line in name order, built from the same sets {@link #parse} takes, so no flag can lack one.
+   * Empty when the command has no flags.
+   */
+  public static String environmentHelp(Set<String> withValue, Set<String> booleans) {
+    java.util.TreeSet<String> flags = new java.util.TreeSet<>(withValue);
+    flags.addAll(booleans);
+    if (flags.isEmpty()) {
+      return "";
+    }
+    int width = flags.stream().mapToInt(String::length).max().orElse(0) + 2;
+    StringBuilder sb = new StringBuilder("\nEnvironment: each option also reads from a variable (the command line"
+        + " wins). A\nrepeatable option takes comma-separated values; a switch takes true or false."
+        + "\nSecrets (tokens, passwords) are better passed this way than as arguments.\n");
+    for (String flag : flags) {
+      sb.append(String.format("  %-" + (width + 2) + "s %s%n", "--" + flag, envName(flag)));
+    }
+    return sb.toString();
+  }
+
   /** {@link #parse(String[], Set, Set, Map)} with the process environment. */
   public static Args parse(String[] argv, Set<String> withValue, Set<String> booleans)
       throws UsageException {

@@ -1,6 +1,7 @@
 package io.wsproxy.examples.cli;
 
 import java.io.PrintStream;
+import java.util.Set;
 
 /** One subcommand of {@code ws-proxy.jar}. */
 public interface Command {
@@ -13,6 +14,16 @@ public interface Command {
 
   /** The full usage text printed by {@code --help} and after a usage error. */
   String usage();
+
+  /**
+   * Every flag that takes a value ({@code --help} and {@code --version} aside), without the
+   * {@code --}: what {@link #start} parses and what {@code --help} lists with its environment
+   * variable, so the two cannot drift apart.
+   */
+  Set<String> valueFlags();
+
+  /** Every switch (a flag without a value), as {@link #valueFlags}. */
+  Set<String> switches();
 
   /** Whether the command serves until Ctrl-C (else it runs to completion in {@link #start}). */
   default boolean runsUntilStopped() {

@@ -119,6 +119,16 @@ public final class JsonFields {
     return this;
   }
 
+  /** The field's raw JSON, or {@code null} when absent (for comparing two versions of a file). */
+  public JsonElement raw(String name) {
+    return object.get(name);
+  }
+
+  /** This object's raw JSON (for comparing two versions of an entry). */
+  public JsonObject raw() {
+    return object;
+  }
+
   /** Whether the field is present and not null. */
   public boolean has(String name) {
     return object.has(name) && !object.get(name).isJsonNull();
@@ -176,6 +186,18 @@ public final class JsonFields {
       out.add(e.getAsString());
     }
     return out;
+  }
+
+  /** An object field; {@code null} when absent. */
+  public JsonFields object(String name) {
+    JsonElement e = element(name, false);
+    if (e == null) {
+      return null;
+    }
+    if (!e.isJsonObject()) {
+      throw fail(name, "must be an object");
+    }
+    return new JsonFields(source, path + name + ".", e.getAsJsonObject());
   }
 
   /** An array of objects; empty when absent. */
