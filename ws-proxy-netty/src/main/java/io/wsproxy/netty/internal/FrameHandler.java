@@ -89,6 +89,9 @@ public final class FrameHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof VirtualMachineError) {
+      ctx.fireExceptionCaught(cause); // out of memory: the server's fatal-error handler hears it
+    }
     if (cause instanceof CorruptedWebSocketFrameException bad) {
       int code = bad.closeStatus().code();
       ws.fail(code, reasonFor(code));
