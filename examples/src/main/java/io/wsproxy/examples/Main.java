@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * {@code java -jar ws-proxy.jar [proxy|gateway|echo|demo|bench] [options]}: the standalone CLI.
  * With no arguments it runs {@code demo}. Exit codes: 0 success, 1 runtime failure (for example a
- * port in use), 2 bad command line.
+ * port in use), 2 bad command line, 70 a fatal error such as out of memory ({@link FatalErrorExit}).
  */
 public final class Main {
 
@@ -31,6 +31,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] argv) {
+    FatalErrorExit.install();
     int code = run(argv, System.out, System.err, true);
     if (code != 0) {
       System.exit(code);
