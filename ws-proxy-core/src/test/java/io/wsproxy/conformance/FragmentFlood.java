@@ -2,7 +2,6 @@ package io.wsproxy.conformance;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -12,13 +11,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One end of a WebSocket connection on a plain socket that floods its peer with one-byte fragments
  * of a binary message it never finishes, and proves with a ping answered by a pong that the peer
  * has read every fragment before it. It is either a client upgraded at the proxy ({@link #client};
  * its frames are masked) or a connection accepted by a {@link Upstream} that answered the proxy's
- * upgrade (unmasked). Not thread-safe; no threads of its own (the upstream has one accept thread).
+ * upgrade (unmasked). Like a live peer it answers the proxy's pings at once (a keepalive or
+ * liveness ping left unanswered would get it cut), from a reader thread of its own that also
+ * collects pongs and the close frame. Used by one test thread.
  */
 final class FragmentFlood implements AutoCloseable {
 
@@ -33,14 +35,47 @@ final class FragmentFlood implements AutoCloseable {
 
   private final Socket socket;
   private final DataInputStream in;
+  private final OutputStream out; // writes synchronize on it: the reader answers pings
   private final boolean masked;
+  private final BlockingQueue<byte[]> pongs = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Integer> closes = new LinkedBlockingQueue<>(); // code; -1: no frame
   private long sent; // fragments written so far
   private IOException writeFailure; // why the last send stopped early, or null
 
-  private FragmentFlood(Socket socket, DataInputStream in, boolean masked) {
+  private FragmentFlood(Socket socket, DataInputStream in, boolean masked) throws IOException {
     this.socket = socket;
     this.in = in;
+    this.out = socket.getOutputStream();
     this.masked = masked;
+    Thread reader = new Thread(this::readLoop, "fragment-flood-reader");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** Answers pings, collects pongs and the close code until the connection ends. */
+  private void readLoop() {
+    while (true) {
+      try {
+        int[] opcode = new int[1];
+        byte[] p = readFrame(opcode);
+        if (opcode[0] == OPCODE_PING) {
+          byte[] pong = new byte[(masked ? 6 : 2) + p.length];
+          frame(pong, 0, OPCODE_PONG, p);
+          synchronized (out) {
+            out.write(pong);
+            out.flush();
+          }
+        } else if (opcode[0] == OPCODE_PONG) {
+          pongs.add(p);
+        } else if (opcode[0] == OPCODE_CLOSE) {
+          closes.add(closeCode(p));
+          return;
+        }
+      } catch (IOException e) {
+        closes.add(-1); // ended (or reset) without a close frame
+        return;
+      }
+    }
   }
 
   /** A client upgraded at {@code 127.0.0.1:port}{@code path}; fails unless it gets a 101. */
@@ -58,6 +93,7 @@ final class FragmentFlood implements AutoCloseable {
       if (!head.startsWith("HTTP/1.1 101")) {
         throw new AssertionError("upgrade refused: " + head);
       }
+      s.setSoTimeout(0); // the reader thread blocks until the connection ends; waits are bounded
       return new FragmentFlood(s, in, true);
     } catch (IOException | RuntimeException | Error e) {
       s.close();
@@ -82,20 +118,22 @@ final class FragmentFlood implements AutoCloseable {
   boolean send(long count) {
     int frameSize = masked ? 7 : 3;
     byte[] batch = new byte[BATCH * frameSize];
-    OutputStream out;
     try {
-      out = socket.getOutputStream();
       for (long left = count; left > 0; ) {
         int n = (int) Math.min(BATCH, left);
         for (int i = 0; i < n; i++) {
           int opcode = sent + i == 0 ? OPCODE_BINARY : OPCODE_CONTINUATION;
           frame(batch, i * frameSize, opcode, new byte[] {(byte) 'x'});
         }
-        out.write(batch, 0, n * frameSize);
+        synchronized (out) {
+          out.write(batch, 0, n * frameSize);
+        }
         sent += n;
         left -= n;
       }
-      out.flush();
+      synchronized (out) {
+        out.flush();
+      }
       return true;
     } catch (IOException e) {
       writeFailure = e;
@@ -103,41 +141,31 @@ final class FragmentFlood implements AutoCloseable {
     }
   }
 
-  /** Sends a ping (allowed between fragments) and waits for its pong; fails on anything else. */
-  void pingAndAwaitPong(byte[] payload) throws IOException {
-    int frameSize = (masked ? 6 : 2) + payload.length;
-    byte[] ping = new byte[frameSize];
+  /** Sends a ping (allowed between fragments) and waits for its pong. */
+  void pingAndAwaitPong(byte[] payload) throws IOException, InterruptedException {
+    byte[] ping = new byte[(masked ? 6 : 2) + payload.length];
     frame(ping, 0, OPCODE_PING, payload);
-    socket.getOutputStream().write(ping);
-    socket.getOutputStream().flush();
+    synchronized (out) {
+      out.write(ping);
+      out.flush();
+    }
+    long deadline = System.nanoTime() + ConformanceFixture.AWAIT.toNanos();
     while (true) {
-      int[] opcode = new int[1];
-      byte[] p = readFrame(opcode);
-      if (opcode[0] == OPCODE_PONG && java.util.Arrays.equals(payload, p)) {
-        return;
+      byte[] p = pongs.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (p == null) {
+        Integer closed = closes.peek();
+        throw new AssertionError("no pong within " + ConformanceFixture.AWAIT + " after " + state()
+            + (closed != null ? "; the proxy closed with " + closed : ""));
       }
-      if (opcode[0] != OPCODE_PING && opcode[0] != OPCODE_PONG) {
-        throw new AssertionError("expected a pong, got opcode " + opcode[0]
-            + (opcode[0] == OPCODE_CLOSE ? " (close " + closeCode(p) + ")" : ""));
+      if (java.util.Arrays.equals(payload, p)) {
+        return;
       }
     }
   }
 
-  /** Reads frames until the peer's close frame; answers its code (fails if the stream just ends). */
-  int readCloseCode() throws IOException {
-    while (true) {
-      int[] opcode = new int[1];
-      byte[] p;
-      try {
-        p = readFrame(opcode);
-      } catch (EOFException e) {
-        throw new AssertionError("the connection ended without a close frame after " + sent
-            + " fragments");
-      }
-      if (opcode[0] == OPCODE_CLOSE) {
-        return closeCode(p);
-      }
-    }
+  /** The close code the peer sent (-1: the connection ended without one), waiting at most AWAIT. */
+  int readCloseCode() throws InterruptedException {
+    return Awaits.next(closes, ConformanceFixture.AWAIT, "no close after " + state());
   }
 
   private static int closeCode(byte[] payload) {
@@ -228,6 +256,7 @@ final class FragmentFlood implements AutoCloseable {
               + "\r\n\r\n";
           s.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
           s.getOutputStream().flush();
+          s.setSoTimeout(0); // as for a client: the reader blocks until the end
           accepted.add(new FragmentFlood(s, in, false));
         } catch (IOException e) {
           closeQuietly(s); // closed, or a connection that went away before its 101

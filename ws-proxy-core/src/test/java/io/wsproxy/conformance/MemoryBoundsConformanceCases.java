@@ -30,7 +30,7 @@ public abstract class MemoryBoundsConformanceCases extends RelayConformanceCases
   /** Fragments a flooder writes at most: the limit is reached after {@code FLOOD_LIMIT + 1}. */
   static final long MAX_FLOOD_FRAGMENTS = 2L * FLOOD_LIMIT;
   /** The message limit of the heap cases, and the fragments each of their peers leaves pending. */
-  static final int HEAP_LIMIT = 256 * Limits.KIB;
+  static final int HEAP_LIMIT = 128 * Limits.KIB;
   static final int HEAP_FRAGMENTS = HEAP_LIMIT - 1024;
   /** Peers of the heap cases, each holding an unfinished message at once. */
   static final int HEAP_PEERS = 4;
