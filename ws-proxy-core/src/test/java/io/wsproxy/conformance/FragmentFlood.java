@@ -24,6 +24,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class FragmentFlood implements AutoCloseable {
 
+  /** Receive buffer of a {@link #nonReadingClient}. */
+  static final int NON_READING_RECEIVE_BUFFER = 4096;
+  /** Payload of each flooding ping: the largest a control frame may carry. */
+  static final int PING_PAYLOAD = 125;
   /** Fragments written per socket write. */
   static final int BATCH = 4096;
   private static final byte[] MASK = {0x5a, 0x13, 0x77, 0x01};
@@ -40,16 +44,24 @@ final class FragmentFlood implements AutoCloseable {
   private final BlockingQueue<byte[]> pongs = new LinkedBlockingQueue<>();
   private final BlockingQueue<Integer> closes = new LinkedBlockingQueue<>(); // code; -1: no frame
   private long sent; // fragments written so far
-  private IOException writeFailure; // why the last send stopped early, or null
+  private volatile IOException writeFailure; // why the last send stopped early, or null
+  private volatile long pingsWritten; // by sendPings, as it goes
 
   private FragmentFlood(Socket socket, DataInputStream in, boolean masked) throws IOException {
+    this(socket, in, masked, true);
+  }
+
+  private FragmentFlood(Socket socket, DataInputStream in, boolean masked, boolean reading)
+      throws IOException {
     this.socket = socket;
     this.in = in;
     this.out = socket.getOutputStream();
     this.masked = masked;
-    Thread reader = new Thread(this::readLoop, "fragment-flood-reader");
-    reader.setDaemon(true);
-    reader.start();
+    if (reading) {
+      Thread reader = new Thread(this::readLoop, "fragment-flood-reader");
+      reader.setDaemon(true);
+      reader.start();
+    }
   }
 
   /** Answers pings, collects pongs and the close code until the connection ends. */
@@ -80,8 +92,25 @@ final class FragmentFlood implements AutoCloseable {
 
   /** A client upgraded at {@code 127.0.0.1:port}{@code path}; fails unless it gets a 101. */
   static FragmentFlood client(int port, String path, Duration timeout) throws IOException {
+    return client(port, path, timeout, true);
+  }
+
+  /**
+   * A client that reads nothing after its 101 (no reader thread, a small receive buffer), so what
+   * the proxy writes to it backs up; for {@link #sendPings}.
+   */
+  static FragmentFlood nonReadingClient(int port, String path, Duration timeout)
+      throws IOException {
+    return client(port, path, timeout, false);
+  }
+
+  private static FragmentFlood client(int port, String path, Duration timeout, boolean reading)
+      throws IOException {
     Socket s = new Socket();
     try {
+      if (!reading) {
+        s.setReceiveBufferSize(NON_READING_RECEIVE_BUFFER);
+      }
       s.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
       s.setSoTimeout((int) timeout.toMillis());
       String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
@@ -94,7 +123,7 @@ final class FragmentFlood implements AutoCloseable {
         throw new AssertionError("upgrade refused: " + head);
       }
       s.setSoTimeout(0); // the reader thread blocks until the connection ends; waits are bounded
-      return new FragmentFlood(s, in, true);
+      return new FragmentFlood(s, in, true, reading);
     } catch (IOException | RuntimeException | Error e) {
       s.close();
       throw e;
@@ -139,6 +168,39 @@ final class FragmentFlood implements AutoCloseable {
       writeFailure = e;
       return false; // the peer closed (or reset) the connection while we wrote
     }
+  }
+
+  /**
+   * Writes {@code count} pings of {@link #PING_PAYLOAD} bytes; answers how many were written before
+   * a write failed (the peer closed) or the socket was closed under it.
+   */
+  long sendPings(long count) {
+    byte[] payload = new byte[PING_PAYLOAD];
+    int frameSize = (masked ? 6 : 2) + PING_PAYLOAD;
+    int perBatch = 256;
+    byte[] batch = new byte[perBatch * frameSize];
+    for (int i = 0; i < perBatch; i++) {
+      frame(batch, i * frameSize, OPCODE_PING, payload);
+    }
+    long written = 0;
+    try {
+      while (written < count) {
+        int n = (int) Math.min(perBatch, count - written);
+        synchronized (out) {
+          out.write(batch, 0, n * frameSize);
+        }
+        written += n;
+        pingsWritten = written;
+      }
+    } catch (IOException e) {
+      writeFailure = e;
+    }
+    return written;
+  }
+
+  /** Pings {@link #sendPings} has written so far (it may still be blocked writing more). */
+  long pingsWritten() {
+    return pingsWritten;
   }
 
   /** Sends a ping (allowed between fragments) and waits for its pong. */

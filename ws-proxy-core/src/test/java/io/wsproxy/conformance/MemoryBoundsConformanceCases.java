@@ -37,6 +37,10 @@ public abstract class MemoryBoundsConformanceCases extends RelayConformanceCases
   /** Heap the proxy may use per pending one-byte fragment (one byte of payload, plus slack). */
   static final long HEAP_BYTES_PER_FRAGMENT = 16;
 
+  /** Pings of the ping-flood case (16 MiB on the wire), and the heap the proxy may use for them. */
+  static final long FLOOD_PINGS = 128_000;
+  static final long PING_FLOOD_HEAP_BUDGET = 4L * Limits.MIB;
+
   private static final byte[] SYNC = "sync".getBytes(StandardCharsets.US_ASCII);
 
   private Limits limitsOf(int messageLimit) {
@@ -107,6 +111,30 @@ public abstract class MemoryBoundsConformanceCases extends RelayConformanceCases
       upstreams.add(register(flooding.awaitConnection(AWAIT)));
     }
     assertHeapGrowthWithinBudget(upstreams);
+  }
+
+  /**
+   * A client that floods pings and reads nothing must not make the proxy queue a pong for each:
+   * RFC 6455 5.5.3 lets it answer only the latest, and a transport that answers them all anyway
+   * must stop when the client does not read. The sender runs on its own thread, since the proxy
+   * may stop reading the client instead (which bounds the pongs too).
+   */
+  @Test
+  void doesNotQueueAPongForEveryPingOfAClientThatReadsNothing() throws Exception {
+    startEchoProxy();
+    FragmentFlood client = register(FragmentFlood.nonReadingClient(proxyPort(), "/", AWAIT));
+    upstream().awaitConnection(AWAIT);
+    long before = usedHeapAfterGc();
+    Thread sender = new Thread(() -> client.sendPings(FLOOD_PINGS), "ping-flood");
+    sender.setDaemon(true);
+    sender.start();
+    sender.join(PROMPTLY.toMillis()); // a proxy that stops reading leaves the sender blocked
+    long grown = usedHeapAfterGc() - before;
+    assertTrue(grown < PING_FLOOD_HEAP_BUDGET, () -> "the heap grew by " + grown + " bytes for "
+        + client.pingsWritten() + " pings (" + FragmentFlood.PING_PAYLOAD + " bytes each) of a "
+        + "client that reads nothing; budget " + PING_FLOOD_HEAP_BUDGET);
+    client.close(); // unblocks the sender
+    sender.join(PROMPTLY.toMillis());
   }
 
   /** Each peer sends {@link #HEAP_FRAGMENTS}; the proxy's heap may grow by the budget for them. */
