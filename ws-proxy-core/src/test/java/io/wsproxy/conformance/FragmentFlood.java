@@ -249,7 +249,7 @@ final class FragmentFlood implements AutoCloseable {
     }
   }
 
-  /** Reads one frame (masked or not, whatever the peer's role); its opcode goes to {@code op[0]}. */
+  /** Reads one frame, masked or not (whatever the peer's role); its opcode goes to op[0]. */
   private byte[] readFrame(int[] op) throws IOException {
     int b0 = in.readUnsignedByte();
     int b1 = in.readUnsignedByte();
