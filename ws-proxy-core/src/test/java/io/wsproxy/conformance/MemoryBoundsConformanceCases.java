@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * message as one-byte fragments (each a 7-byte frame from a client, 3 from a server) that it never
  * finishes holds about one byte of the proxy's heap per fragment, not a buffer object per fragment,
  * and is closed with 1009 once the fragments reach the limit. Both legs: a client's fragments
- * and an upstream's. Others keep being served. Not meant to be extended directly.
+ * and an upstream's. Others keep being served. Nor may a client flooding pings while it reads
+ * nothing make the proxy queue a pong for each. Not meant to be extended directly.
  *
  * <p>The heap cases read the used heap after {@code System.gc()} before and after the fragments; a
  * ping behind the fragments, answered by the proxy's transport with a pong, proves they were all
