@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * What the server transports' fatal-error tests share: a child JVM running a ready server whose
@@ -31,11 +32,8 @@ import java.util.concurrent.TimeUnit;
  * starts it, sends that text and waits for the process to end. A server that swallows the error
  * leaves the child running: the zombie these tests rule out.
  *
- * <p>A child's {@code main} starts its server on 127.0.0.1, port 0, with {@link #endpoint()},
- * calls {@link #listening} and waits. In mode {@link #MODE_HANDLER} it installs a fatal-error
- * handler that prints {@code FATAL-HANDLER <error>} and halts with {@link #HANDLER_EXIT}; in mode
- * {@link #MODE_DEFAULT} it keeps the server's default handler and {@link #installJvmHandler} halts
- * with {@link #JVM_EXIT} from the JVM's default uncaught-exception handler, as the CLI's does.
+ * <p>A child's {@code main} calls {@link #runChild} with how to start its server on 127.0.0.1,
+ * port 0, serving {@link #endpoint()}; {@link FatalErrorCases} holds the tests.
  */
 public final class FatalErrorProbe {
 
@@ -90,22 +88,31 @@ public final class FatalErrorProbe {
     };
   }
 
-  /** The handler of {@link #MODE_HANDLER}. */
-  public static void haltFromHandler(Throwable error) {
-    System.err.println("FATAL-HANDLER " + error);
-    Runtime.getRuntime().halt(HANDLER_EXIT);
+  /** Starts the server under test with a fatal-error handler, or {@code null} for its default. */
+  @FunctionalInterface
+  public interface ServerStart {
+    /** Answers the bound port. */
+    int start(Consumer<Throwable> fatalErrorHandlerOrNull) throws Exception;
   }
 
-  /** The JVM-wide handler of {@link #MODE_DEFAULT}. */
-  public static void installJvmHandler() {
-    Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
-      System.err.println("JVM-HANDLER " + e);
-      Runtime.getRuntime().halt(JVM_EXIT);
-    });
-  }
-
-  /** Tells the test the server listens on {@code port}, then waits for the end of the process. */
-  public static void listening(int port) throws InterruptedException {
+  /**
+   * The child's {@code main}: in {@link #MODE_HANDLER} the server gets a handler that prints
+   * {@code FATAL-HANDLER <error>} and halts with {@link #HANDLER_EXIT}; in {@link #MODE_DEFAULT} it
+   * keeps its default and the JVM's default uncaught-exception handler halts with
+   * {@link #JVM_EXIT}, as the CLI's does. Prints the port, then waits for the halt.
+   */
+  public static void runChild(String[] args, ServerStart server) throws Exception {
+    boolean own = args[0].equals(MODE_HANDLER);
+    if (!own) {
+      Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+        System.err.println("JVM-HANDLER " + e);
+        Runtime.getRuntime().halt(JVM_EXIT);
+      });
+    }
+    int port = server.start(own ? error -> {
+      System.err.println("FATAL-HANDLER " + error);
+      Runtime.getRuntime().halt(HANDLER_EXIT);
+    } : null);
     System.out.println("PORT " + port);
     System.out.flush();
     Thread.currentThread().join(); // only a halt ends this
