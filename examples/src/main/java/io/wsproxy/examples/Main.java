@@ -2,6 +2,7 @@ package io.wsproxy.examples;
 
 import io.wsproxy.examples.cli.Args;
 import io.wsproxy.examples.cli.Command;
+import io.wsproxy.examples.hostile.HostileCommand;
 import io.wsproxy.examples.cli.UsageException;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -11,7 +12,8 @@ import java.util.Map;
 /**
  * {@code java -jar ws-proxy.jar [proxy|gateway|echo|demo|bench] [options]}: the standalone CLI.
  * With no arguments it runs {@code demo}. Exit codes: 0 success, 1 runtime failure (for example a
- * port in use), 2 bad command line.
+ * port in use), 2 bad command line, 70 a fatal error such as out of memory
+ * ({@link FatalErrorExit}).
  */
 public final class Main {
 
@@ -24,7 +26,7 @@ public final class Main {
 
   static {
     for (Command c : new Command[] {new ProxyCommand(), new GatewayCommand(), new EchoCommand(),
-        new DemoCommand(), new BenchCommand()}) {
+        new DemoCommand(), new BenchCommand(), new HostileCommand()}) {
       COMMANDS.put(c.name(), c);
     }
   }
@@ -38,6 +40,7 @@ public final class Main {
 
   public static void main(String[] argv) {
     ProcessDefaults.apply();
+    FatalErrorExit.install();
     int code = run(argv, System.out, System.err, true);
     if (code != 0) {
       System.exit(code);

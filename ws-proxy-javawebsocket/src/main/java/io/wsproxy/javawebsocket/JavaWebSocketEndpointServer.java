@@ -3,12 +3,14 @@ package io.wsproxy.javawebsocket;
 import io.wsproxy.CloseCodes;
 import io.wsproxy.spi.WsEndpoint;
 import io.wsproxy.javawebsocket.internal.AdapterServer;
+import io.wsproxy.javawebsocket.internal.FatalErrors;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,6 +43,14 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threads.</b> One selector thread, one worker thread per processor, a connection-lost checker
  * and the adapter's timer; non-daemon unless {@link Builder#daemon(boolean)} says otherwise.
  * Thread-safe.
+ *
+ * <p><b>Fatal errors.</b> An {@link OutOfMemoryError} or other {@link VirtualMachineError} in one of
+ * the server's threads makes Java-WebSocket stop the server. It is then handed, once, to the
+ * {@link Builder#fatalErrorHandler fatal-error handler}, on the thread that caught it. The default
+ * logs one ERROR line, stops this server (on a new thread) and passes the error to the JVM's default
+ * uncaught-exception handler if one is set, so a host that exits on fatal errors there (as the CLI
+ * does) exits. A library does not end its host's process by default: see the embedding advice in
+ * {@code docs/SECURITY.md}.
  */
 public final class JavaWebSocketEndpointServer implements AutoCloseable {
 
@@ -65,7 +75,9 @@ public final class JavaWebSocketEndpointServer implements AutoCloseable {
     this.channel = channel;
     this.address = (InetSocketAddress) channel.getLocalAddress();
     this.adapter = b.adapter.build();
-    this.server = new AdapterServer(channel, adapter, b.sslContext);
+    Consumer<? super Throwable> fatal = b.fatalErrorHandler != null ? b.fatalErrorHandler
+        : this::defaultFatalError;
+    this.server = new AdapterServer(channel, adapter, b.sslContext, new FatalErrors(fatal));
     server.setDaemon(b.daemon);
   }
 
@@ -141,6 +153,21 @@ public final class JavaWebSocketEndpointServer implements AutoCloseable {
     }
   }
 
+  /** Log, stop (not on the failing thread: stop waits for it), and tell the JVM's handler. */
+  private void defaultFatalError(Throwable error) {
+    try {
+      log.error("fatal error in the WebSocket server on {} ({}); stopping it", address, error);
+    } finally {
+      Thread stopper = new Thread(this::stop, "ws-proxy-jws-fatal-stop");
+      stopper.setDaemon(true);
+      stopper.start();
+      Thread.UncaughtExceptionHandler jvm = Thread.getDefaultUncaughtExceptionHandler();
+      if (jvm != null) {
+        jvm.uncaughtException(Thread.currentThread(), error);
+      }
+    }
+  }
+
   /** Same as {@link #stop()}. */
   @Override
   public void close() {
@@ -167,6 +194,7 @@ public final class JavaWebSocketEndpointServer implements AutoCloseable {
     private final JavaWebSocketAdapter.Builder adapter;
     private SSLContext sslContext;
     private boolean daemon;
+    private Consumer<? super Throwable> fatalErrorHandler; // null: the default
 
     private Builder(InetSocketAddress address, WsEndpoint endpoint) {
       this.bindAddress = Objects.requireNonNull(address, "address");
@@ -183,6 +211,18 @@ public final class JavaWebSocketEndpointServer implements AutoCloseable {
     /** Whether the server's threads are daemon threads; {@code false} by default. */
     public Builder daemon(boolean daemon) {
       this.daemon = daemon;
+      return this;
+    }
+
+    /**
+     * Who hears an {@link OutOfMemoryError} or other {@link VirtualMachineError} one of the server's
+     * threads caught (once, on that thread; keep it short and do not block). The default logs one
+     * ERROR line, stops the server and passes the error to the JVM's default uncaught-exception
+     * handler if one is set. A standalone process should end itself here, e.g.
+     * {@code error -> Runtime.getRuntime().halt(70)}, so that its supervisor restarts it.
+     */
+    public Builder fatalErrorHandler(Consumer<? super Throwable> handler) {
+      this.fatalErrorHandler = Objects.requireNonNull(handler, "fatalErrorHandler");
       return this;
     }
 

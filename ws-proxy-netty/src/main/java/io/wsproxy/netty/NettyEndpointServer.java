@@ -3,6 +3,9 @@ package io.wsproxy.netty;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -22,6 +25,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +49,14 @@ import org.slf4j.LoggerFactory;
  * loop.
  *
  * <p><b>Threading.</b> Thread-safe. {@link #close()} blocks until the event loops have stopped.
+ *
+ * <p><b>Fatal errors.</b> An {@link OutOfMemoryError} or other {@link VirtualMachineError} that
+ * reaches a connection's or the listening socket's pipeline is handed, once, to the
+ * {@link Builder#fatalErrorHandler fatal-error handler}, on the event loop that caught it. The
+ * default logs one ERROR line, closes this server (on a new thread) and passes the error to the JVM's
+ * default uncaught-exception handler if one is set, so a host that exits on fatal errors there (as
+ * the CLI does) exits. A library does not end its host's process by default: see the embedding
+ * advice in {@code docs/SECURITY.md}.
  */
 public final class NettyEndpointServer implements AutoCloseable {
 
@@ -75,6 +88,8 @@ public final class NettyEndpointServer implements AutoCloseable {
     WsProxyHandler ws = new WsProxyHandler(endpoint, path -> true, b.highWaterMark);
     PlainHttpHandler plain = new PlainHttpHandler(() -> accepting);
     PendingSockets pending = new PendingSockets(limits.maxPendingHandshakes());
+    FatalErrors fatal = new FatalErrors(b.fatalErrorHandler != null ? b.fatalErrorHandler
+        : this::defaultFatalError);
     HttpDecoderConfig http = new HttpDecoderConfig()
         .setMaxInitialLineLength(MAX_INITIAL_LINE)
         .setMaxHeaderSize(limits.maxHandshakeHeaderBytes() + HEADER_SLACK);
@@ -85,7 +100,12 @@ public final class NettyEndpointServer implements AutoCloseable {
           .channel(Transports.serverChannelClass(group))
           .option(ChannelOption.SO_BACKLOG, b.backlog)
           .option(ChannelOption.SO_REUSEADDR, true)
-          .handler(new AcceptErrors())
+          .handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+              ch.pipeline().addLast("fatal", fatal).addLast("accept-errors", new AcceptErrors());
+            }
+          })
           .childOption(ChannelOption.TCP_NODELAY, true)
           .childHandler(new ChannelInitializer<Channel>() {
             @Override
@@ -95,6 +115,7 @@ public final class NettyEndpointServer implements AutoCloseable {
                   .addLast("pending", pending.handler())
                   .addLast("deadline", new RequestDeadline(limits.handshakeTimeout()))
                   .addLast("ws-proxy", ws)
+                  .addLast("fatal", fatal) // after the WebSocket handlers, which forward fatal errors
                   .addLast("plain", plain);
             }
           });
@@ -154,12 +175,53 @@ public final class NettyEndpointServer implements AutoCloseable {
         .awaitUninterruptibly(SHUTDOWN_TIMEOUT.toMillis() * 2);
   }
 
+  /** Log, close (not on an event loop: close waits for them), and tell the JVM's handler. */
+  private void defaultFatalError(Throwable error) {
+    try {
+      log.error("fatal error in the Netty server on {} ({}); closing it", serverChannel == null
+          ? "(starting)" : serverChannel.localAddress(), error.toString());
+    } finally {
+      Thread closer = new Thread(this::close, "ws-proxy-netty-fatal-close");
+      closer.setDaemon(true);
+      closer.start();
+      Thread.UncaughtExceptionHandler jvm = Thread.getDefaultUncaughtExceptionHandler();
+      if (jvm != null) {
+        jvm.uncaughtException(Thread.currentThread(), error);
+      }
+    }
+  }
+
+  /**
+   * Hands the first {@link VirtualMachineError} any pipeline reports to the handler; passes every
+   * exception on to the next handler. Netty catches what a handler throws and reports it as
+   * {@code exceptionCaught}, so without this an out-of-memory error only closes one connection and
+   * the process runs on, degraded.
+   */
+  @ChannelHandler.Sharable
+  private static final class FatalErrors extends ChannelInboundHandlerAdapter {
+    private final Consumer<? super Throwable> handler;
+    private final AtomicBoolean reported = new AtomicBoolean();
+
+    FatalErrors(Consumer<? super Throwable> handler) {
+      this.handler = handler;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (cause instanceof VirtualMachineError && reported.compareAndSet(false, true)) {
+        handler.accept(cause);
+      }
+      ctx.fireExceptionCaught(cause);
+    }
+  }
+
   /** Builds a {@link NettyEndpointServer}. Not thread-safe; setters validate and name the field. */
   public static final class Builder {
     private final WsEndpoint endpoint;
     private int threads = Runtime.getRuntime().availableProcessors();
     private int backlog = DEFAULT_BACKLOG;
     private int highWaterMark = Framing.DEFAULT_HIGH_WATER_MARK;
+    private Consumer<? super Throwable> fatalErrorHandler; // null: the default
 
     private Builder(WsEndpoint endpoint) {
       this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -183,6 +245,18 @@ public final class NettyEndpointServer implements AutoCloseable {
      */
     public Builder writeBufferHighWaterMark(int bytes) {
       this.highWaterMark = Framing.atLeast("writeBufferHighWaterMark", bytes, 2);
+      return this;
+    }
+
+    /**
+     * Who hears an {@link OutOfMemoryError} or other {@link VirtualMachineError} caught in the
+     * server's pipelines (once, on the event loop; keep it short and do not block). The default logs
+     * one ERROR line, closes the server and passes the error to the JVM's default uncaught-exception
+     * handler if one is set. A standalone process should end itself here, e.g.
+     * {@code error -> Runtime.getRuntime().halt(70)}, so that its supervisor restarts it.
+     */
+    public Builder fatalErrorHandler(Consumer<? super Throwable> handler) {
+      this.fatalErrorHandler = Objects.requireNonNull(handler, "fatalErrorHandler");
       return this;
     }
 

@@ -28,15 +28,20 @@ import org.java_websocket.server.WebSocketServer;
 public final class AdapterServer extends WebSocketServer {
 
   private final JavaWebSocketAdapter adapter;
+  private final FatalErrors fatalErrors;
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private final Object connectionsChanged = new Object();
   private final AcceptExhaustion acceptGuard = new AcceptExhaustion();
 
-  /** A server on {@code boundChannel}; TLS when {@code sslContext} is not {@code null}. */
+  /**
+   * A server on {@code boundChannel}; TLS when {@code sslContext} is not {@code null}; fatal errors
+   * of its threads go to {@code fatalErrors}.
+   */
   public AdapterServer(ServerSocketChannel boundChannel, JavaWebSocketAdapter adapter,
-      SSLContext sslContext) {
+      SSLContext sslContext, FatalErrors fatalErrors) {
     super(boundChannel);
     this.adapter = adapter;
+    this.fatalErrors = fatalErrors;
     adapter.install(this, sslContext == null
         ? new DefaultWebSocketServerFactory() : new DefaultSSLWebSocketServerFactory(sslContext));
   }
@@ -136,8 +141,22 @@ public final class AdapterServer extends WebSocketServer {
     adapter.onClose(conn, code, reason, remote);
   }
 
+  /** The selector thread: Java-WebSocket catches only runtime exceptions there. */
+  @Override
+  public void run() {
+    try {
+      super.run();
+    } catch (VirtualMachineError e) {
+      fatalErrors.report(e);
+      throw e;
+    }
+  }
+
   @Override
   public void onError(WebSocket conn, Exception error) {
+    if (fatalErrors.report(error)) {
+      return; // Java-WebSocket has logged it and is stopping; the handler decides the rest
+    }
     if (conn == null && !started.isDone()) {
       started.completeExceptionally(error);
     }

@@ -302,6 +302,22 @@ public final class JavaWebSocketChannel implements WsChannel {
     }
   }
 
+  /**
+   * This module's frame checks failed the connection and sent the close frame: the listener hears
+   * the close now, with the code sent (a peer that floods without reading may never answer it), and
+   * the peer has the close timeout to answer before the connection is cut.
+   */
+  public void failed(int code, String reason) {
+    transportClosing = true;
+    if (!closed && closeRequested.compareAndSet(false, true)) {
+      closeTimer = timer.schedule(closeTimeout, this::closeTimedOut);
+      if (closed) {
+        cancelCloseTimer();
+      }
+    }
+    events.run(() -> deliverClose(code, reason, false));
+  }
+
   /** The connection closed, as Java-WebSocket reports it. */
   public void onClose(int code, String reason, boolean javaWebSocketRemote) {
     boolean local = closeRequested.get() || transportClosing || aborted;

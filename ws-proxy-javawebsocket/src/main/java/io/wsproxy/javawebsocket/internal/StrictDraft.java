@@ -1,8 +1,10 @@
 package io.wsproxy.javawebsocket.internal;
 
 import io.wsproxy.javawebsocket.internal.workarounds.EmptyCloseFrame;
+import io.wsproxy.javawebsocket.internal.workarounds.FragmentJoiner;
 import io.wsproxy.javawebsocket.internal.workarounds.FrameChecks;
 import io.wsproxy.javawebsocket.internal.workarounds.NoServerHeader;
+import io.wsproxy.javawebsocket.internal.workarounds.PongFlood;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * RFC 6455 as this module speaks it on Java-WebSocket 1.6.0: no extensions, finite frame and
  * message limits, and the workarounds that live in the draft (each in its own class in
  * {@code workarounds}): {@link FrameChecks} (masking, close reasons, separate frame and message
- * limits, protocol errors caught before Java-WebSocket logs them), {@link EmptyCloseFrame} and
- * {@link NoServerHeader}.
+ * limits, protocol errors caught before Java-WebSocket logs them), {@link FragmentJoiner} (an
+ * unfinished message costs its bytes, not a buffer per fragment), {@link PongFlood} (pings of a
+ * peer that does not read go unanswered), {@link EmptyCloseFrame} and {@link NoServerHeader}.
  *
  * <p><b>Failing a connection.</b> A bad frame closes the connection with this module's code and
  * reason, logged once at DEBUG. Frames before it in the same read are still delivered: the checks
@@ -48,6 +51,7 @@ public class StrictDraft extends Draft_6455 {
   private final int maxMessageSize;
   private final boolean peerMasks;
   private final FrameChecks checks;
+  private final FragmentJoiner joiner;
   /** Ends a list of good frames when a bad one followed them; identity matters, not content. */
   private final Framedata failureMarker = new PongFrame();
   /** What Java-WebSocket's own decoding threw, when it failed past the checks. */
@@ -71,6 +75,7 @@ public class StrictDraft extends Draft_6455 {
     this.maxMessageSize = maxMessageSize;
     this.peerMasks = peerMasks;
     this.checks = new FrameChecks(peerMasks, maxFrameSize, maxMessageSize);
+    this.joiner = new FragmentJoiner(maxMessageSize);
   }
 
   @Override
@@ -151,6 +156,15 @@ public class StrictDraft extends Draft_6455 {
           "first fragment is not UTF-8"));
       return;
     }
+    if (frame.getOpcode() == Opcode.PING && !PongFlood.answer(ws)) {
+      return; // the peer is not reading our pongs: they would queue without bound
+    }
+    if (isData(frame.getOpcode())) {
+      frame = joiner.offer(frame);
+      if (frame == null) {
+        return; // a fragment, joined; the last one hands the whole message on
+      }
+    }
     if (frame.getOpcode() == Opcode.PONG && ws instanceof GuardedConnection gc
         && gc.channel() != null) {
       // the proxy's keepalive must see pongs whether or not the host forwards onWebsocketPong
@@ -164,13 +178,22 @@ public class StrictDraft extends Draft_6455 {
     }
   }
 
+  private static boolean isData(Opcode op) {
+    return op == Opcode.TEXT || op == Opcode.BINARY || op == Opcode.CONTINUOUS;
+  }
+
   private static void fail(WebSocketImpl ws, FrameChecks.Violation v) {
     log.debug("closing {} with {}: {}", ws.getRemoteSocketAddress(), v.code(), v.detail());
-    if (ws instanceof GuardedConnection gc && gc.channel() != null) {
-      gc.channel().onCloseInitiated(); // whether or not the host forwards onCloseInitiated
+    JavaWebSocketChannel ch = ws instanceof GuardedConnection gc ? gc.channel()
+        : ws.getWebSocketListener() instanceof UpstreamClient uc ? uc.channel() : null;
+    if (ch != null) {
+      ch.onCloseInitiated(); // whether or not the host forwards onCloseInitiated
     }
     if (ws.isOpen()) {
       ws.close(v.code(), v.reason());
+      if (ch != null) {
+        ch.failed(v.code(), v.reason()); // told now: the peer may never answer the close
+      }
     }
   }
 

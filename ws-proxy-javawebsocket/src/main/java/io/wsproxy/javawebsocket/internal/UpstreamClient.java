@@ -165,6 +165,11 @@ public final class UpstreamClient extends WebSocketClient {
     }
   }
 
+  /** The channel once the upgrade succeeded, else {@code null}. */
+  JavaWebSocketChannel channel() {
+    return channel;
+  }
+
   @Override
   public void onCloseInitiated(int code, String reason) {
     closeStartedHere = true;

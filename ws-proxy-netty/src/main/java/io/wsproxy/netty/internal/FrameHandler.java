@@ -49,7 +49,9 @@ public final class FrameHandler extends ChannelInboundHandlerAdapter {
       if (frame instanceof CloseWebSocketFrame close) {
         ws.peerClosed(close);
       } else if (frame instanceof PingWebSocketFrame) {
-        if (!ws.closeSent()) {
+        // a peer that does not read gets no more pongs once its buffer is full (RFC 6455 5.5.3
+        // allows answering only the latest ping): a ping flood must not queue without bound
+        if (!ws.closeSent() && ctx.channel().isWritable()) {
           ws.write(new PongWebSocketFrame(frame.content().retainedDuplicate()));
         }
         ByteBuffer data = copy(frame.content());
@@ -89,6 +91,9 @@ public final class FrameHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof VirtualMachineError) {
+      ctx.fireExceptionCaught(cause); // out of memory: the server's fatal-error handler hears it
+    }
     if (cause instanceof CorruptedWebSocketFrameException bad) {
       int code = bad.closeStatus().code();
       ws.fail(code, reasonFor(code));
