@@ -61,16 +61,26 @@ public final class HostileCommand implements Command {
           --max-fragments N              fragments each sends at most (default 8388608)
           --proxy-heap SIZE              the proxy's -Xmx (default 512m)
           --proxy-arg ARG                one more proxy option (repeatable),
-                                         e.g. --max-message-size=65536
+                                         e.g. '--max-message-size=65536'
           --log FILE                     the proxy's output (default: a temporary file)
           --help                         show this help
         """;
   }
 
   @Override
+  public Set<String> valueFlags() {
+    return Set.of("server", "run", "idle", "idle-hold", "flooders", "max-fragments", "proxy-heap",
+        "proxy-arg", "log");
+  }
+
+  @Override
+  public Set<String> switches() {
+    return Set.of();
+  }
+
+  @Override
   public Running start(String[] argv, PrintStream out) throws Exception {
-    Args args = Args.parse(argv, Set.of("server", "run", "idle", "idle-hold", "flooders",
-        "max-fragments", "proxy-heap", "proxy-arg", "log"), Set.of());
+    Args args = Args.parse(argv, valueFlags(), switches());
     String server = args.one("server", "netty");
     if (!server.equals("netty") && !server.equals("javawebsocket")) {
       throw new UsageException("--server must be netty or javawebsocket: " + server);
