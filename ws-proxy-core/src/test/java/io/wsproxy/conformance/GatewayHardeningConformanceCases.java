@@ -64,8 +64,6 @@ public abstract class GatewayHardeningConformanceCases extends RelayConformanceC
    * more than a fraction of the bound queued toward it.
    */
   static final int SLOW_WINDOW = 4;
-  /** The socket receive buffer of a member that never reads: small, so it fills at once. */
-  static final int NON_READER_RECEIVE_BUFFER = 4 * Limits.KIB;
 
   /** Reads {@code raw} with a strict reader to its end: it is one JSON value (RFC 8259). */
   private static void assertStrictJson(String raw) throws Exception {
@@ -152,7 +150,7 @@ public abstract class GatewayHardeningConformanceCases extends RelayConformanceC
         }));
     String join = "{\"sessionId\":\"room\"}";
     RawClient silent = register(RawClient.connect(proxyPort(), "/", AWAIT,
-        NON_READER_RECEIVE_BUFFER));
+        GatewayCalls.NON_READER_RECEIVE_BUFFER));
     silent.sendText(request(0, "rooms.join", join));
     TestClient reader = connect("/");
     TestClient sender = connect("/");

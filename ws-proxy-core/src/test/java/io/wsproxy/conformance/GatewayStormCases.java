@@ -73,8 +73,6 @@ public abstract class GatewayStormCases extends ConformanceFixture {
    * server's threads rather than a queue as deep as the whole storm.
    */
   static final int WINDOW = 5;
-  /** The socket receive buffer of a member that never reads: small, so it fills at once. */
-  static final int NON_READER_RECEIVE_BUFFER = 4 * Limits.KIB;
   /** Non-readers that read their socket after the storm to find the close frame. */
   static final int NON_READERS_CHECKED_ON_THE_WIRE = 5;
   /**
@@ -121,7 +119,7 @@ public abstract class GatewayStormCases extends ConformanceFixture {
     List<RawClient> silent = new ArrayList<>();
     for (int i = 0; i < nonReaders; i++) {
       RawClient c = register(RawClient.connect(proxyPort(), "/", AWAIT,
-          NON_READER_RECEIVE_BUFFER));
+          GatewayCalls.NON_READER_RECEIVE_BUFFER));
       c.sendText(request(i, "rooms.join", join));
       silent.add(c);
     }
