@@ -12,6 +12,7 @@ import io.wsproxy.internal.Scheduler;
 import io.wsproxy.spi.Text;
 import io.wsproxy.spi.WsChannel;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -138,15 +139,24 @@ final class Clients {
 
   /** {@link #send(ClientState, String)} of a message that may be shared (see {@link #shared}). */
   boolean send(ClientState client, Text text) {
-    if (client.closed.get()) {
+    if (client.closed.get() || client.slow.get()) {
       return false;
     }
     // checked before the send, not after: a client that reads is never dropped for the size of
     // the one message it is being sent, however large
     if (client.channel.queuedBytes() > settings.maxQueuedBytesPerClient()) {
-      log.debug("client {} does not read its messages ({} bytes queued); closing it", client.id,
-          client.channel.queuedBytes());
-      close(client, Gateway.CLOSE_SLOW_CONSUMER, Gateway.SLOW_CONSUMER_REASON);
+      if (client.slow.compareAndSet(false, true)) {
+        log.debug("client {} does not read its messages ({} bytes queued); closing it",
+            client.id, client.channel.queuedBytes());
+        // closed from the timer thread: the close announces the client's leave to its rooms, a
+        // broadcast of its own, which must not run nested inside the fan-out that found the
+        // client slow (with many slow members the nesting would go as deep as their number)
+        ScheduledFuture<?> drop = scheduler.schedule(Duration.ZERO,
+            () -> close(client, Gateway.CLOSE_SLOW_CONSUMER, Gateway.SLOW_CONSUMER_REASON));
+        if (drop.isCancelled()) { // the gateway is closing: no timer any more
+          close(client, Gateway.CLOSE_SLOW_CONSUMER, Gateway.SLOW_CONSUMER_REASON);
+        }
+      }
       return false;
     }
     client.channel.sendText(text);
