@@ -75,8 +75,15 @@ import java.util.function.Predicate;
  * nested deeper than {@link GatewayBuilder#maxJsonDepth} is refused while parsing with
  * {@link ErrorCodes#PARSE_ERROR}; each client has a token-bucket rate limit, answered with
  * {@link ErrorCodes#RATE_LIMITED}, and {@link GatewayBuilder#rateLimitCloseAfter} refusals in a row close
- * it with {@value #CLOSE_RATE_LIMITED}. A client whose unsent bytes pass
- * {@link Limits#maxQueuedBytes()} is closed with {@value #CLOSE_SLOW_CONSUMER}.
+ * it with {@value #CLOSE_RATE_LIMITED}.
+ *
+ * <p><b>Fan-out.</b> A broadcast ({@link #broadcast}, {@link #broadcastAll}, {@code rooms.*},
+ * {@code chat}, agent broadcasts, presence) is serialised once and the same bytes are handed to
+ * every member. Each client's outbound backlog is bounded: a message due to a client that already
+ * has more than {@link GatewayBuilder#maxQueuedBytesPerClient} queued is not queued; the client is
+ * dropped with {@value #CLOSE_SLOW_CONSUMER} {@value #SLOW_CONSUMER_REASON} (its close frame
+ * follows what it has queued; the transport cuts it after the close timeout if it still does not
+ * read). The sender and the members that read are unaffected.
  *
  * <p><b>Threading.</b> Thread-safe. A transport calls one client's listener from one thread at a
  * time, different clients concurrently; handlers run on that thread, outside any lock.
@@ -130,8 +137,18 @@ public final class Gateway implements WsEndpoint, AutoCloseable {
   public static final int CLOSE_RATE_LIMITED = CloseCodes.TOO_MANY_REQUESTS;
   /** Close code for a message larger than the limit: 1009. */
   public static final int CLOSE_MESSAGE_TOO_BIG = CloseCodes.MESSAGE_TOO_BIG;
-  /** Close code for a client that does not read what it is sent: 1008. */
+  /**
+   * Close code for a client that does not read what it is sent: 1008 Policy Violation (its
+   * backlog broke the gateway's bound; the proxy's bridge uses the same code for a slow side).
+   */
   public static final int CLOSE_SLOW_CONSUMER = CloseCodes.POLICY_VIOLATION;
+  /** Close reason sent with {@value #CLOSE_SLOW_CONSUMER} to a slow consumer. */
+  public static final String SLOW_CONSUMER_REASON = "Slow consumer";
+  /**
+   * Default most bytes queued toward one client before it is dropped as a slow consumer: 1 MiB
+   * (a thousand 1 KiB events; a client reading at all keeps far below it).
+   */
+  public static final long DEFAULT_MAX_QUEUED_BYTES_PER_CLIENT = Limits.MIB;
   /** Close code of {@link #kick(String, String)}: 4000 (application-defined range). */
   public static final int CLOSE_KICKED = 4000;
   /** Reason sent with 1001 to every client when the gateway closes. */

@@ -41,6 +41,7 @@ public final class GatewayBuilder extends EndpointBuilder<GatewayBuilder> {
   private AgentProfile agentProfile;
   private Boolean announceOnConnect;
   private int maxCallsInFlight = Gateway.DEFAULT_MAX_CALLS_IN_FLIGHT;
+  private long maxQueuedBytesPerClient = Gateway.DEFAULT_MAX_QUEUED_BYTES_PER_CLIENT;
   private String path;
 
   GatewayBuilder() {
@@ -75,6 +76,7 @@ public final class GatewayBuilder extends EndpointBuilder<GatewayBuilder> {
     b.agentProfile = agentProfile;
     b.announceOnConnect = announceOnConnect;
     b.maxCallsInFlight = maxCallsInFlight;
+    b.maxQueuedBytesPerClient = maxQueuedBytesPerClient;
     b.path = path;
     return b;
   }
@@ -110,7 +112,8 @@ public final class GatewayBuilder extends EndpointBuilder<GatewayBuilder> {
     return new Settings(protocol, handshakeOptions().limits(), maxJsonDepth, ratePerSecond,
         rateBurst, rateCloseAfter, pingInterval, clientTimeout, authTimeout, maxAuthFailures,
         messageAuth, ticker, listener, gson, version, maxSessionsPerClient, maxAgents,
-        agentRequestTimeout, unhandled, agentProfile, announce, maxCallsInFlight);
+        agentRequestTimeout, unhandled, agentProfile, announce, maxCallsInFlight,
+        maxQueuedBytesPerClient);
   }
 
   /**
@@ -148,6 +151,20 @@ public final class GatewayBuilder extends EndpointBuilder<GatewayBuilder> {
   /** Most unanswered calls per client; {@link Gateway#DEFAULT_MAX_CALLS_IN_FLIGHT} by default. */
   public GatewayBuilder maxCallsInFlight(int calls) {
     this.maxCallsInFlight = positive("maxCallsInFlight", calls);
+    return this;
+  }
+
+  /**
+   * Most bytes queued toward one client (sent by the gateway, not yet written to its socket, as
+   * the transport counts them) before the client is dropped as a slow consumer: a message due to a
+   * client whose backlog is already past this is not queued; the client is closed with
+   * {@value Gateway#CLOSE_SLOW_CONSUMER} {@value Gateway#SLOW_CONSUMER_REASON} instead. So a
+   * client's backlog never exceeds this plus one message, whatever a broadcast storm sends, and
+   * the sender and the other members are unaffected. {@link Gateway#DEFAULT_MAX_QUEUED_BYTES_PER_CLIENT}
+   * by default.
+   */
+  public GatewayBuilder maxQueuedBytesPerClient(long bytes) {
+    this.maxQueuedBytesPerClient = positive("maxQueuedBytesPerClient", bytes);
     return this;
   }
 

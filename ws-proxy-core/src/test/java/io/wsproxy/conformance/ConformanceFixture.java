@@ -7,6 +7,9 @@ import io.wsproxy.ConnectMode;
 import io.wsproxy.Limits;
 import io.wsproxy.spi.UpstreamConnector;
 import io.wsproxy.WebSocketProxy;
+import io.wsproxy.gateway.Gateway;
+import io.wsproxy.gateway.GatewayBuilder;
+import io.wsproxy.gateway.GatewayProtocol;
 import io.wsproxy.spi.WsEndpoint;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -114,6 +117,28 @@ public abstract class ConformanceFixture {
     proxy = register(b.build());
     server = register(startProxyServer(proxy));
     return proxy;
+  }
+
+  /**
+   * Serves {@code endpoint} (a gateway, say) on the server under test, as {@link #startProxy} serves
+   * a proxy: {@link #proxyPort()}, {@link #connect} and friends then reach it; closed at teardown.
+   */
+  protected RunningServer serve(WsEndpoint endpoint) throws Exception {
+    server = register(startProxyServer(endpoint));
+    return server;
+  }
+
+  /**
+   * Builds a JSON-RPC gateway with the kit's close timeout (and whatever {@code config} sets) and
+   * serves it on the server under test; closed at teardown.
+   */
+  protected Gateway startGateway(Consumer<GatewayBuilder> config) throws Exception {
+    GatewayBuilder b = Gateway.builder().protocol(GatewayProtocol.JSON_RPC)
+        .limits(Gateway.DEFAULT_LIMITS.toBuilder().closeTimeout(KIT_CLOSE_TIMEOUT).build());
+    config.accept(b);
+    Gateway gateway = register(b.build());
+    serve(gateway);
+    return gateway;
   }
 
   /** A proxy routing every path to {@link #upstream()}. */

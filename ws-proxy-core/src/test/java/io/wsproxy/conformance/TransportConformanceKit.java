@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Timeout;
  * setup of its own.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-public abstract class TransportConformanceKit extends MemoryBoundsConformanceCases {
+public abstract class TransportConformanceKit extends GatewayHardeningConformanceCases {
 
   /** Upstream connections the drop test cuts, one after another. */
   static final int DROPPED_CONNECTIONS = 5;

@@ -1,10 +1,12 @@
 package io.wsproxy.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
 import io.wsproxy.CloseCodes;
 import io.wsproxy.HandshakeDecision;
 import io.wsproxy.Headers;
@@ -182,6 +184,31 @@ class GatewayLifecycleTest {
       assertEquals(Gateway.CLOSE_SLOW_CONSUMER, slow.channel.awaitClose().code());
       assertEquals(1, g.clients().size());
     }
+  }
+
+  @Test
+  void dropsAMemberWhoseBacklogPassedTheBoundAndCountsOnlyTheMembersSentTo() throws Exception {
+    long bound = 64 * 1024;
+    try (Gateway g = Gateway.builder().protocol(GatewayProtocol.JSON_RPC)
+        .maxQueuedBytesPerClient(bound).build()) {
+      TestClient atBound = TestClient.connect(g);
+      TestClient past = TestClient.connect(g);
+      TestClient sender = TestClient.connect(g);
+      for (TestClient c : new TestClient[] {atBound, past, sender}) {
+        c.rpc("rooms.join", "{\"sessionId\":\"r\"}");
+      }
+      atBound.channel.queuedBytes = bound; // at the bound, not past it: still sent to
+      past.channel.queuedBytes = bound + 1;
+      JsonObject reply = sender.rpc("rooms.broadcast", "{\"sessionId\":\"r\",\"data\":\"x\"}");
+      assertEquals(1, reply.getAsJsonObject("result").get("delivered").getAsInt());
+      FakeChannel.Close close = past.channel.awaitClose();
+      assertEquals(Gateway.CLOSE_SLOW_CONSUMER, close.code());
+      assertEquals(Gateway.SLOW_CONSUMER_REASON, close.reason());
+      assertFalse(atBound.channel.closed.isDone(), "a member at the bound is kept");
+      assertEquals(2, g.session("r").orElseThrow().members().size());
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> Gateway.builder().maxQueuedBytesPerClient(0), "maxQueuedBytesPerClient");
   }
 
   @Test

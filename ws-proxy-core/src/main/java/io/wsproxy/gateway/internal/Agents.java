@@ -8,6 +8,7 @@ import io.wsproxy.gateway.ErrorCodes;
 import io.wsproxy.gateway.GatewayException;
 import io.wsproxy.gateway.GatewayListener;
 import io.wsproxy.internal.Scheduler;
+import io.wsproxy.spi.Text;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,10 +42,16 @@ final class Agents implements AgentRegistry {
   /** The event an agent receives for a routed request. */
   static final String REQUEST_EVENT = "agent.request";
 
-  /** How routed requests reach an agent's connection. */
+  /** How routed requests and broadcasts reach agents' connections. */
   interface Sender {
     /** Sends an event to a client; {@code false} if it is gone. */
     boolean sendEvent(String clientId, String event, JsonElement data);
+
+    /** An event serialised and encoded once, to send the same bytes to many clients. */
+    Text encode(String event, JsonElement data);
+
+    /** Sends an encoded event to a client; {@code false} if it is gone (or dropped as slow). */
+    boolean send(String clientId, Text text);
   }
 
   private static final class Pending {
@@ -231,9 +238,13 @@ final class Agents implements AgentRegistry {
         connections.add(a.clientId());
       }
     }
+    if (connections.isEmpty()) {
+      return 0;
+    }
+    Text text = sender.encode(event, json); // once for every agent
     int sent = 0;
     for (String clientId : connections) {
-      if (sender.sendEvent(clientId, event, json)) {
+      if (sender.send(clientId, text)) {
         sent++;
       }
     }

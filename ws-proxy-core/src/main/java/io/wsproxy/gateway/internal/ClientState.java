@@ -39,6 +39,8 @@ final class ClientState {
   final TokenBucket bucket;
   final Set<String> sessions = ConcurrentHashMap.newKeySet();
   final AtomicBoolean closed = new AtomicBoolean();
+  /** Found past its backlog bound: sent nothing more, and closed by the timer thread. */
+  final AtomicBoolean slow = new AtomicBoolean();
   final AtomicInteger authFailures = new AtomicInteger();
   /** The calls answered later (a stage), until answered; cancelled when the client goes. */
   final Set<CallImpl<?>> inFlight = ConcurrentHashMap.newKeySet();

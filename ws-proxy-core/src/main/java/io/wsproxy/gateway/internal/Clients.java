@@ -12,6 +12,7 @@ import io.wsproxy.internal.Scheduler;
 import io.wsproxy.spi.Text;
 import io.wsproxy.spi.WsChannel;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -126,17 +127,52 @@ final class Clients {
 
   // ---- sending ----
 
-  /** Sends one text to a client, closing it if it does not read what it is sent. */
-  void send(ClientState client, String text) {
-    if (client.closed.get()) {
-      return;
+  /**
+   * Sends one message to a client, unless the client's backlog (bytes queued toward it and not yet
+   * written, as its transport counts them) is already past {@link Settings#maxQueuedBytesPerClient}:
+   * then the client is dropped as a slow consumer instead, so its backlog stays within the bound
+   * plus one message. Answers whether the message was queued.
+   */
+  boolean send(ClientState client, String text) {
+    return send(client, Text.of(text));
+  }
+
+  /** {@link #send(ClientState, String)} of a message that may be shared (see {@link #shared}). */
+  boolean send(ClientState client, Text text) {
+    if (client.closed.get() || client.slow.get()) {
+      return false;
     }
-    boolean writable = client.channel.sendText(Text.of(text));
+    // checked before the send, not after: a client that reads is never dropped for the size of
+    // the one message it is being sent, however large
+    if (client.channel.queuedBytes() > settings.maxQueuedBytesPerClient()) {
+      if (client.slow.compareAndSet(false, true)) {
+        log.debug("client {} does not read its messages ({} bytes queued); closing it",
+            client.id, client.channel.queuedBytes());
+        // closed from the timer thread: the close announces the client's leave to its rooms, a
+        // broadcast of its own, which must not run nested inside the fan-out that found the
+        // client slow (with many slow members the nesting would go as deep as their number)
+        ScheduledFuture<?> drop = scheduler.schedule(Duration.ZERO,
+            () -> close(client, Gateway.CLOSE_SLOW_CONSUMER, Gateway.SLOW_CONSUMER_REASON));
+        if (drop.isCancelled()) { // the gateway is closing: no timer any more
+          close(client, Gateway.CLOSE_SLOW_CONSUMER, Gateway.SLOW_CONSUMER_REASON);
+        }
+      }
+      return false;
+    }
+    client.channel.sendText(text);
     counters.messageOut();
-    if (!writable && client.channel.queuedBytes() > settings.limits().maxQueuedBytes()) {
-      log.debug("client {} does not read its messages; closing it", client.id);
-      close(client, Gateway.CLOSE_SLOW_CONSUMER, "Slow consumer");
-    }
+    return true;
+  }
+
+  /**
+   * One message for many clients: encoded to UTF-8 here, once, so every transport that writes
+   * bytes hands the same read-only bytes to each member (one copy of a broadcast in memory, not
+   * one per member) and no two transport threads race to fill {@link Text}'s lazy caches.
+   */
+  static Text shared(String text) {
+    Text t = Text.of(text);
+    t.utf8();
+    return t;
   }
 
   void sendError(ClientState client, Codec.Inbound request, JsonElement id, int code,
@@ -157,28 +193,47 @@ final class Clients {
     if (c == null || c.closed.get()) {
       return false;
     }
-    sendEvent(c, event, null, data);
-    return true;
+    return send(c, codec.event(requireEvent(event), null, toJson(data)));
+  }
+
+  /** How the agent registry reaches agents' connections. */
+  Agents.Sender agentSender() {
+    return new Agents.Sender() {
+      @Override
+      public boolean sendEvent(String clientId, String event, JsonElement data) {
+        return sendTo(clientId, event, data);
+      }
+
+      @Override
+      public Text encode(String event, JsonElement data) {
+        return sharedEvent(event, null, data);
+      }
+
+      @Override
+      public boolean send(String clientId, Text text) {
+        ClientState c = byId.get(clientId);
+        return c != null && Clients.this.send(c, text);
+      }
+    };
   }
 
   /** Sends an event to every open client {@code filter} accepts; answers how many. */
   int sendToAll(String event, Object data, Predicate<ClientInfo> filter) {
     Objects.requireNonNull(filter, "filter");
-    String text = codec.event(requireEvent(event), null, toJson(data)); // serialised once
+    Text text = shared(codec.event(requireEvent(event), null, toJson(data)));
     long now = now();
     int sent = 0;
     for (ClientState c : byId.values()) {
-      if (!c.closed.get() && filter.test(c.info(now))) {
-        send(c, text);
+      if (!c.closed.get() && filter.test(c.info(now)) && send(c, text)) {
         sent++;
       }
     }
     return sent;
   }
 
-  /** An event as text, to send the same to many clients. */
-  String codecEvent(String event, String sessionId, Object data) {
-    return codec.event(requireEvent(event), sessionId, toJson(data));
+  /** An event encoded once, to send the same to many clients. */
+  Text sharedEvent(String event, String sessionId, Object data) {
+    return shared(codec.event(requireEvent(event), sessionId, toJson(data)));
   }
 
   JsonElement toJson(Object data) {

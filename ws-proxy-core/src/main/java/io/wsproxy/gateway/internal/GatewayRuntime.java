@@ -65,7 +65,7 @@ public final class GatewayRuntime {
     Codec codec = Codec.of(settings.protocol(), settings.maxJsonDepth());
     this.clients = new Clients(settings, codec, counters, listener, scheduler);
     this.rooms = new Rooms(settings.maxSessionsPerClient(), clients, listener);
-    this.agents = new Agents(scheduler, clients::sendTo, listener, settings.maxAgents(),
+    this.agents = new Agents(scheduler, clients.agentSender(), listener, settings.maxAgents(),
         Gateway.MAX_AGENT_REQUEST_TIMEOUT, settings.gson());
     clients.onRemoved(client -> agents.clientGone(client.id));
     this.dispatcher = new Dispatcher(clients, rooms, handlers, counters, codec, settings,

@@ -5,6 +5,7 @@ import io.wsproxy.gateway.ErrorCodes;
 import io.wsproxy.gateway.Gateway;
 import io.wsproxy.gateway.GatewayException;
 import io.wsproxy.gateway.SessionInfo;
+import io.wsproxy.spi.Text;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -233,10 +234,11 @@ final class Rooms {
     JsonObject event = new JsonObject();
     event.addProperty("sessionId", id);
     event.addProperty("reason", reason == null ? "" : reason);
+    Text text = clients.sharedEvent(Gateway.SESSION_ENDED_EVENT, id, event);
     for (String memberId : room.members) {
       ClientState c = clients.get(memberId);
       if (c != null) {
-        clients.sendEvent(c, Gateway.SESSION_ENDED_EVENT, id, event);
+        clients.send(c, text);
       }
     }
     listener.sessionRemoved(id);
@@ -253,15 +255,14 @@ final class Rooms {
     if (room == null) {
       return 0;
     }
-    String text = clients.codecEvent(event, id, data); // serialised once for all members
+    Text text = clients.sharedEvent(event, id, data); // serialised and encoded once for all
     int sent = 0;
     for (String memberId : room.members) {
       if (memberId.equals(excludeClientId)) {
         continue;
       }
       ClientState member = clients.get(memberId);
-      if (member != null && !member.closed.get()) {
-        clients.send(member, text);
+      if (member != null && clients.send(member, text)) {
         sent++;
       }
     }

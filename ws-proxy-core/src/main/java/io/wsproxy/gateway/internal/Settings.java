@@ -24,6 +24,8 @@ import java.util.function.LongSupplier;
  * @param agentProfile          the agent profile's host SPIs, or {@code null} when it is off
  * @param announceOnConnect     whether a client is sent {@code session_info} as soon as it opens
  * @param maxCallsInFlight      most unanswered calls per client
+ * @param maxQueuedBytesPerClient bytes a client may have queued toward it (not yet written to its
+ *                              socket) before another message to it drops it as a slow consumer
  */
 public record Settings(GatewayProtocol protocol, Limits limits, int maxJsonDepth,
     double ratePerSecond, int rateBurst, int rateCloseAfter, Duration pingInterval,
@@ -31,4 +33,4 @@ public record Settings(GatewayProtocol protocol, Limits limits, int maxJsonDepth
     CredentialsValidator messageAuth, LongSupplier ticker, GatewayListener listener, Gson gson,
     String version, int maxSessionsPerClient, int maxAgents, Duration agentRequestTimeout,
     Handler<JsonElement> unhandled, AgentProfile agentProfile, boolean announceOnConnect,
-    int maxCallsInFlight) {}
+    int maxCallsInFlight, long maxQueuedBytesPerClient) {}
