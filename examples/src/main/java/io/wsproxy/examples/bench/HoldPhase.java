@@ -64,7 +64,7 @@ final class HoldPhase {
       count = fit(asked, limit.get());
       notes.add(String.format(Locale.ROOT, "%s: held %,d connections, not %,d: its process may "
           + "open %,d descriptors (Max open files in /proc/%d/limits), a proxied connection takes "
-          + "two, and ws-proxy caps connections at (limit - %d) / 2 to stay below it; raise "
+          + "two, and every target stays below ws-proxy's own cap of (limit - %d) / 2; raise "
           + "ulimit -n (soft and hard) to hold more", f.target(), count, asked, limit.get(),
           proxy.pid(), RESERVED_DESCRIPTORS));
     }
