@@ -56,8 +56,8 @@ final class BenchCommand implements Command {
         and (--flood) the proxy's RSS growth while a client that does not read is flooded with
         256 MiB by the backend and whether every byte then arrived in order with nothing closed,
         each with its ratio to nginx. CPU, RSS and threads are the proxy process's own, read from
-        /proc. Everything runs on 127.0.0.1; a default run takes about 4 minutes, --quick about
-        45 s.
+        /proc. Everything runs on 127.0.0.1; a default run takes about 3 minutes, --quick about
+        1 (longer on a busy machine, where opening 10,000 connections can take minutes).
 
         Options:
           --quick                 a short smoke run (1-2 s phases, 500 idle connections, 200

@@ -153,7 +153,7 @@ public final class Bench {
     try {
       List<String> lines = Files.readAllLines(dir.resolve("error.log"), StandardCharsets.UTF_8);
       if (!lines.isEmpty()) {
-        notes.add("nginx logged " + lines.size() + " errors, the last: "
+        notes.add("nginx's error log has " + lines.size() + " lines, the last: "
             + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
       }
     } catch (IOException e) {

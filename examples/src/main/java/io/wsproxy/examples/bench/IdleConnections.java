@@ -62,16 +62,7 @@ final class IdleConnections implements AutoCloseable {
       List<Callable<BlockingWs>> tasks = new ArrayList<>(BATCH);
       for (int i = from; i < Math.min(count, from + BATCH); i++) {
         int n = i;
-        tasks.add(() -> {
-          BlockingWs ws = BlockingWs.open(port, Loopback.idleSource(n));
-          try {
-            ws.echo(FRAME, PAYLOAD.length);
-            return ws;
-          } catch (IOException | RuntimeException e) {
-            ws.abort();
-            throw e;
-          }
-        });
+        tasks.add(() -> echoOrAbort(BlockingWs.open(port, Loopback.idleSource(n))));
       }
       for (BlockingWs ws : inParallel(tasks)) {
         if (ws == null) {
@@ -107,21 +98,24 @@ final class IdleConnections implements AutoCloseable {
   int echoEach() throws InterruptedException {
     List<Callable<BlockingWs>> tasks = new ArrayList<>(open.size());
     for (BlockingWs ws : open) {
-      tasks.add(() -> {
-        try {
-          ws.echo(FRAME, PAYLOAD.length);
-          return ws;
-        } catch (IOException | RuntimeException e) {
-          ws.abort();
-          throw e;
-        }
-      });
+      tasks.add(() -> echoOrAbort(ws));
     }
     List<BlockingWs> echoed = inParallel(tasks);
     int before = open.size();
     open.clear();
     echoed.stream().filter(ws -> ws != null).forEach(open::add);
     return before - open.size();
+  }
+
+  /** One 64 B echo on {@code ws}; a connection that fails it is dropped and the failure thrown. */
+  private static BlockingWs echoOrAbort(BlockingWs ws) throws IOException {
+    try {
+      ws.echo(FRAME, PAYLOAD.length);
+      return ws;
+    } catch (IOException | RuntimeException e) {
+      ws.abort();
+      throw e;
+    }
   }
 
   /** Closes every connection with the closing handshake; answers how many did not close cleanly. */
