@@ -134,12 +134,8 @@ public final class Bench {
 
   private List<String> nginxCommand(int port, int backendPort) throws IOException {
     Path conf = dir.resolve("nginx.conf");
-    // Two connections per proxied one, plus the handshake loops and some slack, plus an eighth:
-    // once fewer than a sixteenth of its connections are free, nginx starts closing those still
-    // waiting for their request head ("worker_connections are not enough, reusing connections"),
-    // which resets clients mid-upgrade. Seen at 9,574 of 9,800 held with no eighth.
-    int needed = 2 * Math.max(cfg.idle(), cfg.hold()) + 2 * cfg.connections() + 256;
-    int workerConnections = needed + needed / 8;
+    int workerConnections = NginxConfig.workerConnections(Math.max(cfg.idle(), cfg.hold()),
+        cfg.connections());
     long hardFileLimit = ProcStats.ownOpenFileLimit().map(ProcStats.OpenFileLimit::hard)
         .orElse(Long.MAX_VALUE); // nginx inherits this process's limits
     Files.writeString(conf, NginxConfig.render(dir, port, backendPort, workerConnections,

@@ -47,6 +47,13 @@ class NginxConfigTest {
   }
 
   @Test
+  void heldConnectionsLeaveNginxMoreThanASixteenthOfItsConnectionsFree() {
+    int held = 9_800;
+    int workerConnections = NginxConfig.workerConnections(held, 16);
+    assertTrue(workerConnections - 2 * held > workerConnections / 16, "" + workerConnections);
+  }
+
+  @Test
   void bracesBalance() {
     assertEquals(conf.chars().filter(c -> c == '{').count(),
         conf.chars().filter(c -> c == '}').count(), conf);
