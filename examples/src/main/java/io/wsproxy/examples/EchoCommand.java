@@ -32,7 +32,8 @@ final class EchoCommand implements Command {
                                many bytes as 64 KiB binary messages, sent as fast as the client's
                                connection takes them (never queued whole): 8-byte big-endian
                                counters 0, 1, 2, ... so a client can check every byte and its
-                               order; bench uses it to flood a client that does not read
+                               order; bench uses it to flood a client that does not read (any
+                               client may ask for 4 GiB: keep such a backend on loopback)
           --help               show this help
         """;
   }
