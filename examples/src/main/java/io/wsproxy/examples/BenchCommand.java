@@ -22,6 +22,8 @@ import java.util.Set;
 final class BenchCommand implements Command {
 
   private static final String DEFAULT_NGINX = "/usr/sbin/nginx";
+  /** Most held connections: 200 from each of 127.0.0.2 to 127.0.0.254. */
+  private static final int MAX_HOLD = 50_000;
 
   @Override
   public String name() {
@@ -30,7 +32,8 @@ final class BenchCommand implements Command {
 
   @Override
   public String summary() {
-    return "measure the proxy next to nginx: throughput, latency, CPU, memory, handshakes";
+    return "measure the proxy next to nginx: throughput, latency, CPU, memory, handshakes, "
+        + "10,000 connections, a flood toward a client that does not read";
   }
 
   @Override
@@ -48,16 +51,34 @@ final class BenchCommand implements Command {
         process, and nginx (when installed) in its own process with a config the bench writes.
         Prints one table: round trips/s and p50/p99 of 64 B echoes, the proxy's CPU per relayed
         64 B message and per relayed MiB of 1 MiB messages, handshakes/s (8 loops opening and
-        closing connections), RSS per idle proxied connection and threads, each with its ratio to
-        nginx. CPU, RSS and threads are the proxy process's own, read from /proc. Everything runs
-        on 127.0.0.1; a default run takes about 2 minutes, --quick about 35 s.
+        closing connections), RSS per idle proxied connection and threads, then (--hold) how many
+        of 10,000 connections held at once still relay, the errors, threads and RSS holding them,
+        and (--flood) the proxy's RSS growth while a client that does not read is flooded with
+        256 MiB by the backend and whether every byte then arrived in order with nothing closed,
+        each with its ratio to nginx. CPU, RSS and threads are the proxy process's own, read from
+        /proc. Everything runs on 127.0.0.1; a default run takes about 3 minutes, --quick about
+        1 (longer on a busy machine, where opening 10,000 connections can take minutes).
 
         Options:
-          --quick                 a short smoke run (1-2 s phases, 500 idle connections)
+          --quick                 a short smoke run (1-2 s phases, 500 idle connections, 200
+                                  held, a 64 MiB flood)
           --connections N         connections of the 64 B echo phase (default 16)
           --idle N                idle connections of the memory phase (default 2000)
+          --hold N                connections held open at once through each proxy, every one
+                                  echoing once when it opens and once more when all are open
+                                  (default 10000; 0 skips it). Each takes two of the proxy's
+                                  descriptors: when N does not fit the proxy's Max open files
+                                  (/proc/PID/limits, ulimit -n), the largest round count below
+                                  ws-proxy's own cap of (limit - 256) / 2 is held, with a note
+                                  (9800 at 20000). ws-proxy's --max-connections (default 10000)
+                                  caps it too: raise it with --proxy-args for more
+          --flood MiB             the backend floods this much toward one client (16 KiB
+                                  receive buffer) that stops reading for 3 s, while the
+                                  proxy's RSS is read every 100 ms; then the client reads and
+                                  checks it all (default 256; 0 skips it)
           --seconds N             time limit of every phase and the warm-up (overrides the
-                                  defaults: 12 s echo, 8 s 1 MiB, 8 s handshakes, 6 s warm-up)
+                                  defaults: 12 s echo, 8 s 1 MiB, 8 s handshakes, 6 s warm-up,
+                                  3 s without reading in the flood)
           --proxy-args ARGS       extra arguments for 'ws-proxy.jar proxy' (split on spaces),
                                   e.g. --proxy-args '--upstream javawebsocket'
           --proxy-jvm-args ARGS   JVM options of the proxy process, e.g. '-Xmx256m'
@@ -80,7 +101,7 @@ final class BenchCommand implements Command {
   @Override
   public Set<String> valueFlags() {
     return Set.of("connections", "idle", "seconds", "proxy-args", "proxy-jvm-args",
-        "proxy-command", "nginx", "pin", "compare", "rounds");
+        "proxy-command", "nginx", "pin", "compare", "rounds", "hold", "flood");
   }
 
   @Override
@@ -94,6 +115,8 @@ final class BenchCommand implements Command {
     boolean quick = args.has("quick");
     int connections = (int) args.number("connections", 16, 1, 5000);
     int idle = (int) args.number("idle", quick ? 500 : 2000, 1, 9000);
+    int hold = (int) args.number("hold", quick ? 200 : 10_000, 0, MAX_HOLD);
+    int flood = (int) args.number("flood", quick ? 64 : 256, 0, 4096);
     Duration[] limits = BenchConfig.limits(quick);
     List<String> compare = words("compare", args.one("compare", ""));
     int rounds = (int) args.number("rounds", 7, 1, 100);
@@ -128,7 +151,7 @@ final class BenchCommand implements Command {
       proxyName = "ws-proxy";
     }
     BenchConfig cfg = new BenchConfig(connections, limits[0], limits[1], limits[2], limits[3],
-        idle, proxy, proxyName, nginx(args.one("nginx", null)), pin(args.one("pin", null)), java,
+        idle, hold, flood, limits[4], proxy, proxyName, nginx(args.one("nginx", null)), pin(args.one("pin", null)), java,
         compare, rounds);
     Bench.run(cfg, out);
     return () -> { };

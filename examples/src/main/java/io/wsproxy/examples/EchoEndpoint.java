@@ -22,19 +22,25 @@ import java.util.Objects;
  * <p>A {@link #labelled labelled} echo prefixes each text reply with its label and the path the
  * client connected to ({@code "api /api/users: hi"}), so examples show which backend a proxied
  * connection reached and with what path.
+ *
+ * <p>A {@link #flooding flooding} echo also answers a text message {@code flood <bytes>} with that
+ * many bytes as 64 KiB binary messages, as fast as the client's connection takes them (the {@code
+ * bench} uses it to flood a client that does not read).
  */
 public final class EchoEndpoint implements WsEndpoint {
 
   private final Limits limits;
   private final String label; // null: plain echo
+  private final boolean flood;
 
-  private EchoEndpoint(Limits limits, String label) {
+  private EchoEndpoint(Limits limits, String label, boolean flood) {
     this.limits = Objects.requireNonNull(limits, "limits");
     this.label = label;
+    this.flood = flood;
   }
 
   public EchoEndpoint(Limits limits) {
-    this(limits, null);
+    this(limits, null, false);
   }
 
   public EchoEndpoint() {
@@ -47,7 +53,16 @@ public final class EchoEndpoint implements WsEndpoint {
     if (label.isBlank()) {
       throw new IllegalArgumentException("label must not be blank");
     }
-    return new EchoEndpoint(Limits.DEFAULTS, label);
+    return new EchoEndpoint(Limits.DEFAULTS, label, false);
+  }
+
+  /**
+   * A plain echo that also answers {@code flood <bytes>} (1 to 4 GiB, decimal) with that many bytes
+   * of {@link io.wsproxy.examples.bench.FloodPattern} in 64 KiB binary messages, sent only while
+   * the connection is writable. Any other text, such as {@code flood} with a bad count, is echoed.
+   */
+  public static EchoEndpoint flooding() {
+    return new EchoEndpoint(Limits.DEFAULTS, null, true);
   }
 
   @Override
@@ -59,19 +74,27 @@ public final class EchoEndpoint implements WsEndpoint {
     HandshakeDecision.Accept accept = new HandshakeDecision.Accept(request, peer,
         Principal.ANONYMOUS, subprotocol, null, Headers.EMPTY);
     String prefix = label == null ? null : label + " " + request.pathAndQuery() + ": ";
-    return PendingHandshake.decided(accept, client -> new Echo(prefix));
+    return PendingHandshake.decided(accept,
+        client -> new Echo(prefix, flood ? new EchoFlood() : null));
   }
 
   /** Echoes one client; pauses reading while the client does not take its echoes. */
   private static final class Echo implements WsListener {
     private final String prefix;
+    private final EchoFlood flood; // null: no flood requests
 
-    Echo(String prefix) {
+    Echo(String prefix, EchoFlood flood) {
       this.prefix = prefix;
+      this.flood = flood;
     }
 
     @Override
     public void onText(WsChannel channel, Text text) {
+      long floodBytes = flood == null ? -1 : EchoFlood.requestedBytes(text);
+      if (floodBytes > 0) {
+        flood.request(channel, floodBytes);
+        return;
+      }
       pushBack(channel, channel.sendText(prefix == null ? text : Text.of(prefix + text)));
     }
 
@@ -83,11 +106,17 @@ public final class EchoEndpoint implements WsEndpoint {
     @Override
     public void onWritable(WsChannel channel) {
       channel.resumeReading();
+      if (flood != null) {
+        flood.pump(channel);
+      }
     }
 
     @Override
     public void onClose(WsChannel channel, int code, String reason, boolean remote) {
       // the transport answers the client's close with its code
+      if (flood != null) {
+        flood.stop();
+      }
     }
 
     private static void pushBack(WsChannel channel, boolean writable) {

@@ -95,6 +95,8 @@ class MainTest {
       "echo --listen 127.0.0.1:70000 | --listen port must be 0..65535",
       "bench --connections 0 | --connections must be between 1 and 5000: 0",
       "bench --pin 1-3 | --pin must be a CPU number or none: 1-3",
+      "bench --hold 60000 | --hold must be between 0 and 50000: 60000",
+      "bench --flood -1 | --flood must be between 0 and 4096: -1",
       "bench --proxy-command 'nc -l {port}' --proxy-args x | --proxy-command replaces the whole",
       "bench --nginx /nonexistent/nginx | --nginx is not an executable file: /nonexistent/nginx",
       "demo extra | unexpected argument: extra",
@@ -150,7 +152,7 @@ class MainTest {
   @Test
   void benchPrintsOneTableOfEveryFigureForTheDirectRunAndTheProxyInItsOwnProcess() {
     Cli.Result r = Cli.run("bench", "--seconds", "1", "--idle", "20", "--connections", "2",
-        "--nginx", "none", "--pin", "none");
+        "--hold", "30", "--flood", "8", "--nginx", "none", "--pin", "none");
     assertEquals(0, r.exitCode(), r.err());
     String out = r.out();
     assertTrue(out.contains("bench: proxy under test: "), out);
@@ -162,6 +164,14 @@ class MainTest {
     assertTrue(out.matches(
         "(?s).*\nRSS per idle proxied connection at 20, KiB +- +-?\\d+\\.\\d +not run .*"), out);
     assertTrue(out.matches("(?s).*\nthreads at 20 idle connections +- +\\d+ +not run .*"), out);
+    assertTrue(out.matches("(?s).*\nconnections held at once and relaying, of 30 +- +30 +not run"
+        + " .*"), out);
+    assertTrue(out.matches("(?s).*\nerrors holding them \\(open, echo, close\\) +- +0 +not run .*"),
+        out);
+    assertTrue(out.matches(
+        "(?s).*\nRSS growth, 8 MiB flood, client not reading, MiB +- +-?\\d+\\.\\d +not run .*"), out);
+    assertTrue(out.matches(
+        "(?s).*\nflood: all bytes in order, nothing closed +yes +yes +not run .*"), out);
     assertTrue(!out.contains("note: "), "no phase failed: " + out);
   }
 

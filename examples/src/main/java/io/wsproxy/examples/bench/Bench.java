@@ -48,7 +48,8 @@ public final class Bench {
   private void run() throws IOException, InterruptedException {
     int backendPort = ChildProcess.freePort();
     List<String> echo = new ArrayList<>(cfg.childJava());
-    echo.addAll(List.of("echo", "--listen", "127.0.0.1:" + backendPort));
+    // --flood: the flood phase asks the backend for its flood; other phases never send "flood "
+    echo.addAll(List.of("echo", "--listen", "127.0.0.1:" + backendPort, "--flood"));
     try (ChildProcess backend = start("echo backend", echo, backendPort)) {
       Machine.describe(cfg, out);
       if (cfg.comparing()) {
@@ -69,6 +70,7 @@ public final class Bench {
         try (ChildProcess n = start("nginx", pinned(nginxCommand(port, backendPort)), port)) {
           nginx = phases.measure("nginx", port, n.handle());
         }
+        nginxErrors();
       }
       out.println();
       out.print(ResultTable.render(direct, proxy, nginx, cfg.connections(), cfg.idle(),
@@ -132,12 +134,27 @@ public final class Bench {
 
   private List<String> nginxCommand(int port, int backendPort) throws IOException {
     Path conf = dir.resolve("nginx.conf");
-    // two connections per proxied one, plus the handshake loops and some slack
-    int workerConnections = 2 * cfg.idle() + 2 * cfg.connections() + 256;
-    Files.writeString(conf, NginxConfig.render(dir, port, backendPort, workerConnections),
-        StandardCharsets.UTF_8);
+    int workerConnections = NginxConfig.workerConnections(Math.max(cfg.idle(), cfg.hold()),
+        cfg.connections());
+    long hardFileLimit = ProcStats.ownOpenFileLimit().map(ProcStats.OpenFileLimit::hard)
+        .orElse(Long.MAX_VALUE); // nginx inherits this process's limits
+    Files.writeString(conf, NginxConfig.render(dir, port, backendPort, workerConnections,
+        hardFileLimit), StandardCharsets.UTF_8);
     return List.of(cfg.nginx(), "-p", dir.toString(), "-e", dir.resolve("error.log").toString(),
         "-c", conf.toString(), "-g", "daemon off;");
+  }
+
+  /** The last lines of nginx's error log as a note, when it logged errors (it is deleted after). */
+  private void nginxErrors() {
+    try {
+      List<String> lines = Files.readAllLines(dir.resolve("error.log"), StandardCharsets.UTF_8);
+      if (!lines.isEmpty()) {
+        notes.add("nginx's error log has " + lines.size() + " lines, the last: "
+            + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
+      }
+    } catch (IOException e) {
+      // no error log: nothing went wrong worth a line
+    }
   }
 
   private List<String> pinned(List<String> command) {

@@ -13,6 +13,10 @@ import java.util.Objects;
  * @param handshakeLimit  time limit of the handshake phase (at most {@link #MAX_HANDSHAKES})
  * @param warmUp          unmeasured load before the measured phases (JIT compilation)
  * @param idle            idle connections of the memory phase
+ * @param hold            connections held at once by the many-connections phase (0: skipped;
+ *                        fitted down to the target's descriptor limit)
+ * @param floodMib        MiB flooded toward a client that does not read (0: skipped)
+ * @param floodStall      how long that client does not read
  * @param proxyCommand    the proxy under test; {@code {port}} and {@code {backend}} are replaced
  * @param proxyName       the proxy's column in the table
  * @param nginx           the nginx binary, or null to skip nginx
@@ -23,7 +27,8 @@ import java.util.Objects;
  * @param rounds          rounds of a {@code --compare} run
  */
 public record BenchConfig(int connections, Duration echoLimit, Duration bigLimit,
-    Duration handshakeLimit, Duration warmUp, int idle, List<String> proxyCommand,
+    Duration handshakeLimit, Duration warmUp, int idle, int hold, int floodMib,
+    Duration floodStall, List<String> proxyCommand,
     String proxyName, String nginx, String pinCpu, List<String> childJava,
     List<String> compareArgs, int rounds) {
 
@@ -47,6 +52,7 @@ public record BenchConfig(int connections, Duration echoLimit, Duration bigLimit
     Objects.requireNonNull(bigLimit, "bigLimit");
     Objects.requireNonNull(handshakeLimit, "handshakeLimit");
     Objects.requireNonNull(warmUp, "warmUp");
+    Objects.requireNonNull(floodStall, "floodStall");
     proxyCommand = List.copyOf(proxyCommand);
     childJava = List.copyOf(childJava);
     compareArgs = List.copyOf(compareArgs);
@@ -60,15 +66,22 @@ public record BenchConfig(int connections, Duration echoLimit, Duration bigLimit
     if (idle < 1) {
       throw new IllegalArgumentException("idle must be positive: " + idle);
     }
+    if (hold < 0 || floodMib < 0) {
+      throw new IllegalArgumentException("hold and floodMib must not be negative: " + hold + ", "
+          + floodMib);
+    }
   }
 
-  /** Phase time limits of a default run (about 2 minutes) or a {@code --quick} one (about 35 s). */
+  /**
+   * Phase times of a default run or a {@code --quick} one: the 64 B, 1 MiB and handshake limits,
+   * the warm-up and the flood's stall.
+   */
   public static Duration[] limits(boolean quick) {
     return quick
         ? new Duration[] {Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1),
-            Duration.ofSeconds(2)}
+            Duration.ofSeconds(2), Duration.ofSeconds(1)}
         : new Duration[] {Duration.ofSeconds(12), Duration.ofSeconds(8), Duration.ofSeconds(8),
-            Duration.ofSeconds(6)};
+            Duration.ofSeconds(6), Duration.ofSeconds(3)};
   }
 
   /** True for a {@code --compare} run. */

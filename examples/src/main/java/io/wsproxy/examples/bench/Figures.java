@@ -13,34 +13,68 @@ package io.wsproxy.examples.bench;
  * @param handshakesPerSec opened and closed connections per second
  * @param rssKibPerIdle    resident memory per idle proxied connection
  * @param threads          threads of the proxy (all its processes) holding the idle connections
+ * @param held             the many concurrent connections phase, or null when it did not run
+ * @param flood            the flood toward a client that does not read, or null when it did not run
  */
 public record Figures(String target, double echoPerSecond, double p50Millis, double p99Millis,
     double cpuMicrosPerMsg, double cpuMillisPerMib, double handshakesPerSec, double rssKibPerIdle,
-    double threads) {
+    double threads, Held held, Flood flood) {
+
+  /**
+   * Many connections held open at once.
+   *
+   * @param asked    connections the phase opened (fitted to the target's descriptors)
+   * @param relaying of them, those that echoed once when opened and once more when all were open
+   * @param errors   failures: connections that did not open or echo, and closing handshakes that
+   *                 did not complete
+   * @param threads  threads of the proxy holding them
+   * @param rssMib   resident memory of the proxy holding them
+   */
+  public record Held(int asked, int relaying, int errors, double threads, double rssMib) {}
+
+  /**
+   * A flood toward a client that stops reading, then reads it all.
+   *
+   * @param mib           MiB asked of the backend
+   * @param rssGrowthMib  the proxy's highest RSS while the client did not read, minus its RSS just
+   *                      before the request (NaN for the direct run)
+   * @param intact        every byte arrived, in order, and no close came
+   */
+  public record Flood(int mib, double rssGrowthMib, boolean intact) {}
 
   /** A target with nothing measured yet. */
   public static Figures none(String target) {
     double n = Double.NaN;
-    return new Figures(target, n, n, n, n, n, n, n, n);
+    return new Figures(target, n, n, n, n, n, n, n, n, null, null);
   }
 
   Figures withEcho(double perSecond, double p50, double p99, double cpuMicros) {
     return new Figures(target, perSecond, p50, p99, cpuMicros, cpuMillisPerMib, handshakesPerSec,
-        rssKibPerIdle, threads);
+        rssKibPerIdle, threads, held, flood);
   }
 
   Figures withBig(double cpuMillis) {
     return new Figures(target, echoPerSecond, p50Millis, p99Millis, cpuMicrosPerMsg, cpuMillis,
-        handshakesPerSec, rssKibPerIdle, threads);
+        handshakesPerSec, rssKibPerIdle, threads, held, flood);
   }
 
   Figures withHandshakes(double perSecond) {
     return new Figures(target, echoPerSecond, p50Millis, p99Millis, cpuMicrosPerMsg,
-        cpuMillisPerMib, perSecond, rssKibPerIdle, threads);
+        cpuMillisPerMib, perSecond, rssKibPerIdle, threads, held, flood);
   }
 
   Figures withIdle(double rssKib, double threadCount) {
     return new Figures(target, echoPerSecond, p50Millis, p99Millis, cpuMicrosPerMsg,
-        cpuMillisPerMib, handshakesPerSec, rssKib, threadCount);
+        cpuMillisPerMib, handshakesPerSec, rssKib, threadCount, held, flood);
+  }
+
+  Figures withHeld(Held h) {
+    return new Figures(target, echoPerSecond, p50Millis, p99Millis, cpuMicrosPerMsg,
+        cpuMillisPerMib, handshakesPerSec, rssKibPerIdle, threads, h, flood);
+  }
+
+  Figures withFlood(Flood f) {
+    return new Figures(target, echoPerSecond, p50Millis, p99Millis, cpuMicrosPerMsg,
+        cpuMillisPerMib, handshakesPerSec, rssKibPerIdle, threads, held, f);
   }
 }

@@ -4,14 +4,21 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Follows the server-to-client frame stream of one connection without copying payloads: it keeps
  * only the frame header it is in and how many payload bytes remain (and control frames' payloads:
- * a ping's to answer it, a close's to say why).
+ * a ping's to answer it, a close's to say why). A reader made with a data sink also shows it every
+ * data frame's payload bytes as they pass (views of the input, valid during the call only).
  * Not thread-safe (one per connection).
  */
 public final class FrameReader {
+
+  private static final Consumer<ByteBuffer> NO_SINK = b -> { };
+
+  private final Consumer<ByteBuffer> dataSink;
 
   private final byte[] header = new byte[14];
   private int headerLength;
@@ -23,6 +30,16 @@ public final class FrameReader {
   private final byte[] control = new byte[125]; // a control frame's payload is at most 125
   private int controlLength;
   private byte[] ping; // payload of the latest ping not yet answered
+
+  /** A reader that only counts data messages. */
+  public FrameReader() {
+    this(NO_SINK);
+  }
+
+  /** A reader that passes every data frame's payload bytes, in order, to {@code dataSink}. */
+  public FrameReader(Consumer<ByteBuffer> dataSink) {
+    this.dataSink = Objects.requireNonNull(dataSink, "dataSink");
+  }
 
   /**
    * Consumes every byte of {@code in}.
@@ -48,6 +65,8 @@ public final class FrameReader {
           int keep = Math.min(skip, control.length - controlLength);
           in.get(in.position(), control, controlLength, keep);
           controlLength += keep;
+        } else if (dataSink != NO_SINK && skip > 0) {
+          dataSink.accept(in.slice(in.position(), skip));
         }
         in.position(in.position() + skip);
         payloadLeft -= skip;

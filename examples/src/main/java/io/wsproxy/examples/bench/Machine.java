@@ -24,11 +24,15 @@ final class Machine {
         : "proxies pinned to CPU " + cfg.pinCpu() + " with taskset; backend and load generator "
             + "unpinned"));
     out.printf("bench: phases: warm-up %d s; %d B echo x %d connections, %d s or %,d round trips;"
-            + " 1 MiB echo x %d, %d s or %,d; handshakes x %d loops, %d s or %,d; %,d idle%n",
+            + " 1 MiB echo x %d, %d s or %,d; handshakes x %d loops, %d s or %,d; %,d idle;"
+            + " %s; %s%n",
         cfg.warmUp().toSeconds(), BenchConfig.SMALL, cfg.connections(),
         cfg.echoLimit().toSeconds(), BenchConfig.MAX_ROUND_TRIPS, BenchConfig.BIG_CONNECTIONS,
         cfg.bigLimit().toSeconds(), BenchConfig.MAX_BIG_ROUND_TRIPS, BenchConfig.HANDSHAKE_LOOPS,
-        cfg.handshakeLimit().toSeconds(), BenchConfig.MAX_HANDSHAKES, cfg.idle());
+        cfg.handshakeLimit().toSeconds(), BenchConfig.MAX_HANDSHAKES, cfg.idle(),
+        cfg.hold() == 0 ? "no held connections" : String.format("%,d held", cfg.hold()),
+        cfg.floodMib() == 0 ? "no flood" : String.format("%d MiB flood, %d s not reading",
+            cfg.floodMib(), cfg.floodStall().toSeconds()));
   }
 
   private static String cpuModel() {

@@ -12,14 +12,36 @@ public final class NginxConfig {
   private NginxConfig() {}
 
   /**
+   * The {@code worker_connections} for holding {@code held} proxied connections at once (and
+   * {@code echoConnections} of the echo phases): two connections each, plus slack, plus an eighth.
+   * Once fewer than a sixteenth of its connections are free, nginx starts closing those still
+   * waiting for their request head ("worker_connections are not enough, reusing connections"),
+   * which resets clients mid-upgrade: 226 of 9,800 held failed so without the eighth.
+   */
+  public static int workerConnections(int held, int echoConnections) {
+    int needed = 2 * held + 2 * echoConnections + 256;
+    return needed + needed / 8;
+  }
+
+  /** {@link #render(Path, int, int, int, long)} with no hard descriptor limit to stay under. */
+  public static String render(Path dir, int listenPort, int backendPort, int workerConnections) {
+    return render(dir, listenPort, backendPort, workerConnections, Long.MAX_VALUE);
+  }
+
+  /**
    * Renders {@code nginx.conf}.
    *
    * @param dir               the prefix directory (given to nginx as {@code -p})
    * @param listenPort        the 127.0.0.1 port nginx listens on
    * @param backendPort       the 127.0.0.1 port of the echo backend
    * @param workerConnections nginx's per-worker connection limit (each proxied connection uses two)
+   * @param hardFileLimit     the hard {@code Max open files} nginx inherits: its worker's
+   *                          descriptor limit ({@code worker_rlimit_nofile}) is raised to what its
+   *                          connections need but not above this, which an unprivileged nginx
+   *                          could not set (it would only log an alert)
    */
-  public static String render(Path dir, int listenPort, int backendPort, int workerConnections) {
+  public static String render(Path dir, int listenPort, int backendPort, int workerConnections,
+      long hardFileLimit) {
     if (listenPort <= 0 || listenPort > 65535) {
       throw new IllegalArgumentException("listenPort must be 1..65535: " + listenPort);
     }
@@ -30,7 +52,11 @@ public final class NginxConfig {
       throw new IllegalArgumentException("workerConnections must be at least 16: "
           + workerConnections);
     }
+    if (hardFileLimit < 64) {
+      throw new IllegalArgumentException("hardFileLimit must be at least 64: " + hardFileLimit);
+    }
     String d = dir.toAbsolutePath().toString();
+    long fileLimit = Math.min(hardFileLimit, 2L * workerConnections + 64);
     return """
         # written by ws-proxy bench; run as: nginx -p DIR -c nginx.conf -g 'daemon off;'
         worker_processes 1;
@@ -68,6 +94,6 @@ public final class NginxConfig {
                 }
             }
         }
-        """.formatted(d, listenPort, workerConnections, 2 * workerConnections + 64, backendPort);
+        """.formatted(d, listenPort, workerConnections, fileLimit, backendPort);
   }
 }

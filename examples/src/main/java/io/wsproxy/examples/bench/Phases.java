@@ -7,9 +7,11 @@ import java.util.List;
 
 /**
  * The measured phases run against one target: idle memory (on the still fresh process), warm-up,
- * 64 B echo, 1 MiB echo, handshakes. A phase that fails leaves its figures {@link Double#NaN} and
- * adds a note; the others still run. CPU and memory are those of {@code proxy} (null for the direct
- * baseline, which has no proxy process). Not thread-safe.
+ * 64 B echo, 1 MiB echo, handshakes, then the flood toward a client that does not read and the
+ * many held connections (last, as they grow the proxy's heap and would weigh on the figures of any
+ * phase after them; the held connections are not run direct). A phase that fails leaves its
+ * figures {@link Double#NaN} and adds a note; the others still run. CPU and memory are those of
+ * {@code proxy} (null for the direct baseline, which has no proxy process). Not thread-safe.
  */
 final class Phases {
 
@@ -40,7 +42,14 @@ final class Phases {
     }
     f = echo(f, port, proxy);
     f = big(f, port, proxy);
-    return handshakes(f, port);
+    f = handshakes(f, port);
+    if (cfg.floodMib() > 0) {
+      f = new FloodPhase(out, notes).run(f, port, proxy, cfg.floodMib(), cfg.floodStall());
+    }
+    if (cfg.hold() > 0 && proxy != null) {
+      f = new HoldPhase(out, notes).run(f, port, proxy, cfg.hold());
+    }
+    return f;
   }
 
   private void warmUp(String target, int port, Duration time) throws InterruptedException {

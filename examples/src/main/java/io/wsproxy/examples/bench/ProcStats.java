@@ -1,16 +1,20 @@
 package io.wsproxy.examples.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * CPU time, resident memory and threads of a process and its descendants (nginx: master and
- * workers), read from Linux {@code /proc}. The parsers are pure; {@link #sample} reads the files.
+ * CPU time, resident memory, threads and descriptors of a process and its descendants (nginx:
+ * master and workers), read from Linux {@code /proc}. The parsers are pure; {@link #sample}, {@link
+ * #openFileLimit} and {@link #openFiles} read the files.
  */
 public final class ProcStats {
 
@@ -21,6 +25,12 @@ public final class ProcStats {
    * @param userTicks the user part of it (the rest is the kernel working for the process)
    */
   public record Sample(long cpuTicks, long userTicks, long rssKib, int threads, int processes) {}
+
+  /**
+   * A process's {@code Max open files} (the descriptors it may hold, {@code ulimit -n}); {@link
+   * Long#MAX_VALUE} for unlimited.
+   */
+  public record OpenFileLimit(long soft, long hard) {}
 
   private static final long TICKS_PER_SECOND = clockTicks();
 
@@ -33,15 +43,12 @@ public final class ProcStats {
 
   /** Reads the process and all its live descendants; processes that vanish meanwhile are skipped. */
   public static Sample sample(ProcessHandle root) {
-    List<ProcessHandle> tree = new ArrayList<>();
-    tree.add(root);
-    root.descendants().forEach(tree::add);
     long ticks = 0;
     long user = 0;
     long rss = 0;
     int threads = 0;
     int processes = 0;
-    for (ProcessHandle p : tree) {
+    for (ProcessHandle p : tree(root)) {
       try {
         Path dir = Path.of("/proc", Long.toString(p.pid()));
         String stat = Files.readString(dir.resolve("stat"), StandardCharsets.US_ASCII);
@@ -99,6 +106,79 @@ public final class ProcStats {
       }
     }
     return 0;
+  }
+
+  /**
+   * The {@code Max open files} line of a {@code /proc/PID/limits} text ({@code Max open files
+   * 20000 20000 files}), or empty when it has none.
+   */
+  public static Optional<OpenFileLimit> maxOpenFiles(String limits) {
+    String name = "Max open files";
+    for (String line : limits.split("\n")) {
+      if (line.startsWith(name)) {
+        String[] words = line.substring(name.length()).trim().split("\\s+");
+        if (words.length < 2) {
+          throw new IllegalArgumentException("no soft and hard limit in: " + line);
+        }
+        return Optional.of(new OpenFileLimit(limitValue(words[0]), limitValue(words[1])));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static long limitValue(String word) {
+    return word.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(word);
+  }
+
+  /**
+   * The lowest soft {@code Max open files} of the process and its descendants (for nginx the
+   * worker's, which holds the connections, may differ from the master's), or empty when {@code
+   * /proc} does not tell.
+   */
+  public static Optional<Long> openFileLimit(ProcessHandle root) {
+    Optional<Long> lowest = Optional.empty();
+    for (ProcessHandle p : tree(root)) {
+      Optional<OpenFileLimit> limit = ownLimit(p.pid());
+      if (limit.isPresent() && (lowest.isEmpty() || limit.get().soft() < lowest.get())) {
+        lowest = Optional.of(limit.get().soft());
+      }
+    }
+    return lowest;
+  }
+
+  /** This process's own limit (which the children it starts inherit), or empty. */
+  public static Optional<OpenFileLimit> ownOpenFileLimit() {
+    return ownLimit(ProcessHandle.current().pid());
+  }
+
+  private static Optional<OpenFileLimit> ownLimit(long pid) {
+    try {
+      return maxOpenFiles(Files.readString(Path.of("/proc", Long.toString(pid), "limits"),
+          StandardCharsets.US_ASCII));
+    } catch (IOException | IllegalArgumentException e) {
+      return Optional.empty(); // no /proc, or the process exited
+    }
+  }
+
+  /** Descriptors open in the process and its descendants ({@code /proc/PID/fd}); -1 if unknown. */
+  public static long openFiles(ProcessHandle root) {
+    long open = 0;
+    for (ProcessHandle p : tree(root)) {
+      try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(p.pid()), "fd"))) {
+        open += fds.count();
+      } catch (IOException | UncheckedIOException e) {
+        return -1;
+      }
+    }
+    return open;
+  }
+
+  /** The process and its live descendants. */
+  private static List<ProcessHandle> tree(ProcessHandle root) {
+    List<ProcessHandle> tree = new ArrayList<>();
+    tree.add(root);
+    root.descendants().forEach(tree::add);
+    return tree;
   }
 
   private static long clockTicks() {

@@ -1,5 +1,6 @@
 package io.wsproxy.examples.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
@@ -12,10 +13,14 @@ public final class ResultTable {
 
   private record Row(String label, String format, ToDoubleFunction<Figures> value) {}
 
+  /** The format of a figure that is 1 for yes and 0 for no. */
+  private static final String YES_NO = "yes/no";
+
   private ResultTable() {}
 
   /**
-   * Renders the table.
+   * Renders the table. The rows of the held connections and of the flood come when the proxy has
+   * those figures; yes/no figures have no ratio.
    *
    * @param direct   the baseline straight to the backend
    * @param proxy    the proxy under test
@@ -24,7 +29,7 @@ public final class ResultTable {
    */
   public static String render(Figures direct, Figures proxy, Figures nginx, int connections,
       int idle, int loops) {
-    List<Row> rows = List.of(
+    List<Row> rows = new ArrayList<>(List.of(
         new Row("round trips/s, 64 B, " + connections + " connections", "%,.0f",
             Figures::echoPerSecond),
         new Row("p50 round trip, ms", "%.3f", Figures::p50Millis),
@@ -36,7 +41,21 @@ public final class ResultTable {
             Figures::handshakesPerSec),
         new Row("RSS per idle proxied connection at " + idle + ", KiB", "%.1f",
             Figures::rssKibPerIdle),
-        new Row("threads at " + idle + " idle connections", "%.0f", Figures::threads));
+        new Row("threads at " + idle + " idle connections", "%.0f", Figures::threads)));
+    if (proxy.held() != null) {
+      rows.add(new Row(String.format(Locale.ROOT, "connections held at once and relaying, of %,d",
+          proxy.held().asked()), "%,.0f", held(Figures.Held::relaying)));
+      rows.add(new Row("errors holding them (open, echo, close)", "%,.0f",
+          held(Figures.Held::errors)));
+      rows.add(new Row("threads holding them", "%.0f", held(Figures.Held::threads)));
+      rows.add(new Row("RSS holding them, MiB", "%.1f", held(Figures.Held::rssMib)));
+    }
+    if (proxy.flood() != null) {
+      rows.add(new Row("RSS growth, " + proxy.flood().mib()
+          + " MiB flood, client not reading, MiB", "%.1f", flood(Figures.Flood::rssGrowthMib)));
+      rows.add(new Row("flood: all bytes in order, nothing closed", YES_NO,
+          flood(fl -> fl.intact() ? 1.0 : 0.0)));
+    }
     String nginxName = nginx == null ? "nginx" : nginx.target();
     String ratioName = proxy.target() + " / " + nginxName;
     int labelWidth = rows.stream().mapToInt(r -> r.label.length()).max().orElse(10);
@@ -49,7 +68,8 @@ public final class ResultTable {
       double n = nginx == null ? Double.NaN : r.value.applyAsDouble(nginx);
       sb.append(String.format(Locale.ROOT, line, r.label,
           cell(r.format, r.value.applyAsDouble(direct)), cell(r.format, p),
-          nginx == null ? "not run" : cell(r.format, n), ratio(p, n)));
+          nginx == null ? "not run" : cell(r.format, n),
+          r.format.equals(YES_NO) ? "-" : ratio(p, n)));
     }
     return sb.toString();
   }
@@ -63,6 +83,22 @@ public final class ResultTable {
   }
 
   private static String cell(String format, double v) {
-    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, format, v);
+    if (Double.isNaN(v)) {
+      return "-";
+    }
+    if (format.equals(YES_NO)) {
+      return v == 1 ? "yes" : "no";
+    }
+    return String.format(Locale.ROOT, format, v);
+  }
+
+  /** A figure of the held-connections phase; NaN where it did not run. */
+  private static ToDoubleFunction<Figures> held(ToDoubleFunction<Figures.Held> value) {
+    return f -> f.held() == null ? Double.NaN : value.applyAsDouble(f.held());
+  }
+
+  /** A figure of the flood phase; NaN where it did not run. */
+  private static ToDoubleFunction<Figures> flood(ToDoubleFunction<Figures.Flood> value) {
+    return f -> f.flood() == null ? Double.NaN : value.applyAsDouble(f.flood());
   }
 }

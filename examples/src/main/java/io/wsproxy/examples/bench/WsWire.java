@@ -13,6 +13,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class WsWire {
 
+  /** Opcode of a text frame. */
+  public static final int TEXT = 0x1;
   /** Opcode of a binary frame. */
   public static final int BINARY = 0x2;
   /** Opcode of a close frame. */

@@ -62,6 +62,32 @@ class FrameReaderTest {
   }
 
   @Test
+  void aDataSinkSeesEveryPayloadByteInOrderButNoControlPayload() throws IOException {
+    byte[] first = frame(false, 2, 3);
+    byte[] ping = {(byte) 0x89, 2, 'h', 'i'};
+    byte[] last = frame(true, 0, 2);
+    first[2] = 'a';
+    first[3] = 'b';
+    first[4] = 'c';
+    last[2] = 'd';
+    last[3] = 'e';
+    ByteBuffer all = concat(first, ping, last);
+    StringBuilder seen = new StringBuilder();
+    FrameReader r = new FrameReader(data -> {
+      while (data.hasRemaining()) {
+        seen.append((char) data.get());
+      }
+    });
+    int messages = 0;
+    while (all.hasRemaining()) { // one byte at a time: every payload split
+      messages += r.feed(all.slice(all.position(), 1), -1);
+      all.position(all.position() + 1);
+    }
+    assertEquals(1, messages);
+    assertEquals("abcde", seen.toString());
+  }
+
+  @Test
   void anEchoOfTheWrongSizeIsAnError() {
     FrameReader r = new FrameReader();
     assertThrows(IOException.class, () -> r.feed(ByteBuffer.wrap(frame(true, 2, 63)), 64));

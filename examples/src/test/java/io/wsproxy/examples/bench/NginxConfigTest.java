@@ -37,6 +37,23 @@ class NginxConfigTest {
   }
 
   @Test
+  void theWorkersDescriptorLimitCoversItsConnectionsButStaysUnderTheHardLimit() {
+    assertTrue(conf.contains("worker_rlimit_nofile 9064;"), conf);
+    String capped = NginxConfig.render(DIR, 18080, 19001, 20_000, 20_000);
+    assertTrue(capped.contains("worker_connections 20000;"), capped);
+    assertTrue(capped.contains("worker_rlimit_nofile 20000;"), capped);
+    assertThrows(IllegalArgumentException.class,
+        () -> NginxConfig.render(DIR, 18080, 19001, 100, 10));
+  }
+
+  @Test
+  void heldConnectionsLeaveNginxMoreThanASixteenthOfItsConnectionsFree() {
+    int held = 9_800;
+    int workerConnections = NginxConfig.workerConnections(held, 16);
+    assertTrue(workerConnections - 2 * held > workerConnections / 16, "" + workerConnections);
+  }
+
+  @Test
   void bracesBalance() {
     assertEquals(conf.chars().filter(c -> c == '{').count(),
         conf.chars().filter(c -> c == '}').count(), conf);

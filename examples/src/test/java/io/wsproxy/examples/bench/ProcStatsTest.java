@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,31 @@ class ProcStatsTest {
   @Test
   void anAbsentStatusFieldIsZero() {
     assertEquals(0, ProcStats.statusNumber("Name:\tzombie\nThreads:\t1\n", "VmRSS"));
+  }
+
+  @Test
+  void theOpenFileLimitIsReadFromItsLineOfProcLimits() {
+    String limits = """
+        Limit                     Soft Limit           Hard Limit           Units
+        Max processes             96363                96363                processes
+        Max open files            20000                40000                files
+        Max locked memory         8388608              8388608              bytes
+        """;
+    assertEquals(Optional.of(new ProcStats.OpenFileLimit(20_000, 40_000)),
+        ProcStats.maxOpenFiles(limits));
+    assertEquals(Optional.of(new ProcStats.OpenFileLimit(1024, Long.MAX_VALUE)),
+        ProcStats.maxOpenFiles("Max open files            1024                 unlimited   files\n"));
+    assertEquals(Optional.empty(), ProcStats.maxOpenFiles("Max processes 1 1 processes\n"));
+    assertThrows(IllegalArgumentException.class, () -> ProcStats.maxOpenFiles("Max open files 7"));
+  }
+
+  @Test
+  void thisProcessesDescriptorLimitAndOpenDescriptorsCanBeRead() {
+    Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux /proc");
+    long limit = ProcStats.openFileLimit(ProcessHandle.current()).orElseThrow();
+    assertEquals(limit, ProcStats.ownOpenFileLimit().orElseThrow().soft());
+    long open = ProcStats.openFiles(ProcessHandle.current());
+    assertTrue(open >= 3 && open <= limit, open + " of " + limit);
   }
 
   @Test

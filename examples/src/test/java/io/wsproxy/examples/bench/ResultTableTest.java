@@ -27,6 +27,32 @@ class ResultTableTest {
   }
 
   @Test
+  void theHeldConnectionsAndTheFloodAreRowsOfTheSameTable() {
+    Figures proxy = PROXY.withHeld(new Figures.Held(9_800, 9_800, 0, 16, 612.5))
+        .withFlood(new Figures.Flood(256, 3.2, true));
+    Figures nginx = NGINX.withHeld(new Figures.Held(9_800, 9_790, 10, 2, 40.0))
+        .withFlood(new Figures.Flood(256, 0.5, false));
+    Figures direct = DIRECT.withFlood(new Figures.Flood(256, Double.NaN, true));
+    String t = ResultTable.render(direct, proxy, nginx, 16, 2000, 8);
+    assertEquals(15, t.split("\n").length, t);
+    assertTrue(t.matches("(?s).*\nconnections held at once and relaying, of 9,800 +- +9,800 +9,790"
+        + " +1\\.00x\n.*"), t);
+    assertTrue(t.matches("(?s).*\nerrors holding them \\(open, echo, close\\) +- +0 +10 +0\\.00x\n.*"),
+        t);
+    assertTrue(t.matches("(?s).*\nthreads holding them +- +16 +2 +8\\.00x\n.*"), t);
+    assertTrue(t.matches("(?s).*\nRSS holding them, MiB +- +612\\.5 +40\\.0 +15\\.31x\n.*"), t);
+    assertTrue(t.matches("(?s).*\nRSS growth, 256 MiB flood, client not reading, MiB +- +3\\.2"
+        + " +0\\.5 +6\\.40x\n.*"), t);
+    assertTrue(t.matches("(?s).*\nflood: all bytes in order, nothing closed +yes +yes +no +-\n"), t);
+  }
+
+  @Test
+  void phasesThatDidNotRunHaveNoRows() {
+    String t = ResultTable.render(DIRECT, PROXY, NGINX, 16, 2000, 8);
+    assertTrue(!t.contains("held") && !t.contains("flood"), t);
+  }
+
+  @Test
   void withoutNginxTheRatiosAreNotAvailable() {
     String t = ResultTable.render(DIRECT, PROXY, null, 16, 2000, 8);
     assertTrue(t.matches("(?s).*handshakes/s \\(open\\+close\\), 8 loops +3,000 +731 +not run +n/a\n.*"),
