@@ -70,7 +70,7 @@ final class BenchCommand implements Command {
                                   descriptors: when N does not fit the proxy's Max open files
                                   (/proc/PID/limits, ulimit -n), the largest round count below
                                   ws-proxy's own cap of (limit - 256) / 2 is held, with a note
-                                  (9800 at 20000). the proxy's own connection cap (default 10000)
+                                  (9800 at 20000). The proxy's own connection cap (default 10000)
                                   caps it too: raise it with --proxy-args for more
           --flood MiB             the backend floods this much toward one client (16 KiB
                                   receive buffer) that stops reading for 3 s, while the
