@@ -42,7 +42,7 @@ final class Phases {
     }
     f = echo(f, port, proxy);
     f = big(f, port, proxy);
-    f = handshakes(f, port);
+    f = handshakes(f, port, proxy);
     if (cfg.floodMib() > 0) {
       f = new FloodPhase(out, notes).run(f, port, proxy, cfg.floodMib(), cfg.floodStall());
     }
@@ -119,11 +119,18 @@ final class Phases {
     }
   }
 
-  private Figures handshakes(Figures f, int port) throws InterruptedException {
+  private Figures handshakes(Figures f, int port, ProcessHandle proxy)
+      throws InterruptedException {
     progress(f, "handshakes, " + BenchConfig.HANDSHAKE_LOOPS + " loops");
+    ProcStats.Sample c0 = sample(proxy);
     HandshakeLoad.Result r = HandshakeLoad.run(port, BenchConfig.HANDSHAKE_LOOPS,
         BenchConfig.MAX_HANDSHAKES, cfg.handshakeLimit());
-    progress(f, String.format("%,d handshakes in %.1f s", r.completed(), r.wallNanos() / 1e9));
+    double cpu = cpuMicros(c0, sample(proxy));
+    // CPU per handshake tells a proxy that is busy from one that waits (on the upstream, on timers)
+    progress(f, String.format("%,d handshakes in %.1f s%s", r.completed(), r.wallNanos() / 1e9,
+        Double.isNaN(cpu) || r.completed() == 0 ? ""
+            : String.format(", proxy CPU %.0f us per handshake (%.0f%% of one core)",
+                cpu / r.completed(), 100 * cpu / (r.wallNanos() / 1e3))));
     if (r.errors() > 0) {
       notes.add(f.target() + " handshakes: " + r.errors() + " failed, first: " + r.firstError());
     }
