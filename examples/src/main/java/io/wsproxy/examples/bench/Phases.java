@@ -109,7 +109,8 @@ final class Phases {
       ProcStats.Sample c0 = sample(proxy);
       EchoLoad.Result r = nonEmpty(EchoLoad.run(port, BenchConfig.BIG_CONNECTIONS,
           BenchConfig.BIG, BenchConfig.MAX_BIG_ROUND_TRIPS, cfg.bigLimit()));
-      double cpu = cpuMicros(c0, sample(proxy));
+      ProcStats.Sample c1 = sample(proxy);
+    double cpu = cpuMicros(c0, c1);
       detail(f, r, cpu);
       // each round trip relays 1 MiB each way
       return f.withBig(cpu / 1000.0 / (2.0 * r.roundTrips()));
@@ -125,12 +126,14 @@ final class Phases {
     ProcStats.Sample c0 = sample(proxy);
     HandshakeLoad.Result r = HandshakeLoad.run(port, BenchConfig.HANDSHAKE_LOOPS,
         BenchConfig.MAX_HANDSHAKES, cfg.handshakeLimit());
-    double cpu = cpuMicros(c0, sample(proxy));
+    ProcStats.Sample c1 = sample(proxy);
+    double cpu = cpuMicros(c0, c1);
     // CPU per handshake tells a proxy that is busy from one that waits (on the upstream, on timers)
     progress(f, String.format("%,d handshakes in %.1f s%s", r.completed(), r.wallNanos() / 1e9,
         Double.isNaN(cpu) || r.completed() == 0 ? ""
-            : String.format(", proxy CPU %.0f us per handshake (%.0f%% of one core)",
-                cpu / r.completed(), 100 * cpu / (r.wallNanos() / 1e3))));
+            : String.format(", proxy CPU %.0f us per handshake (%.0f%% of one core, %.0f%% user)",
+                cpu / r.completed(), 100 * cpu / (r.wallNanos() / 1e3),
+                100.0 * (c1.userTicks() - c0.userTicks()) / Math.max(1, c1.cpuTicks() - c0.cpuTicks()))));
     if (r.errors() > 0) {
       notes.add(f.target() + " handshakes: " + r.errors() + " failed, first: " + r.firstError());
     }
