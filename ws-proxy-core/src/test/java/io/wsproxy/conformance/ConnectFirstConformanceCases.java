@@ -237,6 +237,8 @@ public abstract class ConnectFirstConformanceCases extends SlowReaderConformance
     startProxy(b -> b.rejectionMode(RejectionMode.CLOSE_CODE).routes(PathPrefixRoutes.builder()
         .route("/own/down", Route.to(down).withUpstreamFailureCloseCode(FAILURE_CODE))
         .route("/proxy/down", Route.to(down))
+        .route("/own/accepting", Route.to(down).withConnectMode(ConnectMode.ACCEPT_FIRST)
+            .withUpstreamFailureCloseCode(FAILURE_CODE))
         .route("/own/echo", Route.to(echo).withUpstreamFailureCloseCode(FAILURE_CODE))
         .route("/proxy/echo", Route.to(echo))
         .build()));
@@ -244,6 +246,9 @@ public abstract class ConnectFirstConformanceCases extends SlowReaderConformance
     assertEquals(FAILURE_CODE, connect("/own/down").awaitClose(PROMPTLY).code(), "/own/down");
     assertEquals(CloseCodes.BAD_GATEWAY, connect("/proxy/down").awaitClose(PROMPTLY).code(),
         "/proxy/down");
+    // an accept-first route: answered first, then closed with its code
+    assertEquals(FAILURE_CODE, connect("/own/accepting").awaitClose(PROMPTLY).code(),
+        "/own/accepting");
     // mid-connection: a round trip first, so the drop is not a connect failure
     for (String path : List.of("/own/echo", "/proxy/echo")) {
       TestClient client = connect(path);
