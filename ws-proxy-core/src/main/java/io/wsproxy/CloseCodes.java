@@ -58,6 +58,18 @@ public final class CloseCodes {
   }
 
   /**
+   * {@code code} if it {@linkplain #isSendable may be sent}.
+   *
+   * @throws IllegalArgumentException naming {@code field} if it may not
+   */
+  public static int requireSendable(String field, int code) {
+    if (!isSendable(code)) {
+      throw new IllegalArgumentException(field + " cannot be sent on the wire: " + code);
+    }
+    return code;
+  }
+
+  /**
    * The code to send on a side whose transport accepts only codes matching {@code canSend}, to carry
    * {@code code} across: the code itself when the transport can send it, else the nearest meaning
    * it can send.

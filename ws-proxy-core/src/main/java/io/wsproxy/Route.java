@@ -20,9 +20,13 @@ import java.util.Objects;
  * @param group        the group each connection on this route joins while open (so a host can close
  *                     them together, e.g. when a session ends), or {@code null}
  * @param connectMode  this route's connect mode, or {@code null} for the proxy's
+ * @param upstreamFailureCloseCode the close code this route's clients get when their upstream
+ *                     cannot be reached or drops (see
+ *                     {@link WebSocketProxy.Builder#upstreamFailureCloseCode}), or {@code null} for
+ *                     the proxy's; must be {@linkplain CloseCodes#isSendable sendable}
  */
 public record Route(URI upstream, List<String> subprotocols, Headers headers, ConnectionGroup group,
-    ConnectMode connectMode) implements RouteResult {
+    ConnectMode connectMode, Integer upstreamFailureCloseCode) implements RouteResult {
 
   public Route {
     Objects.requireNonNull(upstream, "upstream");
@@ -35,36 +39,61 @@ public record Route(URI upstream, List<String> subprotocols, Headers headers, Co
     }
     subprotocols = List.copyOf(Objects.requireNonNull(subprotocols, "subprotocols"));
     Objects.requireNonNull(headers, "headers");
+    if (upstreamFailureCloseCode != null) {
+      CloseCodes.requireSendable("upstreamFailureCloseCode", upstreamFailureCloseCode);
+    }
+  }
+
+  /** A route with the proxy's upstream-failure close code (the form before that was per route). */
+  public Route(URI upstream, List<String> subprotocols, Headers headers, ConnectionGroup group,
+      ConnectMode connectMode) {
+    this(upstream, subprotocols, headers, group, connectMode, null);
   }
 
   /** A route to {@code upstream}: no subprotocol allowlist, no extra headers, the proxy's mode. */
   public static Route to(URI upstream) {
-    return new Route(upstream, List.of(), Headers.EMPTY, null, null);
+    return new Route(upstream, List.of(), Headers.EMPTY, null, null, null);
   }
 
   /** This route, accepting (allowing) these subprotocols. */
   public Route withSubprotocols(List<String> accepted) {
-    return new Route(upstream, accepted, headers, group, connectMode);
+    return new Route(upstream, accepted, headers, group, connectMode, upstreamFailureCloseCode);
   }
 
   /** This route, sending these extra headers upstream. */
   public Route withHeaders(Headers extra) {
-    return new Route(upstream, subprotocols, extra, group, connectMode);
+    return new Route(upstream, subprotocols, extra, group, connectMode, upstreamFailureCloseCode);
   }
 
   /** This route, whose connections join {@code connections} while open. */
   public Route inGroup(ConnectionGroup connections) {
-    return new Route(upstream, subprotocols, headers, connections, connectMode);
+    return new Route(upstream, subprotocols, headers, connections, connectMode,
+        upstreamFailureCloseCode);
   }
 
   /** This route with its own connect mode ({@code null}: the proxy's). */
   public Route withConnectMode(ConnectMode mode) {
-    return new Route(upstream, subprotocols, headers, group, mode);
+    return new Route(upstream, subprotocols, headers, group, mode, upstreamFailureCloseCode);
+  }
+
+  /**
+   * This route with its own upstream-failure close code ({@code null}: the proxy's).
+   *
+   * @throws IllegalArgumentException if {@code code} cannot be sent on the wire (1004-1006, 1015,
+   *                                  or outside 1000..4999), naming {@code upstreamFailureCloseCode}
+   */
+  public Route withUpstreamFailureCloseCode(Integer code) {
+    return new Route(upstream, subprotocols, headers, group, connectMode, code);
+  }
+
+  /** The close code for an upstream failure on this route: its own, else {@code proxyDefault}. */
+  public int upstreamFailureCloseCodeOr(int proxyDefault) {
+    return upstreamFailureCloseCode != null ? upstreamFailureCloseCode : proxyDefault;
   }
 
   /** This route pointing at another upstream, everything else kept. */
   public Route withUpstream(URI target) {
-    return new Route(target, subprotocols, headers, group, connectMode);
+    return new Route(target, subprotocols, headers, group, connectMode, upstreamFailureCloseCode);
   }
 
   /**

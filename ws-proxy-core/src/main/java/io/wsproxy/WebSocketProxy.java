@@ -252,14 +252,11 @@ public final class WebSocketProxy implements WsEndpoint, AutoCloseable {
     /**
      * The close code a client gets when its upstream cannot be reached or drops (and, in
      * {@link RejectionMode#CLOSE_CODE} mode, when connect-first cannot get an upstream): 1014 Bad
-     * Gateway by default; some deployments expect 4502.
+     * Gateway by default; some deployments expect 4502. A {@link Route} may name its own
+     * ({@link Route#withUpstreamFailureCloseCode}).
      */
     public Builder upstreamFailureCloseCode(int code) {
-      if (!CloseCodes.isSendable(code)) {
-        throw new IllegalArgumentException(
-            "upstreamFailureCloseCode cannot be sent on the wire: " + code);
-      }
-      this.upstreamFailureCloseCode = code;
+      this.upstreamFailureCloseCode = CloseCodes.requireSendable("upstreamFailureCloseCode", code);
       return this;
     }
 

@@ -78,7 +78,8 @@ final class ProxyCommand implements Command {
                                              server each upstream shares its client's thread)
           --close-on-upstream-failure CODE   close code for a client whose upstream drops, or
                                              cannot be reached with --accept-first or
-                                             --reject-with close-code (default: 1014 Bad Gateway)
+                                             --reject-with close-code (default: 1014 Bad Gateway);
+                                             a --routes entry's upstreamFailureCloseCode wins
           --principal-header NAME            send the authenticated principal's name upstream in
                                              this header (e.g. X-Forwarded-User); a client's own
                                              copy is always replaced

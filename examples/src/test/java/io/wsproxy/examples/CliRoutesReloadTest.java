@@ -140,6 +140,26 @@ class CliRoutesReloadTest {
   }
 
   @Test
+  void aRouteWithItsOwnUpstreamFailureCodeClosesWithItAndTheOthersWithTheProxys()
+      throws Exception {
+    int down;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      down = s.getLocalPort(); // closed again: nothing listens there
+    }
+    String upstream = "\"upstream\": \"ws://127.0.0.1:" + down + "\"";
+    Cli.Live proxy = proxyWithRoutes(dir.resolve("routes.json"), "{\"routes\": ["
+        + "{\"prefix\": \"/own\", " + upstream + ", \"upstreamFailureCloseCode\": 4502},"
+        + "{\"prefix\": \"/plain\", " + upstream + "}]}", "--no-reload",
+        "--reject-with", "close-code");
+    String base = "ws://127.0.0.1:" + proxy.port();
+    // close-code mode: the upgrade completes, then the close carries the route's code
+    assertEquals(4502, open.keep(WsClient.connect(URI.create(base + "/own"))).awaitClose().code());
+    assertEquals(CloseCodes.BAD_GATEWAY,
+        open.keep(WsClient.connect(URI.create(base + "/plain"))).awaitClose().code());
+  }
+
+  @Test
   void noReloadReadsTheFileOnce() throws Exception {
     Cli.Live proxy = proxyWithRoutes(dir.resolve("routes.json"), routes(9, true, 9),
         "--no-reload");

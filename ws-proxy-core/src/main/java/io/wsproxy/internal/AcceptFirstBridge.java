@@ -9,7 +9,7 @@ import java.util.List;
  * A {@link Bridge} in accept-first mode: the client is open before the upstream is dialled; its
  * early messages are held in the early buffer (or its reading paused, where its transport can) and
  * flushed in order once the upstream opens; an upstream that cannot be had closes the client with
- * the proxy's upstream-failure code.
+ * the upstream-failure code (the route's, else the proxy's).
  *
  * <p><b>Threading.</b> As {@link Bridge}.
  */
@@ -55,7 +55,7 @@ final class AcceptFirstBridge extends Bridge {
   @Override
   void failed(Rejection rejection, boolean clientOpen) {
     if (clientOpen) {
-      Closes.close(client, ctx.upstreamFailureCloseCode(), "Bad Gateway");
+      Closes.close(client, upstreamFailureCloseCode, "Bad Gateway");
       armWatchdog();
     }
   }

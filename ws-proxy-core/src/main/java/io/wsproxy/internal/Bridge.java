@@ -61,6 +61,8 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
   // the decision, and read only before it attaches the client: ordered by that hand-over)
   HandshakeDecision.Accept accept;
   final Route route;
+  // the route's own upstream-failure code, else the proxy's: every failure close of this bridge
+  final int upstreamFailureCloseCode;
   private final Runnable onClosed;
   final Relay relay;
   private final long startNanos = System.nanoTime();
@@ -83,6 +85,8 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
     this.ctx = ctx;
     this.accept = accept;
     this.route = accept.route();
+    this.upstreamFailureCloseCode =
+        route.upstreamFailureCloseCodeOr(ctx.upstreamFailureCloseCode());
     this.client = client;
     this.onClosed = onClosed;
     this.relay = new Relay(this, ctx);
@@ -214,7 +218,7 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
       log.debug("#{} upstream {} failed: {}", info.id(), route.upstream(), cause.toString());
     }
     notifyListener(() -> ctx.listener().upstreamFailed(info, cause));
-    Rejection rejection = UpstreamFailures.toRejection(cause, ctx.upstreamFailureCloseCode());
+    Rejection rejection = UpstreamFailures.toRejection(cause, upstreamFailureCloseCode);
     synchronized (lock) {
       ends.reason(rejection.reason());
     }
@@ -351,7 +355,7 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
       state = State.CLOSING;
     }
     if (mirror) {
-      Closes.mirrorToClient(client, code, reason, ctx.upstreamFailureCloseCode());
+      Closes.mirrorToClient(client, code, reason, upstreamFailureCloseCode);
       armWatchdog();
     }
     maybeFinish();

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What every {@link Bridge} of one proxy shares. Immutable (the id counter aside).
  *
+ * @param upstreamFailureCloseCode the proxy's upstream-failure code, for routes that do not name one
  * @param defaultMode the proxy's connect mode, for routes that do not name one
  */
 public record BridgeContext(UpstreamConnector connector, Limits limits, ProxyListener listener,

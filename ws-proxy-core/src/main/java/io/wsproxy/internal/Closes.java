@@ -13,7 +13,8 @@ import io.wsproxy.spi.WsChannel;
  *   <li>A client that vanished (1006) closes its upstream with 1001 "Client went away"; a client
  *       close without a status (1005) becomes 1000.</li>
  *   <li>An upstream that vanished (1006) or failed TLS (1015) closes the client with the proxy's
- *       upstream-failure code (1014 Bad Gateway by default, or e.g. 4502).</li>
+ *       upstream-failure code (the route's, else the proxy's: 1014 Bad Gateway by default, or
+ *       e.g. 4502).</li>
  *   <li>An upstream that broke RFC 6455 (1002, 1007: the proxy failed it, or it said so itself) or
  *       sent a code that is not valid on the wire closes the client with the upstream-failure code
  *       too: the client's frames were fine (its own leg checks them), so passing 1002 on would

@@ -115,7 +115,7 @@ final class ConnectFirstBridge extends Bridge {
     }
     if (mirrorUpstreamClose) {
       Closes.mirrorToClient(c, ends.upstreamCode, ends.upstreamReason,
-          ctx.upstreamFailureCloseCode());
+          upstreamFailureCloseCode);
       armWatchdog();
     } else if (closeNow) {
       Closes.close(c, ends.pendingClientCode, ends.pendingClientReason);

@@ -190,7 +190,7 @@ final class Relay implements FlowControl.Overflow {
       bridge.closeBoth(CloseCodes.GOING_AWAY, "Client unresponsive", CloseCodes.GOING_AWAY,
           "Client unresponsive");
     } else {
-      bridge.closeBoth(ctx.upstreamFailureCloseCode(), "Upstream unresponsive",
+      bridge.closeBoth(bridge.upstreamFailureCloseCode, "Upstream unresponsive",
           CloseCodes.GOING_AWAY, "Upstream unresponsive");
     }
     dead.abort(); // it answers nothing: waiting for its close would only hold the slot

@@ -10,7 +10,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * What a client is told when its upstream could not be had, in connect-first mode: the one mapping
  * from {@link UpstreamConnectException.Kind} to an HTTP status. The close code (for
- * {@link io.wsproxy.RejectionMode#CLOSE_CODE}) is always the proxy's upstream-failure code.
+ * {@link io.wsproxy.RejectionMode#CLOSE_CODE}) is always the upstream-failure code (the route's,
+ * else the proxy's).
  *
  * <ul>
  *   <li>TIMEOUT (or a {@link TimeoutException}) → 504 Gateway Timeout;</li>
@@ -26,7 +27,7 @@ public final class UpstreamFailures {
 
   private UpstreamFailures() {}
 
-  /** The rejection for {@code error}; {@code closeCode} is the proxy's upstream-failure code. */
+  /** The rejection for {@code error}; {@code closeCode} is the bridge's upstream-failure code. */
   public static Rejection toRejection(Throwable error, int closeCode) {
     Throwable cause = unwrap(error);
     if (cause instanceof TimeoutException) {

@@ -1,5 +1,6 @@
 package io.wsproxy.routing;
 
+import io.wsproxy.CloseCodes;
 import io.wsproxy.internal.RequestPaths;
 import io.wsproxy.routing.internal.Checks;
 import java.util.List;
@@ -14,8 +15,11 @@ import java.util.regex.Pattern;
  * @param port         the backend's port, 1..65535
  * @param path         the upstream path, a clean raw path; {@code null} means {@link #DEFAULT_PATH}
  * @param subprotocols subprotocols its routes accept; {@code null} means none; copied
+ * @param upstreamFailureCloseCode the close code its routes' clients get when it cannot be reached
+ *                     or drops, or {@code null} for the proxy's; must be sendable
  */
-public record Backend(String name, int port, String path, List<String> subprotocols) {
+public record Backend(String name, int port, String path, List<String> subprotocols,
+    Integer upstreamFailureCloseCode) {
 
   /** Longest backend name: 64 characters. */
   public static final int MAX_NAME_LENGTH = 64;
@@ -39,6 +43,14 @@ public record Backend(String name, int port, String path, List<String> subprotoc
     }
     subprotocols = subprotocols == null ? List.of()
         : Checks.subprotocols("subprotocols", subprotocols);
+    if (upstreamFailureCloseCode != null) {
+      CloseCodes.requireSendable("upstreamFailureCloseCode", upstreamFailureCloseCode);
+    }
+  }
+
+  /** A backend whose routes use the proxy's upstream-failure close code. */
+  public Backend(String name, int port, String path, List<String> subprotocols) {
+    this(name, port, path, subprotocols, null);
   }
 
   /** Backend {@code name} on {@code port}, path {@link #DEFAULT_PATH}. */

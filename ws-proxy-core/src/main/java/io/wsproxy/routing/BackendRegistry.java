@@ -134,6 +134,7 @@ public final class BackendRegistry {
     if (target == null) {
       return SessionRoutes.INVALID_PATH;
     }
-    return Route.to(target).withSubprotocols(b.subprotocols()).inGroup(e.group());
+    return Route.to(target).withSubprotocols(b.subprotocols()).inGroup(e.group())
+        .withUpstreamFailureCloseCode(b.upstreamFailureCloseCode());
   }
 }

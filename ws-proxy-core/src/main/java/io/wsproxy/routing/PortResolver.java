@@ -4,6 +4,7 @@ import io.wsproxy.HandshakeRequest;
 import io.wsproxy.Headers;
 import io.wsproxy.Principal;
 import io.wsproxy.Rejection;
+import io.wsproxy.CloseCodes;
 import io.wsproxy.Route;
 import io.wsproxy.RouteResolver;
 import io.wsproxy.RouteResult;
@@ -48,6 +49,7 @@ public final class PortResolver implements RouteResolver {
   private final List<Exposure> prefixed;   // non-default, longest prefix first
   private final Exposure fallback;         // the default exposure, or null
   private final List<String> subprotocols;
+  private final Integer upstreamFailureCloseCode; // null: the proxy's
 
   private PortResolver(Builder b) {
     this.host = b.host;
@@ -66,6 +68,7 @@ public final class PortResolver implements RouteResolver {
     this.prefixed = List.copyOf(p);
     this.fallback = d;
     this.subprotocols = List.copyOf(b.subprotocols);
+    this.upstreamFailureCloseCode = b.upstreamFailureCloseCode;
   }
 
   public static Builder builder() {
@@ -79,6 +82,7 @@ public final class PortResolver implements RouteResolver {
     b.tls = tls;
     b.exposures.addAll(exposures);
     b.subprotocols.addAll(subprotocols);
+    b.upstreamFailureCloseCode = upstreamFailureCloseCode;
     return b;
   }
 
@@ -114,7 +118,8 @@ public final class PortResolver implements RouteResolver {
     if (target == null) {
       return Rejection.badRequest("Invalid path");
     }
-    return Route.to(target).withSubprotocols(subprotocols);
+    return Route.to(target).withSubprotocols(subprotocols)
+        .withUpstreamFailureCloseCode(upstreamFailureCloseCode);
   }
 
   /** Routes the whole request path; see the class description. */
@@ -138,6 +143,11 @@ public final class PortResolver implements RouteResolver {
     return exposures;
   }
 
+  /** The routes' upstream-failure close code, or {@code null} for the proxy's. */
+  public Integer upstreamFailureCloseCode() {
+    return upstreamFailureCloseCode;
+  }
+
   /** The subprotocols routes accept (see {@link Route}). */
   public List<String> subprotocols() {
     return subprotocols;
@@ -149,6 +159,7 @@ public final class PortResolver implements RouteResolver {
     private boolean tls;
     private final List<Exposure> exposures = new ArrayList<>();
     private final List<String> subprotocols = new ArrayList<>();
+    private Integer upstreamFailureCloseCode;
 
     private Builder() {}
 
@@ -205,6 +216,20 @@ public final class PortResolver implements RouteResolver {
       List<String> checked = Checks.subprotocols("subprotocols", accepted);
       subprotocols.clear();
       subprotocols.addAll(checked);
+      return this;
+    }
+
+    /**
+     * The close code the routes' clients get when their upstream cannot be reached or drops
+     * ({@link Route#upstreamFailureCloseCode}); {@code null} (the default) for the proxy's.
+     *
+     * @throws IllegalArgumentException naming {@code upstreamFailureCloseCode} if it cannot be sent
+     */
+    public Builder upstreamFailureCloseCode(Integer code) {
+      if (code != null) {
+        CloseCodes.requireSendable("upstreamFailureCloseCode", code);
+      }
+      this.upstreamFailureCloseCode = code;
       return this;
     }
 

@@ -35,11 +35,12 @@ import java.util.Set;
  *   "pluginHost": "127.0.0.1",               // default; where every plugin listens
  *   "routes": [                              // static prefix routes (PathPrefixRoutes)
  *     {"prefix": "/echo", "upstream": "ws://127.0.0.1:9001", "subprotocols": ["chat"]},
- *     {"prefix": "/admin", "upstream": "ws://127.0.0.1:9002", "principals": ["alice"]}
+ *     {"prefix": "/admin", "upstream": "ws://127.0.0.1:9002", "principals": ["alice"],
+ *      "upstreamFailureCloseCode": 4502}
  *   ],
  *   "sessions": [
  *     {"id": "abc", "host": "10.0.0.5", "tls": false, "owner": "alice",
- *      "subprotocols": ["vite-hmr"],
+ *      "subprotocols": ["vite-hmr"], "upstreamFailureCloseCode": 4502,
  *      "exposures": [{"port": 5173}, {"port": 8080, "pathPrefix": "/api"}],
  *      "gateway": {"profile": "rooms", "protocol": "envelope"}}
  *   ],
@@ -65,12 +66,18 @@ import java.util.Set;
  *       {@link io.wsproxy.gateway.SessionGateways}).</li>
  *   <li>{@code plugins[]}: {@code name} ({@code [A-Za-z0-9_-]{1,64}}) and {@code port} required;
  *       {@code path} defaults to {@code /ws}, {@code running} to true.</li>
+ *   <li>Every route, session and plugin may set {@code upstreamFailureCloseCode}: the close code
+ *       its clients get when the upstream cannot be reached (in close-code rejection mode), drops,
+ *       or breaks the protocol ({@link io.wsproxy.Route#upstreamFailureCloseCode}). Without it the
+ *       proxy's applies (1014 by default; CLI {@code --close-on-upstream-failure}). It must be a
+ *       code that can be sent: 1000-1003, 1007-1014 or 3000-4999, such as 4502.</li>
  * </ul>
  * There must be something to route: a non-empty {@code routes}, a {@code publicDomain} (sessions may
  * also be registered at run time), or a {@code plugins} list. Unknown fields, duplicate fields, duplicate
  * session ids or plugin names, and bad values are errors that name the file and the field, such as
- * {@code routes.json: sessions[0].exposures[1]: port must be 1..65535: 70000} or
- * {@code routes.json: plugins[0].port: is required}.
+ * {@code routes.json: sessions[0].exposures[1]: port must be 1..65535: 70000},
+ * {@code routes.json: routes[0].upstreamFailureCloseCode: must be a close code that can be sent
+ * (...): 1006} or {@code routes.json: plugins[0].port: is required}.
  *
  * <p>The resolver tries sessions, then plugins, then the static prefixes: a static {@code /} route
  * does not shadow {@code /s/...} or {@code /plugin-ws/...}. Session routes exist when
@@ -81,7 +88,9 @@ import java.util.Set;
  * before; a version that fails to parse changes nothing. Sessions and plugins that are gone are
  * ended (their open connections close with 1001), new and changed ones registered (a changed one
  * keeps its open connections, new connections get the new values, as
- * {@link SessionRegistry#register} does), and changed static routes apply to new connections.
+ * {@link SessionRegistry#register} does), and changed static routes apply to new connections. Any
+ * field of an entry counts, {@code upstreamFailureCloseCode} too: open connections keep the code
+ * they were opened with.
  * Sessions and backends the host registered itself, outside the file, are never touched. The fields
  * that shape the registries ({@code publicDomain}, {@code secure}, {@code subdomains},
  * {@code sessionPattern}, {@code pluginHost}, {@code pluginPattern}) are read once: a version that

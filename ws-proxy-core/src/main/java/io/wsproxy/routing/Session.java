@@ -159,6 +159,16 @@ public final class Session {
       return this;
     }
 
+    /**
+     * The close code this session's clients get when their upstream cannot be reached or drops;
+     * {@code null} (the default) for the proxy's (see
+     * {@link PortResolver.Builder#upstreamFailureCloseCode}).
+     */
+    public Builder upstreamFailureCloseCode(Integer code) {
+      ports.upstreamFailureCloseCode(code);
+      return this;
+    }
+
     /** Who may use the session; default {@link SessionAccess#ANYONE}. */
     public Builder access(SessionAccess access) {
       this.access = Objects.requireNonNull(access, "access");

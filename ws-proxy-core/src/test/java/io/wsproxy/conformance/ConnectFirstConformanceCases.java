@@ -229,6 +229,37 @@ public abstract class ConnectFirstConformanceCases extends SlowReaderConformance
   }
 
   @Test
+  void closesEachRouteWithItsOwnUpstreamFailureCodeElseTheProxysWhenDownOrDropped()
+      throws Exception {
+    URI down = URI.create("ws://127.0.0.1:" + refusedPort());
+    URI echo = upstream().uri("");
+    // the proxy sets no code: routes without their own get the default, 1014
+    startProxy(b -> b.rejectionMode(RejectionMode.CLOSE_CODE).routes(PathPrefixRoutes.builder()
+        .route("/own/down", Route.to(down).withUpstreamFailureCloseCode(FAILURE_CODE))
+        .route("/proxy/down", Route.to(down))
+        .route("/own/accepting", Route.to(down).withConnectMode(ConnectMode.ACCEPT_FIRST)
+            .withUpstreamFailureCloseCode(FAILURE_CODE))
+        .route("/own/echo", Route.to(echo).withUpstreamFailureCloseCode(FAILURE_CODE))
+        .route("/proxy/echo", Route.to(echo))
+        .build()));
+    // close-code mode, upstream down: the upgrade completes, then the close says why
+    assertEquals(FAILURE_CODE, connect("/own/down").awaitClose(PROMPTLY).code(), "/own/down");
+    assertEquals(CloseCodes.BAD_GATEWAY, connect("/proxy/down").awaitClose(PROMPTLY).code(),
+        "/proxy/down");
+    // an accept-first route: answered first, then closed with its code
+    assertEquals(FAILURE_CODE, connect("/own/accepting").awaitClose(PROMPTLY).code(),
+        "/own/accepting");
+    // mid-connection: a round trip first, so the drop is not a connect failure
+    for (String path : List.of("/own/echo", "/proxy/echo")) {
+      TestClient client = connect(path);
+      roundTrip(client).drop();
+      int expected = path.startsWith("/own") ? FAILURE_CODE : CloseCodes.BAD_GATEWAY;
+      assertEquals(expected, client.awaitClose(PROMPTLY).code(), path);
+    }
+    awaitNoProxyConnections();
+  }
+
+  @Test
   void answersEachRouteInItsOwnConnectMode() throws Exception {
     URI down = URI.create("ws://127.0.0.1:" + refusedPort());
     startProxy(b -> b.routes(PathPrefixRoutes.builder()

@@ -152,4 +152,13 @@ class BackendRoutesTest {
     assertThrows(IllegalArgumentException.class, () -> BackendRegistry.create("127.0.0.1:80"));
     assertThrows(IllegalArgumentException.class, () -> BackendRegistry.create("ws://h"));
   }
+
+  @Test
+  void aBackendsUpstreamFailureCodeIsCheckedAndItsFourComponentFormMeansTheProxys() {
+    assertEquals(null, new Backend("p", 1, "/ws", List.of()).upstreamFailureCloseCode());
+    assertEquals(4502, new Backend("p", 1, "/ws", List.of(), 4502).upstreamFailureCloseCode());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new Backend("p", 1, "/ws", List.of(), 1015));
+    assertEquals("upstreamFailureCloseCode cannot be sent on the wire: 1015", e.getMessage());
+  }
 }

@@ -114,4 +114,17 @@ class PortResolverTest {
     assertThrows(IllegalArgumentException.class,
         () -> PortResolver.builder().subprotocols(List.of("a b")));
   }
+
+  @Test
+  void routesCarryTheConfiguredUpstreamFailureCodeAndABadOneIsRefusedNamingTheField() {
+    PortResolver ports = PortResolver.builder().host("127.0.0.1").expose(9001)
+        .upstreamFailureCloseCode(4502).build();
+    assertEquals(4502, Requests.route(ports, "/x").upstreamFailureCloseCode());
+    assertEquals(4502, ports.toBuilder().build().upstreamFailureCloseCode(), "toBuilder keeps it");
+    assertEquals(null, Requests.route(PortResolver.builder().host("127.0.0.1").expose(9001)
+        .build(), "/x").upstreamFailureCloseCode());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> PortResolver.builder().upstreamFailureCloseCode(1006));
+    assertEquals("upstreamFailureCloseCode cannot be sent on the wire: 1006", e.getMessage());
+  }
 }

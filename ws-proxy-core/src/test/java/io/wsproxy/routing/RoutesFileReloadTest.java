@@ -1,6 +1,7 @@
 package io.wsproxy.routing;
 
 import static io.wsproxy.routing.Requests.resolve;
+import static io.wsproxy.routing.Requests.route;
 import static io.wsproxy.routing.Requests.upstream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -99,6 +100,39 @@ class RoutesFileReloadTest {
     // a connection to a changed session still belongs to its group: ending it closes it
     sessions.end("changed");
     assertEquals(List.of("1001 Session ended"), changed.closes());
+  }
+
+  @Test
+  void aChangedUpstreamFailureCodeIsAChangeThatKeepsOpenConnectionsAndAppliesToNewOnes() {
+    String v1 = """
+        {"publicDomain": "sandbox.example.com",
+         "routes": [{"prefix": "/echo", "upstream": "ws://127.0.0.1:9001"}],
+         "sessions": [{"id": "s", "host": "127.0.0.1", "exposures": [{"port": 5000}]}],
+         "plugins": [{"name": "p", "port": 9003, "upstreamFailureCloseCode": 4502}]}
+        """;
+    String v2 = """
+        {"publicDomain": "sandbox.example.com",
+         "routes": [{"prefix": "/echo", "upstream": "ws://127.0.0.1:9001",
+                     "upstreamFailureCloseCode": 4502}],
+         "sessions": [{"id": "s", "host": "127.0.0.1", "exposures": [{"port": 5000}],
+                       "upstreamFailureCloseCode": 4503}],
+         "plugins": [{"name": "p", "port": 9003}]}
+        """;
+    RoutesFile routes = RoutesFile.parse(v1, "routes.json");
+    Requests.FakeConnection session = join(routes.sessions().orElseThrow(), "s");
+    Requests.FakeConnection plugin = joinPlugin(routes, "p");
+
+    RoutesChange change = routes.reload(v2);
+
+    assertEquals(Set.of("s"), change.sessionsUpdated());
+    assertEquals(Set.of("p"), change.pluginsUpdated());
+    assertTrue(change.staticRoutesChanged());
+    assertEquals(List.of(), session.closes(), "open connections keep their route");
+    assertEquals(List.of(), plugin.closes());
+    assertEquals(4502, route(routes.resolver(), "/echo/x").upstreamFailureCloseCode());
+    assertEquals(4503, route(routes.resolver(), "/s/s/ws").upstreamFailureCloseCode());
+    assertEquals(null, route(routes.resolver(), "/plugin-ws/p").upstreamFailureCloseCode(),
+        "removing the field goes back to the proxy's");
   }
 
   @Test

@@ -88,6 +88,31 @@ class RoutesFileTest {
         "{\"plugins\": []}", "x").resolver().resolve(Requests.request("/a"), Principal.ANONYMOUS));
   }
 
+  @Test
+  void givesRoutesSessionsAndPluginsTheirOwnUpstreamFailureCodeElseNone() {
+    RoutesFile routes = RoutesFile.parse("""
+        {"publicDomain": "sandbox.example.com",
+         "routes": [{"prefix": "/own", "upstream": "ws://127.0.0.1:9001",
+                     "upstreamFailureCloseCode": 4502},
+                    {"prefix": "/plain", "upstream": "ws://127.0.0.1:9001"}],
+         "sessions": [{"id": "own", "host": "127.0.0.1", "exposures": [{"port": 9002}],
+                       "upstreamFailureCloseCode": 4503},
+                      {"id": "plain", "host": "127.0.0.1", "exposures": [{"port": 9002}]}],
+         "plugins": [{"name": "own", "port": 9003, "upstreamFailureCloseCode": 4504},
+                     {"name": "plain", "port": 9003}]}
+        """, "r.json");
+    assertEquals(4502, failureCode(routes, "/own/x"));
+    assertEquals(null, failureCode(routes, "/plain/x"));
+    assertEquals(4503, failureCode(routes, "/s/own/ws/x"));
+    assertEquals(null, failureCode(routes, "/s/plain/ws/x"));
+    assertEquals(4504, failureCode(routes, "/plugin-ws/own"));
+    assertEquals(null, failureCode(routes, "/plugin-ws/plain"));
+  }
+
+  private static Integer failureCode(RoutesFile routes, String path) {
+    return ((io.wsproxy.Route) resolve(routes.resolver(), path)).upstreamFailureCloseCode();
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
       "not JSON           | {                                           | r.json: not valid JSON",
@@ -126,7 +151,14 @@ class RoutesFileTest {
       "bad plugin path    | {`plugins`: [{`name`: `p`, `port`: 1, `path`: `ws`}]} | r.json: plugins[0]: path must be a clean path",
       "bad plugin pattern | {`pluginPattern`: `/p/{id}`, `plugins`: []} | r.json: pluginPattern: pattern must hold {name}",
       "pluginHost alone   | {`pluginHost`: `h`, `routes`: [{`prefix`: `/a`, `upstream`: `ws://h`}]} | r.json: pluginHost: is set but plugins is not",
-      "bad subprotocol    | {`plugins`: [{`name`: `p`, `port`: 1, `subprotocols`: [`a b`]}]} | r.json: plugins[0]: subprotocols: not a valid subprotocol token"})
+      "bad subprotocol    | {`plugins`: [{`name`: `p`, `port`: 1, `subprotocols`: [`a b`]}]} | r.json: plugins[0]: subprotocols: not a valid subprotocol token",
+      "route code 1006    | {`routes`: [{`prefix`: `/a`, `upstream`: `ws://h`, `upstreamFailureCloseCode`: 1006}]} | r.json: routes[0].upstreamFailureCloseCode: must be a close code that can be sent (1000-1003, 1007-1014 or 3000-4999, e.g. 4502): 1006",
+      "route code 5000    | {`routes`: [{`prefix`: `/a`, `upstream`: `ws://h`, `upstreamFailureCloseCode`: 5000}]} | r.json: routes[0].upstreamFailureCloseCode: must be a close code that can be sent",
+      "route code string  | {`routes`: [{`prefix`: `/a`, `upstream`: `ws://h`, `upstreamFailureCloseCode`: `4502`}]} | r.json: routes[0].upstreamFailureCloseCode: must be an integer",
+      "route code float   | {`routes`: [{`prefix`: `/a`, `upstream`: `ws://h`, `upstreamFailureCloseCode`: 4502.5}]} | r.json: routes[0].upstreamFailureCloseCode: must be an integer",
+      "session code 1015  | {`publicDomain`: `d.example`, `sessions`: [{`id`: `a`, `host`: `h`, `exposures`: [{`port`: 1}], `upstreamFailureCloseCode`: 1015}]} | r.json: sessions[0].upstreamFailureCloseCode: must be a close code that can be sent",
+      "plugin code 1005   | {`plugins`: [{`name`: `p`, `port`: 1, `upstreamFailureCloseCode`: 1005}]} | r.json: plugins[0].upstreamFailureCloseCode: must be a close code that can be sent",
+      "code on exposure   | {`publicDomain`: `d.example`, `sessions`: [{`id`: `a`, `host`: `h`, `exposures`: [{`port`: 1, `upstreamFailureCloseCode`: 4502}]}]} | r.json: sessions[0].exposures[0].upstreamFailureCloseCode: unknown field"})
   void refusesABadFileNamingTheFileAndTheField(String what, String json, String expected) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> RoutesFile.parse(json.replace('`', '"'), "r.json"), what);

@@ -2,6 +2,7 @@ package io.wsproxy.routing.internal;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.wsproxy.CloseCodes;
 import io.wsproxy.PathPrefixRoutes;
 import io.wsproxy.Route;
 import io.wsproxy.gateway.GatewayProtocol;
@@ -48,13 +49,14 @@ public record RoutesSpec(String source, JsonObject top, PublicUrls publicUrls, S
 
   private static final Set<String> TOP = Set.of("publicDomain", "secure", "subdomains",
       "sessionPattern", "pluginPattern", "pluginHost", "routes", "sessions", "plugins");
+  private static final String FAILURE_CODE = "upstreamFailureCloseCode";
   private static final Set<String> ROUTE = Set.of("prefix", "upstream", "subprotocols",
-      "principals");
+      "principals", FAILURE_CODE);
   private static final Set<String> SESSION = Set.of("id", "host", "tls", "owner", "subprotocols",
-      "exposures", "gateway");
+      "exposures", "gateway", FAILURE_CODE);
   private static final Set<String> EXPOSURE = Set.of("port", "pathPrefix");
   private static final Set<String> PLUGIN = Set.of("name", "port", "path", "running",
-      "subprotocols");
+      "subprotocols", FAILURE_CODE);
   private static final Set<String> GATEWAY = Set.of("protocol", "profile");
 
   /** A session entry: the session (no connection group yet), its gateway and its raw JSON. */
@@ -133,9 +135,11 @@ public record RoutesSpec(String source, JsonObject top, PublicUrls publicUrls, S
       String prefix = r.string("prefix", true);
       String upstream = r.string("upstream", true);
       List<String> subprotocols = r.strings("subprotocols");
+      Integer failureCode = failureCode(r);
       Route route = r.check("upstream", () -> {
         try {
-          return Route.to(new URI(upstream)).withSubprotocols(subprotocols);
+          return Route.to(new URI(upstream)).withSubprotocols(subprotocols)
+              .withUpstreamFailureCloseCode(failureCode);
         } catch (URISyntaxException e) {
           throw new IllegalArgumentException("not a URI: " + upstream, e);
         }
@@ -151,6 +155,19 @@ public record RoutesSpec(String source, JsonObject top, PublicUrls publicUrls, S
       }
     }
     return new StaticRoutes(b.build(), principals);
+  }
+
+  /**
+   * The entry's optional {@code upstreamFailureCloseCode}: checked here, so the error names the field
+   * once and says what is allowed.
+   */
+  private static Integer failureCode(JsonFields f) {
+    Integer code = f.integer(FAILURE_CODE, false);
+    if (code != null && !CloseCodes.isSendable(code)) {
+      throw f.fail(FAILURE_CODE, "must be a close code that can be sent (1000-1003, 1007-1014 or"
+          + " 3000-4999, e.g. 4502): " + code);
+    }
+    return code;
   }
 
   private static PublicUrls publicUrls(JsonFields top) {
@@ -178,6 +195,7 @@ public record RoutesSpec(String source, JsonObject top, PublicUrls publicUrls, S
     }
     List<String> subprotocols = s.strings("subprotocols");
     s.check("subprotocols", () -> b.subprotocols(subprotocols));
+    b.upstreamFailureCloseCode(failureCode(s));
     List<JsonFields> exposures = s.objects("exposures");
     if (exposures.isEmpty()) {
       throw s.fail("exposures", "must list at least one exposure, like [{\"port\": 8080}]");
@@ -223,7 +241,8 @@ public record RoutesSpec(String source, JsonObject top, PublicUrls publicUrls, S
     int port = p.integer("port", true);
     String path = p.string("path", false);
     List<String> subprotocols = p.strings("subprotocols");
-    Backend b = p.check("", () -> new Backend(name, port, path, subprotocols));
+    Integer failureCode = failureCode(p);
+    Backend b = p.check("", () -> new Backend(name, port, path, subprotocols, failureCode));
     return new PluginEntry(b, p.bool("running", true), p.raw());
   }
 }
