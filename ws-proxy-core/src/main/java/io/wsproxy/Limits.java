@@ -139,7 +139,8 @@ public final class Limits {
 
   /**
    * Keepalive ping interval on both legs of a proxied connection; {@link Duration#ZERO} when off.
-   * A frozen client is cut and its upstream closed with 1001; a frozen upstream is cut and its
+   * A leg silent (no message, no pong) for one interval is pinged; one still silent is cut within
+   * two intervals of its last sign of life. A frozen client is cut and its upstream closed with 1001; a frozen upstream is cut and its
    * client closed with the proxy's upstream-failure code.
    */
   public Duration keepaliveInterval() { return keepaliveInterval; }

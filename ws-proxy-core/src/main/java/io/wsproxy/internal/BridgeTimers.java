@@ -6,7 +6,7 @@ import java.util.function.IntSupplier;
 
 /**
  * The timers of one {@link Bridge}, all on the proxy's one {@link Scheduler}: the connect safety net,
- * the idle check and the close watchdog. Thread-safe: every method is called with the bridge's lock
+ * the idle check, the keepalive check of both legs and the close watchdog. Thread-safe: every method is called with the bridge's lock
  * held, and timer tasks take that lock themselves.
  *
  * <p>Idle detection reads an activity counter the relay bumps without locking; it checks every
@@ -55,12 +55,15 @@ final class BridgeTimers {
     });
   }
 
-  /** Runs both legs' keepalive every {@code interval}; zero: never. Called once, when OPEN. */
+  /**
+   * Runs both legs' keepalive {@link Keepalive#CHECKS_PER_INTERVAL} times an {@code interval}, as
+   * one task for the connection; zero: never. Called once, when OPEN.
+   */
   void startKeepalive(Duration interval, Keepalive client, Keepalive upstream) {
     if (interval.isZero() || keepalive != null) {
       return;
     }
-    keepalive = scheduler.every(interval, () -> {
+    keepalive = scheduler.every(Keepalive.checkPeriod(interval), () -> {
       client.run();
       upstream.run();
     });

@@ -404,6 +404,70 @@ class BridgeTest {
     assertFalse(up.aborted);
   }
 
+  /** A keepalive leg that records what the keepalive did to it, check by check. */
+  private static final class RecordingLeg implements Keepalive.Leg {
+    int pings;
+    int frozen;
+
+    @Override
+    public void ping(ByteBuffer payload) {
+      pings++;
+    }
+
+    @Override
+    public void frozen() {
+      frozen++;
+    }
+  }
+
+  @Test
+  void keepalivePingsALegQuietForOneIntervalAndCutsItAtTheLastCheckBeforeTwo() {
+    AtomicLong heard = new AtomicLong();
+    RecordingLeg leg = new RecordingLeg();
+    Keepalive k = new Keepalive(heard::get, leg);
+    int perInterval = Keepalive.CHECKS_PER_INTERVAL;
+    for (int check = 1; check < perInterval; check++) {
+      k.run();
+    }
+    assertEquals(0, leg.pings, "no ping before one quiet interval");
+    k.run();
+    assertEquals(1, leg.pings, "pinged once quiet for one interval");
+    for (int check = perInterval + 1; check < 2 * perInterval - 1; check++) {
+      k.run();
+    }
+    assertEquals(0, leg.frozen, "the ping has until the last check before two intervals");
+    k.run(); // quiet since the check before the first one: the next check would be past two
+    assertEquals(1, leg.frozen, "cut at the last check before two intervals of silence");
+    for (int check = 0; check < 3 * perInterval; check++) {
+      k.run();
+    }
+    assertEquals(1, leg.pings, "one ping only");
+    assertEquals(1, leg.frozen, "cut once");
+  }
+
+  @Test
+  void keepaliveNeverCutsALegThatAnswersEachPingBeforeTheLastCheck() {
+    AtomicLong heard = new AtomicLong();
+    RecordingLeg leg = new RecordingLeg();
+    Keepalive k = new Keepalive(heard::get, leg);
+    int lastCheckBeforeCut = Keepalive.CUT_AT - 1;
+    for (int ping = 1; ping <= 100; ping++) {
+      for (int quiet = 1; quiet <= lastCheckBeforeCut; quiet++) {
+        k.run();
+      }
+      assertEquals(ping, leg.pings, "pinged after each quiet interval");
+      heard.incrementAndGet(); // its pong, as late as it can be
+      k.run();
+    }
+    assertEquals(0, leg.frozen, "a leg that answers every ping is never cut");
+  }
+
+  @Test
+  void keepaliveChecksFourTimesAnIntervalAndNeverAtAZeroPeriod() {
+    assertEquals(Duration.ofMillis(7_500), Keepalive.checkPeriod(Duration.ofSeconds(30)));
+    assertEquals(Duration.ofNanos(1), Keepalive.checkPeriod(Duration.ofNanos(3)));
+  }
+
   /** Counts lifecycle events. */
   private static final class RecordingListener implements ProxyListener {
     final CountDownLatch closed = new CountDownLatch(1);

@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * ({@code remote = true}); the server side then closes TCP, the client side waits for the server to
  * (at most the close timeout). Our close waits for the peer's answer for the close timeout and then
  * cuts the connection. A protocol violation (1002), invalid UTF-8 (1007) or an oversized frame or
- * message (1009) fails the connection: a close frame with that code, TCP closed, the code reported.
+ * message (1009) fails the connection: a close frame with that code, TCP closed, the code reported;
+ * what the peer sends after it is read and released, no longer decoded ({@link DrainReads}).
  */
 public final class NettyWsChannel implements WsChannel {
 
@@ -364,6 +365,7 @@ public final class NettyWsChannel implements WsChannel {
     if (!closeSent && ch.isActive()) {
       closeSent = true;
       ChannelFuture sent = ch.writeAndFlush(new CloseWebSocketFrame(code, reason));
+      DrainReads.install(ch.pipeline()); // what it sends from now on is read but not decoded
       if (client) {
         armCloseTimer(); // the server ends TCP (a server that drops frames arriving with the FIN
                          // would lose our close if we did); we cut it if it does not
