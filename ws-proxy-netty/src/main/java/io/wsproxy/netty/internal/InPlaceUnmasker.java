@@ -3,7 +3,6 @@ package io.wsproxy.netty.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.nio.ByteBuffer;
 
 /**
  * Sits in front of Netty's server-side frame decoder and unmasks every client frame in the read
@@ -49,7 +48,7 @@ final class InPlaceUnmasker extends ChannelInboundHandlerAdapter {
       if (payloadLeft > 0) {
         int n = (int) Math.min(payloadLeft, end - i);
         if (masked && mask != 0) {
-          xor(buf, i, n);
+          Masking.xor(buf, i, n, Masking.keyAt(mask, keyOffset));
         }
         keyOffset = (int) ((keyOffset + n) & 3);
         payloadLeft -= n;
@@ -85,26 +84,6 @@ final class InPlaceUnmasker extends ChannelInboundHandlerAdapter {
       headerPos = 0;
       payloadLeft = length; // a negative (invalid) length: the decoder fails the connection
       keyOffset = 0;
-    }
-  }
-
-  /** XORs {@code buf[from, from + n)} with the key, continuing at {@link #keyOffset}. */
-  private void xor(ByteBuf buf, int from, int n) {
-    int k = keyOffset == 0 ? mask : Integer.rotateLeft(mask, 8 * keyOffset);
-    if (buf.nioBufferCount() != 1) {
-      for (int j = 0; j < n; j++) {
-        buf.setByte(from + j, buf.getByte(from + j) ^ (k >>> (24 - 8 * (j & 3))));
-      }
-      return;
-    }
-    ByteBuffer view = buf.nioBuffer(from, n); // shares the memory; big-endian
-    long wide = (long) k << 32 | (k & 0xFFFFFFFFL);
-    int j = 0;
-    for (int stop = n - 7; j < stop; j += 8) {
-      view.putLong(j, view.getLong(j) ^ wide);
-    }
-    for (; j < n; j++) {
-      view.put(j, (byte) (view.get(j) ^ (k >>> (24 - 8 * (j & 3)))));
     }
   }
 }

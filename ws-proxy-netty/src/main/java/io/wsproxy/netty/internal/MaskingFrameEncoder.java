@@ -12,10 +12,6 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -38,8 +34,6 @@ final class MaskingFrameEncoder extends MessageToMessageEncoder<WebSocketFrame> 
   /** The one instance; it holds no state. */
   static final MaskingFrameEncoder INSTANCE = new MaskingFrameEncoder();
 
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private static final int MAX_CONTROL_PAYLOAD = 125;
 
   private MaskingFrameEncoder() {
@@ -70,16 +64,13 @@ final class MaskingFrameEncoder extends MessageToMessageEncoder<WebSocketFrame> 
       int mask = ThreadLocalRandom.current().nextInt();
       buf.writeInt(mask);
       int start = buf.writerIndex();
-      if (buf.nioBufferCount() != 1) { // not one region of memory: a view would be a copy
-        buf.writeBytes(data, data.readerIndex(), length);
-        maskSlowly(buf, start, length, mask);
-      } else if (data.hasArray()) {
+      if (data.hasArray() && buf.nioBufferCount() == 1) { // the relay's case: mask while copying
         buf.writerIndex(start + length);
-        maskInto(data.array(), data.arrayOffset() + data.readerIndex(), buf.nioBuffer(start, length),
-            length, mask);
+        Masking.xorInto(data.array(), data.arrayOffset() + data.readerIndex(),
+            buf.nioBuffer(start, length), length, mask);
       } else {
         buf.writeBytes(data, data.readerIndex(), length);
-        maskInPlace(buf.nioBuffer(start, length), length, mask);
+        Masking.xor(buf, start, length, mask);
       }
       out.add(buf);
       buf = null;
@@ -88,50 +79,6 @@ final class MaskingFrameEncoder extends MessageToMessageEncoder<WebSocketFrame> 
         buf.release();
       }
     }
-  }
-
-  /**
-   * Writes {@code src[from, from + length)} masked with {@code mask} into {@code dst} (position 0 on,
-   * sharing the frame's memory).
-   */
-  static void maskInto(byte[] src, int from, ByteBuffer dst, int length, int mask) {
-    long wide = wide(mask);
-    int i = 0;
-    for (int end = length - 7; i < end; i += 8) {
-      dst.putLong(i, (long) LONGS.get(src, from + i) ^ wide);
-    }
-    for (; i < length; i++) {
-      dst.put(i, (byte) (src[from + i] ^ keyByte(mask, i)));
-    }
-  }
-
-  /** Masks {@code buf[0, length)} in place. */
-  static void maskInPlace(ByteBuffer buf, int length, int mask) {
-    long wide = wide(mask);
-    int i = 0;
-    for (int end = length - 7; i < end; i += 8) {
-      buf.putLong(i, buf.getLong(i) ^ wide);
-    }
-    for (; i < length; i++) {
-      buf.put(i, (byte) (buf.get(i) ^ keyByte(mask, i)));
-    }
-  }
-
-  /** Masks {@code buf[start, start + length)} in place through the buffer's own accessors. */
-  private static void maskSlowly(ByteBuf buf, int start, int length, int mask) {
-    for (int i = 0; i < length; i++) {
-      buf.setByte(start + i, buf.getByte(start + i) ^ keyByte(mask, i));
-    }
-  }
-
-  /** The key twice, big-endian, matching eight payload bytes that start at a multiple of 4. */
-  private static long wide(int mask) {
-    return (long) mask << 32 | (mask & 0xFFFFFFFFL);
-  }
-
-  /** The key byte that masks payload byte {@code i} (the key is written big-endian). */
-  private static int keyByte(int mask, int i) {
-    return mask >>> (24 - 8 * (i & 3));
   }
 
   private static int opcode(WebSocketFrame frame) {

@@ -1,0 +1,76 @@
+package io.wsproxy.netty.internal;
+
+import io.netty.buffer.ByteBuf;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * RFC 6455 masking (section 5.3), eight bytes at a time, for the two places the Netty transport
+ * touches payload bytes: {@link MaskingFrameEncoder} (masking what goes upstream) and {@link
+ * InPlaceUnmasker} (unmasking what a client sent). Masking and unmasking are the same XOR. The key
+ * is an {@code int} whose high byte masks the first payload byte (the key as written, big-endian);
+ * a payload that starts {@code k} bytes into the key takes {@link #keyAt the key rotated} by it.
+ *
+ * <p><b>Threading.</b> Stateless.
+ */
+final class Masking {
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+  private Masking() {}
+
+  /** The key for a payload that starts {@code offset} (0..3) bytes into {@code key}. */
+  static int keyAt(int key, int offset) {
+    return offset == 0 ? key : Integer.rotateLeft(key, 8 * offset);
+  }
+
+  /**
+   * XORs {@code buf[from, from + length)} with {@code key} in place: through one view of its
+   * memory when it has one, else through the buffer's own accessors.
+   */
+  static void xor(ByteBuf buf, int from, int length, int key) {
+    if (buf.nioBufferCount() != 1) { // not one region of memory: a view would be a copy
+      for (int i = 0; i < length; i++) {
+        buf.setByte(from + i, buf.getByte(from + i) ^ keyByte(key, i));
+      }
+      return;
+    }
+    ByteBuffer view = buf.nioBuffer(from, length); // shares the memory; big-endian
+    long wide = wide(key);
+    int i = 0;
+    for (int end = length - 7; i < end; i += 8) {
+      view.putLong(i, view.getLong(i) ^ wide);
+    }
+    for (; i < length; i++) {
+      view.put(i, (byte) (view.get(i) ^ keyByte(key, i)));
+    }
+  }
+
+  /**
+   * Writes {@code src[from, from + length)} XORed with {@code key} into {@code dst} from its index 0
+   * on (one pass: masking while copying).
+   */
+  static void xorInto(byte[] src, int from, ByteBuffer dst, int length, int key) {
+    long wide = wide(key);
+    int i = 0;
+    for (int end = length - 7; i < end; i += 8) {
+      dst.putLong(i, (long) LONGS.get(src, from + i) ^ wide);
+    }
+    for (; i < length; i++) {
+      dst.put(i, (byte) (src[from + i] ^ keyByte(key, i)));
+    }
+  }
+
+  /** The key twice, big-endian, matching eight payload bytes that start at a multiple of 4. */
+  private static long wide(int key) {
+    return (long) key << 32 | (key & 0xFFFFFFFFL);
+  }
+
+  /** The key byte that masks payload byte {@code i}. */
+  private static int keyByte(int key, int i) {
+    return key >>> (24 - 8 * (i & 3));
+  }
+}
