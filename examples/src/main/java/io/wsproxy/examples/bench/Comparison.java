@@ -61,8 +61,7 @@ final class Comparison {
     if (r.roundTrips() == 0) {
       throw new IOException(t.name() + ": no round trip completed within " + phase);
     }
-    double micros = (after.cpuTicks() - before.cpuTicks()) * 1e6 / ProcStats.ticksPerSecond();
-    return micros / (2.0 * r.roundTrips()); // a round trip relays two messages
+    return after.cpuMicrosSince(before) / (2.0 * r.roundTrips()); // a round trip relays two
   }
 
   /** The summary table: per target the median, min and max CPU per message and the median ratio. */

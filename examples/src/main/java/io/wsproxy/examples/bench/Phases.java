@@ -89,11 +89,10 @@ final class Phases {
       ProcStats.Sample c1 = sample(proxy);
       double cpuMicros = cpuMicros(c0, c1) / (2.0 * r.roundTrips());
       detail(f, r, cpuMicros * 2 * r.roundTrips());
-      if (c1 != null && c1.cpuTicks() > c0.cpuTicks()) {
-        progress(f, String.format("proxy CPU %.0f%% user, %.0f%% system (the kernel)",
-            100.0 * (c1.userTicks() - c0.userTicks()) / (c1.cpuTicks() - c0.cpuTicks()),
-            100.0 * (1 - (c1.userTicks() - c0.userTicks())
-                / (double) (c1.cpuTicks() - c0.cpuTicks()))));
+      double user = c1 == null ? Double.NaN : c1.userPercentSince(c0);
+      if (!Double.isNaN(user)) {
+        progress(f, String.format("proxy CPU %.0f%% user, %.0f%% system (the kernel)", user,
+            100 - user));
       }
       Percentiles p = r.percentiles();
       return f.withEcho(r.perSecond(), p.percentile(50) / 1e6, p.percentile(99) / 1e6, cpuMicros);
@@ -133,7 +132,7 @@ final class Phases {
         Double.isNaN(cpu) || r.completed() == 0 ? ""
             : String.format(", proxy CPU %.0f us per handshake (%.0f%% of one core, %.0f%% user)",
                 cpu / r.completed(), 100 * cpu / (r.wallNanos() / 1e3),
-                100.0 * (c1.userTicks() - c0.userTicks()) / Math.max(1, c1.cpuTicks() - c0.cpuTicks()))));
+                c1.userPercentSince(c0))));
     if (r.errors() > 0) {
       notes.add(f.target() + " handshakes: " + r.errors() + " failed, first: " + r.firstError());
     }
@@ -170,6 +169,6 @@ final class Phases {
     if (before == null || after == null) {
       return Double.NaN;
     }
-    return (after.cpuTicks() - before.cpuTicks()) * 1e6 / ProcStats.ticksPerSecond();
+    return after.cpuMicrosSince(before);
   }
 }

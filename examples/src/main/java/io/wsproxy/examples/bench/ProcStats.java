@@ -24,7 +24,19 @@ public final class ProcStats {
    * @param cpuTicks  user plus system CPU time
    * @param userTicks the user part of it (the rest is the kernel working for the process)
    */
-  public record Sample(long cpuTicks, long userTicks, long rssKib, int threads, int processes) {}
+  public record Sample(long cpuTicks, long userTicks, long rssKib, int threads, int processes) {
+
+    /** CPU used between {@code before} and this reading, in microseconds. */
+    public double cpuMicrosSince(Sample before) {
+      return (cpuTicks - before.cpuTicks) * 1e6 / TICKS_PER_SECOND;
+    }
+
+    /** The user share (percent) of the CPU used since {@code before}; NaN when none was used. */
+    public double userPercentSince(Sample before) {
+      long cpu = cpuTicks - before.cpuTicks;
+      return cpu <= 0 ? Double.NaN : 100.0 * (userTicks - before.userTicks) / cpu;
+    }
+  }
 
   /**
    * A process's {@code Max open files} (the descriptors it may hold, {@code ulimit -n}); {@link

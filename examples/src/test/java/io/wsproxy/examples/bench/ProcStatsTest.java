@@ -81,4 +81,14 @@ class ProcStatsTest {
     assertTrue(s.cpuTicks() > 0, s.toString());
     assertTrue(ProcStats.ticksPerSecond() > 0);
   }
+
+  @Test
+  void cpuAndItsUserShareBetweenTwoReadingsComeFromTheTickDeltas() {
+    ProcStats.Sample before = new ProcStats.Sample(100, 30, 0, 1, 1);
+    ProcStats.Sample after = new ProcStats.Sample(100 + ProcStats.ticksPerSecond(),
+        30 + ProcStats.ticksPerSecond() / 4, 0, 1, 1);
+    assertEquals(1e6, after.cpuMicrosSince(before), 1e-6);
+    assertEquals(25.0, after.userPercentSince(before), 1e-9);
+    assertTrue(Double.isNaN(before.userPercentSince(before)), "no CPU used: no share");
+  }
 }
