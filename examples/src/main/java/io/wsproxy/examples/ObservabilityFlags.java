@@ -85,7 +85,7 @@ final class ObservabilityFlags {
 
   /** The same for the gateway. */
   GatewayListener gatewayListener() {
-    return GatewayListeners.compose(registry == null ? GatewayListener.NONE
+    return GatewayListener.compose(registry == null ? GatewayListener.NONE
         : GatewayMetrics.create(registry), accessLog == null ? GatewayListener.NONE : accessLog);
   }
 

@@ -2,6 +2,8 @@ package io.wsproxy.gateway;
 
 import io.wsproxy.HandshakeRequest;
 import io.wsproxy.Rejection;
+import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Lifecycle events of a {@link Gateway}; every method is a no-op by default. Logging does not go
@@ -16,6 +18,97 @@ public interface GatewayListener {
 
   /** A listener that ignores every event. */
   GatewayListener NONE = new GatewayListener() {};
+
+  /**
+   * A listener that passes each event to {@code first}, then to {@code second} (even when
+   * {@code first} threw; the exception then reaches the gateway, which logs it), as {@link
+   * io.wsproxy.ProxyListener#compose} does for the proxy. Composing with {@link #NONE} answers the
+   * other listener.
+   */
+  static GatewayListener compose(GatewayListener first, GatewayListener second) {
+    Objects.requireNonNull(first, "first");
+    Objects.requireNonNull(second, "second");
+    if (first == NONE) {
+      return second;
+    }
+    if (second == NONE) {
+      return first;
+    }
+    return new GatewayListener() {
+      @Override
+      public void handshakeRejected(HandshakeRequest request, Rejection rejection) {
+        try {
+          first.handshakeRejected(request, rejection);
+        } finally {
+          second.handshakeRejected(request, rejection);
+        }
+      }
+
+      @Override
+      public void clientConnected(ClientInfo client) {
+        try {
+          first.clientConnected(client);
+        } finally {
+          second.clientConnected(client);
+        }
+      }
+
+      @Override
+      public void clientAuthenticated(ClientInfo client) {
+        try {
+          first.clientAuthenticated(client);
+        } finally {
+          second.clientAuthenticated(client);
+        }
+      }
+
+      @Override
+      public void clientDisconnected(ClientInfo client, int code, String reason) {
+        try {
+          first.clientDisconnected(client, code, reason);
+        } finally {
+          second.clientDisconnected(client, code, reason);
+        }
+      }
+
+      @Override
+      public void sessionCreated(SessionInfo session) {
+        try {
+          first.sessionCreated(session);
+        } finally {
+          second.sessionCreated(session);
+        }
+      }
+
+      @Override
+      public void sessionRemoved(String sessionId) {
+        try {
+          first.sessionRemoved(sessionId);
+        } finally {
+          second.sessionRemoved(sessionId);
+        }
+      }
+
+      @Override
+      public void agentChanged(AgentInfo agent) {
+        try {
+          first.agentChanged(agent);
+        } finally {
+          second.agentChanged(agent);
+        }
+      }
+
+      @Override
+      public void callCompleted(String method, String outcome, int errorCode,
+          Duration duration) {
+        try {
+          first.callCompleted(method, outcome, errorCode, duration);
+        } finally {
+          second.callCompleted(method, outcome, errorCode, duration);
+        }
+      }
+    };
+  }
 
   /** A handshake was refused (origin, auth or header limits). */
   default void handshakeRejected(HandshakeRequest request, Rejection rejection) {}
@@ -57,6 +150,5 @@ public interface GatewayListener {
    * @param errorCode the error reply's code, or 0 for {@code ok}
    * @param duration  from the request's arrival to its answer
    */
-  default void callCompleted(String method, String outcome, int errorCode,
-      java.time.Duration duration) {}
+  default void callCompleted(String method, String outcome, int errorCode, Duration duration) {}
 }
