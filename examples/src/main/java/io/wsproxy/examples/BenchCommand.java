@@ -79,6 +79,10 @@ final class BenchCommand implements Command {
           --seconds N             time limit of every phase and the warm-up (overrides the
                                   defaults: 12 s echo, 8 s 1 MiB, 8 s handshakes, 6 s warm-up,
                                   3 s without reading in the flood)
+          --warm-up-max N         after the warm-up, go on warming a proxy up in 2 s rounds
+                                  of the same mix while its JIT compiler used more than 5% of
+                                  a core in the last round, for at most N s (default 120, 0
+                                  with --quick; 0 turns it off)
           --proxy-args ARGS       extra arguments for 'ws-proxy.jar proxy' (split on spaces),
                                   e.g. --proxy-args '--upstream javawebsocket'
           --proxy-jvm-args ARGS   JVM options of the proxy process, e.g. '-Xmx256m'
@@ -101,7 +105,8 @@ final class BenchCommand implements Command {
   @Override
   public Set<String> valueFlags() {
     return Set.of("connections", "idle", "seconds", "proxy-args", "proxy-jvm-args",
-        "proxy-command", "nginx", "pin", "compare", "rounds", "hold", "flood");
+        "proxy-command", "nginx", "pin", "compare", "rounds", "hold", "flood",
+        "warm-up-max");
   }
 
   @Override
@@ -150,8 +155,9 @@ final class BenchCommand implements Command {
       }
       proxyName = "ws-proxy";
     }
+    Duration settle = Duration.ofSeconds(args.number("warm-up-max", quick ? 0 : 120, 0, 600));
     BenchConfig cfg = new BenchConfig(connections, limits[0], limits[1], limits[2], limits[3],
-        idle, hold, flood, limits[4], proxy, proxyName, nginx(args.one("nginx", null)), pin(args.one("pin", null)), java,
+        settle, idle, hold, flood, limits[4], proxy, proxyName, nginx(args.one("nginx", null)), pin(args.one("pin", null)), java,
         compare, rounds);
     Bench.run(cfg, out);
     return () -> { };

@@ -110,7 +110,7 @@ public final class Bench {
         children.add(child);
         targets.add(new Comparison.Target(names.get(i), port, child.handle()));
       }
-      new Comparison(cfg, out).run(targets, cfg.rounds(), cfg.echoLimit());
+      new Comparison(cfg, out, notes).run(targets, cfg.rounds(), cfg.echoLimit());
       notes.forEach(n -> out.println("note: " + n));
     } finally {
       for (ChildProcess c : children) {

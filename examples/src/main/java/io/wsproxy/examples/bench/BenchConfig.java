@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param bigLimit        time limit of the 1 MiB phase (at most {@link #MAX_BIG_ROUND_TRIPS})
  * @param handshakeLimit  time limit of the handshake phase (at most {@link #MAX_HANDSHAKES})
  * @param warmUp          unmeasured load before the measured phases (JIT compilation)
+ * @param settleLimit     the longest the warm-up goes on after {@code warmUp} while the proxy's JIT
+ *                        compiler is still busy (zero: not at all); see {@link WarmUp}
  * @param idle            idle connections of the memory phase
  * @param hold            connections held at once by the many-connections phase (0: skipped;
  *                        fitted down to the target's descriptor limit)
@@ -27,7 +29,7 @@ import java.util.Objects;
  * @param rounds          rounds of a {@code --compare} run
  */
 public record BenchConfig(int connections, Duration echoLimit, Duration bigLimit,
-    Duration handshakeLimit, Duration warmUp, int idle, int hold, int floodMib,
+    Duration handshakeLimit, Duration warmUp, Duration settleLimit, int idle, int hold, int floodMib,
     Duration floodStall, List<String> proxyCommand,
     String proxyName, String nginx, String pinCpu, List<String> childJava,
     List<String> compareArgs, int rounds) {
@@ -52,6 +54,7 @@ public record BenchConfig(int connections, Duration echoLimit, Duration bigLimit
     Objects.requireNonNull(bigLimit, "bigLimit");
     Objects.requireNonNull(handshakeLimit, "handshakeLimit");
     Objects.requireNonNull(warmUp, "warmUp");
+    Objects.requireNonNull(settleLimit, "settleLimit");
     Objects.requireNonNull(floodStall, "floodStall");
     proxyCommand = List.copyOf(proxyCommand);
     childJava = List.copyOf(childJava);

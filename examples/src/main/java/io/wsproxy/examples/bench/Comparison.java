@@ -25,20 +25,23 @@ final class Comparison {
   private final BenchConfig cfg;
   private final PrintStream out;
 
-  Comparison(BenchConfig cfg, PrintStream out) {
+  private final List<String> notes;
+
+  Comparison(BenchConfig cfg, PrintStream out, List<String> notes) {
     this.cfg = cfg;
     this.out = out;
+    this.notes = notes;
   }
 
   /**
    * Warms every target up, then runs {@code rounds} rounds of the 64 B phase over {@code targets}
    * (first is the reference of the ratios) and prints the result.
    */
-  void run(List<Target> targets, int rounds, Duration phase) throws IOException {
+  void run(List<Target> targets, int rounds, Duration phase)
+      throws IOException, InterruptedException {
     for (Target t : targets) {
       out.println("bench: " + t.name() + ": warm-up");
-      EchoLoad.run(t.port(), cfg.connections(), BenchConfig.SMALL, BenchConfig.MAX_ROUND_TRIPS,
-          cfg.warmUp());
+      new WarmUp(cfg, out, notes).run(t.name(), t.port(), t.process(), cfg.warmUp());
     }
     double[][] cpu = new double[targets.size()][rounds];
     for (int r = 0; r < rounds; r++) {

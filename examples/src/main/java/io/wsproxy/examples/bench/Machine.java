@@ -23,10 +23,11 @@ final class Machine {
         ? "proxies not pinned to a CPU"
         : "proxies pinned to CPU " + cfg.pinCpu() + " with taskset; backend and load generator "
             + "unpinned"));
-    out.printf("bench: phases: warm-up %d s; %d B echo x %d connections, %d s or %,d round trips;"
+    out.printf("bench: phases: warm-up %d s, then up to %d s more while a JIT compiler is busy;"
+            + " %d B echo x %d connections, %d s or %,d round trips;"
             + " 1 MiB echo x %d, %d s or %,d; handshakes x %d loops, %d s or %,d; %,d idle;"
             + " %s; %s%n",
-        cfg.warmUp().toSeconds(), BenchConfig.SMALL, cfg.connections(),
+        cfg.warmUp().toSeconds(), cfg.settleLimit().toSeconds(), BenchConfig.SMALL, cfg.connections(),
         cfg.echoLimit().toSeconds(), BenchConfig.MAX_ROUND_TRIPS, BenchConfig.BIG_CONNECTIONS,
         cfg.bigLimit().toSeconds(), BenchConfig.MAX_BIG_ROUND_TRIPS, BenchConfig.HANDSHAKE_LOOPS,
         cfg.handshakeLimit().toSeconds(), BenchConfig.MAX_HANDSHAKES, cfg.idle(),

@@ -33,13 +33,11 @@ final class Phases {
       // the idle connections; the rest of the warm-up comes after (a long one first would leave
       // garbage in the heap that the idle connections' memory could hide in).
       Duration first = min(Duration.ofSeconds(1), warmUp);
-      warmUp(target, port, first);
+      new WarmUp(cfg, out, notes).run(target, port, null, first); // no settling yet
       f = idle(f, port, proxy);
       warmUp = warmUp.minus(first);
     }
-    if (!warmUp.isZero()) {
-      warmUp(target, port, warmUp);
-    }
+    new WarmUp(cfg, out, notes).run(target, port, proxy, warmUp);
     f = echo(f, port, proxy);
     f = big(f, port, proxy);
     f = handshakes(f, port, proxy);
@@ -50,19 +48,6 @@ final class Phases {
       f = new HoldPhase(out, notes).run(f, port, proxy, cfg.hold());
     }
     return f;
-  }
-
-  private void warmUp(String target, int port, Duration time) throws InterruptedException {
-    try { // half the time on small messages, a quarter each on large ones and on handshakes
-      EchoLoad.run(port, cfg.connections(), BenchConfig.SMALL, BenchConfig.MAX_ROUND_TRIPS,
-          time.dividedBy(2));
-      EchoLoad.run(port, BenchConfig.BIG_CONNECTIONS, BenchConfig.BIG,
-          BenchConfig.MAX_BIG_ROUND_TRIPS, time.dividedBy(4));
-      HandshakeLoad.run(port, BenchConfig.HANDSHAKE_LOOPS, BenchConfig.MAX_HANDSHAKES,
-          time.dividedBy(4));
-    } catch (IOException e) {
-      notes.add(target + " warm-up: " + e.getMessage());
-    }
   }
 
   private Figures idle(Figures f, int port, ProcessHandle proxy) throws InterruptedException {
@@ -91,8 +76,8 @@ final class Phases {
       detail(f, r, cpuMicros * 2 * r.roundTrips());
       double user = c1 == null ? Double.NaN : c1.userPercentSince(c0);
       if (!Double.isNaN(user)) {
-        progress(f, String.format("proxy CPU %.0f%% user, %.0f%% system (the kernel)", user,
-            100 - user));
+        progress(f, String.format("proxy CPU %.0f%% user, %.0f%% system (the kernel); %.1f%% of "
+            + "it the JIT compiler", user, 100 - user, c1.jitPercentSince(c0)));
       }
       Percentiles p = r.percentiles();
       return f.withEcho(r.perSecond(), p.percentile(50) / 1e6, p.percentile(99) / 1e6, cpuMicros);
@@ -111,6 +96,9 @@ final class Phases {
       ProcStats.Sample c1 = sample(proxy);
     double cpu = cpuMicros(c0, c1);
       detail(f, r, cpu);
+      if (c1 != null) {
+        progress(f, String.format("%.1f%% of the proxy CPU the JIT compiler", c1.jitPercentSince(c0)));
+      }
       // each round trip relays 1 MiB each way
       return f.withBig(cpu / 1000.0 / (2.0 * r.roundTrips()));
     } catch (IOException e) {
@@ -130,9 +118,10 @@ final class Phases {
     // CPU per handshake tells a proxy that is busy from one that waits (on the upstream, on timers)
     progress(f, String.format("%,d handshakes in %.1f s%s", r.completed(), r.wallNanos() / 1e9,
         Double.isNaN(cpu) || r.completed() == 0 ? ""
-            : String.format(", proxy CPU %.0f us per handshake (%.0f%% of one core, %.0f%% user)",
-                cpu / r.completed(), 100 * cpu / (r.wallNanos() / 1e3),
-                c1.userPercentSince(c0))));
+            : String.format(", proxy CPU %.0f us per handshake (%.0f%% of one core, %.0f%% user,"
+                + " %.1f%% the JIT compiler)", cpu / r.completed(),
+                100 * cpu / (r.wallNanos() / 1e3), c1.userPercentSince(c0),
+                c1.jitPercentSince(c0))));
     if (r.errors() > 0) {
       notes.add(f.target() + " handshakes: " + r.errors() + " failed, first: " + r.firstError());
     }

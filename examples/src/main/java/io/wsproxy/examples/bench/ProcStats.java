@@ -23,8 +23,11 @@ public final class ProcStats {
    *
    * @param cpuTicks  user plus system CPU time
    * @param userTicks the user part of it (the rest is the kernel working for the process)
+   * @param jitTicks  the part of {@code cpuTicks} used by a JVM's JIT compiler threads (0 for
+   *                  a process that has none, such as nginx)
    */
-  public record Sample(long cpuTicks, long userTicks, long rssKib, int threads, int processes) {
+  public record Sample(long cpuTicks, long userTicks, long jitTicks, long rssKib, int threads,
+      int processes) {
 
     /** CPU used between {@code before} and this reading, in microseconds. */
     public double cpuMicrosSince(Sample before) {
@@ -35,6 +38,17 @@ public final class ProcStats {
     public double userPercentSince(Sample before) {
       long cpu = cpuTicks - before.cpuTicks;
       return cpu <= 0 ? Double.NaN : 100.0 * (userTicks - before.userTicks) / cpu;
+    }
+
+    /** CPU the JIT compiler threads used between {@code before} and this reading, microseconds. */
+    public double jitMicrosSince(Sample before) {
+      return (jitTicks - before.jitTicks) * 1e6 / TICKS_PER_SECOND;
+    }
+
+    /** The JIT compiler's share (percent) of the CPU used since {@code before}; NaN when none. */
+    public double jitPercentSince(Sample before) {
+      long cpu = cpuTicks - before.cpuTicks;
+      return cpu <= 0 ? Double.NaN : 100.0 * (jitTicks - before.jitTicks) / cpu;
     }
   }
 
@@ -57,6 +71,7 @@ public final class ProcStats {
   public static Sample sample(ProcessHandle root) {
     long ticks = 0;
     long user = 0;
+    long jit = 0;
     long rss = 0;
     int threads = 0;
     int processes = 0;
@@ -67,6 +82,7 @@ public final class ProcStats {
         String status = Files.readString(dir.resolve("status"), StandardCharsets.US_ASCII);
         ticks += cpuTicks(stat);
         user += userTicks(stat);
+        jit += jitTicks(dir);
         rss += statusNumber(status, "VmRSS");
         threads += (int) statusNumber(status, "Threads");
         processes++;
@@ -74,7 +90,45 @@ public final class ProcStats {
         // exited between listing and reading: it no longer holds CPU or memory
       }
     }
-    return new Sample(ticks, user, rss, threads, processes);
+    return new Sample(ticks, user, jit, rss, threads, processes);
+  }
+
+  /** CPU ticks of the JIT compiler threads among {@code /proc/PID/task}; 0 when none. */
+  private static long jitTicks(Path processDir) {
+    long ticks = 0;
+    try (Stream<Path> tasks = Files.list(processDir.resolve("task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+          if (isJitCompiler(commandName(stat))) {
+            ticks += cpuTicks(stat);
+          }
+        } catch (IOException | IllegalArgumentException e) {
+          // the thread ended between listing and reading
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      return 0;
+    }
+    return ticks;
+  }
+
+  /**
+   * True for the name HotSpot gives its JIT compiler threads ({@code C1 CompilerThread0}, {@code
+   * C2 CompilerThread1}), as Linux shows it: cut to 15 characters ({@code C2 CompilerThre}).
+   */
+  public static boolean isJitCompiler(String threadName) {
+    return threadName.startsWith("C1 CompilerThre") || threadName.startsWith("C2 CompilerThre");
+  }
+
+  /** Field 2 of a {@code /proc/PID/stat} line: the command (thread) name, without parentheses. */
+  public static String commandName(String statLine) {
+    int open = statLine.indexOf('(');
+    int close = statLine.lastIndexOf(')');
+    if (open < 0 || close < open) {
+      throw new IllegalArgumentException("not a /proc/PID/stat line: " + statLine);
+    }
+    return statLine.substring(open + 1, close);
   }
 
   /**

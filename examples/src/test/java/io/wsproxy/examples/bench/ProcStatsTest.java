@@ -1,6 +1,7 @@
 package io.wsproxy.examples.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,11 +85,33 @@ class ProcStatsTest {
 
   @Test
   void cpuAndItsUserShareBetweenTwoReadingsComeFromTheTickDeltas() {
-    ProcStats.Sample before = new ProcStats.Sample(100, 30, 0, 1, 1);
+    ProcStats.Sample before = new ProcStats.Sample(100, 30, 10, 0, 1, 1);
     ProcStats.Sample after = new ProcStats.Sample(100 + ProcStats.ticksPerSecond(),
-        30 + ProcStats.ticksPerSecond() / 4, 0, 1, 1);
+        30 + ProcStats.ticksPerSecond() / 4, 10 + ProcStats.ticksPerSecond() / 10, 0, 1, 1);
     assertEquals(1e6, after.cpuMicrosSince(before), 1e-6);
     assertEquals(25.0, after.userPercentSince(before), 1e-9);
+    assertEquals(1e5, after.jitMicrosSince(before), 1e-6);
+    assertEquals(10.0, after.jitPercentSince(before), 1e-9);
     assertTrue(Double.isNaN(before.userPercentSince(before)), "no CPU used: no share");
+    assertTrue(Double.isNaN(before.jitPercentSince(before)), "no CPU used: no JIT share");
+  }
+
+  @Test
+  void jitCompilerThreadsAreKnownByTheNamesLinuxShowsForHotSpots() {
+    assertEquals("C2 CompilerThre",
+        ProcStats.commandName("4242 (C2 CompilerThre) S 1 2 3 4 5 6 7 8 9 10 11 12 13"));
+    assertEquals("a) b", ProcStats.commandName("7 (a) b) R 1 2 3"));
+    assertTrue(ProcStats.isJitCompiler("C2 CompilerThre"));
+    assertTrue(ProcStats.isJitCompiler("C1 CompilerThre"));
+    assertFalse(ProcStats.isJitCompiler("VM Thread"));
+    assertFalse(ProcStats.isJitCompiler("ws-proxy-netty-"));
+  }
+
+  @Test
+  void aJvmsSampleCountsItsJitCompilerThreads() {
+    Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux /proc");
+    ProcStats.Sample s = ProcStats.sample(ProcessHandle.current());
+    assertTrue(s.jitTicks() > 0, "this JVM has compiled something by now: " + s);
+    assertTrue(s.jitTicks() <= s.cpuTicks(), s.toString());
   }
 }
