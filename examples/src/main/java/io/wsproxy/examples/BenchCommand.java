@@ -94,6 +94,9 @@ final class BenchCommand implements Command {
                                   once, in interleaved rounds (for differences of a few
                                   percent), e.g. --compare '--admin-listen 127.0.0.1:0';
                                   arguments starting with -D or -X are JVM options
+          --compare-jar PATH      like --compare, but the variant runs this ws-proxy jar (a
+                                  build from before a change) with the same arguments; both
+                                  flags together: that jar with those arguments
           --rounds N              rounds of --compare (default 7; each --seconds long, 5 s
                                   by default)
           --pin CPU|none          pin the proxies to this CPU with taskset (default 1 when
@@ -105,7 +108,7 @@ final class BenchCommand implements Command {
   @Override
   public Set<String> valueFlags() {
     return Set.of("connections", "idle", "seconds", "proxy-args", "proxy-jvm-args",
-        "proxy-command", "nginx", "pin", "compare", "rounds", "hold", "flood",
+        "proxy-command", "nginx", "pin", "compare", "compare-jar", "rounds", "hold", "flood",
         "warm-up-max");
   }
 
@@ -124,11 +127,21 @@ final class BenchCommand implements Command {
     int flood = (int) args.number("flood", quick ? 64 : 256, 0, 4096);
     Duration[] limits = BenchConfig.limits(quick);
     List<String> compare = words("compare", args.one("compare", ""));
-    int rounds = (int) args.number("rounds", 7, 1, 100);
-    if (args.has("rounds") && compare.isEmpty()) {
-      throw new UsageException("--rounds needs --compare");
+    String compareJar = args.one("compare-jar", null);
+    if (compareJar != null) {
+      if (!Files.isRegularFile(Path.of(compareJar))) {
+        throw new UsageException("--compare-jar is not a file: " + compareJar);
+      }
+      if (args.has("proxy-command")) {
+        throw new UsageException("--compare-jar swaps the jar of the default proxy command: give "
+            + "no --proxy-command with it");
+      }
     }
-    if (!compare.isEmpty()) {
+    int rounds = (int) args.number("rounds", 7, 1, 100);
+    if (args.has("rounds") && compare.isEmpty() && compareJar == null) {
+      throw new UsageException("--rounds needs --compare or --compare-jar");
+    }
+    if (!compare.isEmpty() || compareJar != null) {
       limits[0] = Duration.ofSeconds(5); // one round's phase per target
     }
     if (args.has("seconds")) {
@@ -158,7 +171,7 @@ final class BenchCommand implements Command {
     Duration settle = Duration.ofSeconds(args.number("warm-up-max", quick ? 0 : 120, 0, 600));
     BenchConfig cfg = new BenchConfig(connections, limits[0], limits[1], limits[2], limits[3],
         settle, idle, hold, flood, limits[4], proxy, proxyName, nginx(args.one("nginx", null)), pin(args.one("pin", null)), java,
-        compare, rounds);
+        compare, compareJar, rounds);
     Bench.run(cfg, out);
     return () -> { };
   }

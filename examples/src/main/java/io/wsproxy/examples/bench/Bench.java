@@ -84,7 +84,8 @@ public final class Bench {
 
   /** {@code --compare}: the proxy, its variant and nginx all running, measured in rounds. */
   private void compare(int backendPort) throws IOException, InterruptedException {
-    List<String> names = Comparison.names(cfg.proxyName(), cfg.compareArgs(), cfg.nginx() != null);
+    List<String> names = Comparison.names(cfg.proxyName(), cfg.compareArgs(), cfg.compareJar(),
+        cfg.nginx() != null);
     List<ChildProcess> children = new ArrayList<>();
     try {
       List<Comparison.Target> targets = new ArrayList<>();
@@ -95,6 +96,9 @@ public final class Bench {
           command = nginxCommand(port, backendPort);
         } else {
           command = new ArrayList<>(cfg.proxyCommand(port, backendPort));
+          if (i == 1 && cfg.compareJar() != null) {
+            command.set(command.indexOf("-jar") + 1, cfg.compareJar());
+          }
           if (i == 1) { // JVM options go before the jar, the rest after the proxy's own
             int at = 1;
             for (String arg : cfg.compareArgs()) {

@@ -26,13 +26,15 @@ import java.util.Objects;
  * @param childJava       the command that runs this CLI in a child JVM (backend and default proxy)
  * @param compareArgs     for {@code --compare}: the extra arguments of the variant measured next to
  *                        the proxy under test in interleaved rounds; empty for the normal run
+ * @param compareJar      for {@code --compare}: the jar the variant runs instead of the proxy's (to
+ *                        measure a change against the build before it), or null
  * @param rounds          rounds of a {@code --compare} run
  */
 public record BenchConfig(int connections, Duration echoLimit, Duration bigLimit,
     Duration handshakeLimit, Duration warmUp, Duration settleLimit, int idle, int hold, int floodMib,
     Duration floodStall, List<String> proxyCommand,
     String proxyName, String nginx, String pinCpu, List<String> childJava,
-    List<String> compareArgs, int rounds) {
+    List<String> compareArgs, String compareJar, int rounds) {
 
   /** Size of the small messages. */
   public static final int SMALL = 64;
@@ -89,7 +91,7 @@ public record BenchConfig(int connections, Duration echoLimit, Duration bigLimit
 
   /** True for a {@code --compare} run. */
   public boolean comparing() {
-    return !compareArgs.isEmpty();
+    return !compareArgs.isEmpty() || compareJar != null;
   }
 
   /** The proxy command with the ports filled in. */

@@ -104,10 +104,12 @@ final class Comparison {
   }
 
   /** Names for the targets: the proxy, the variant with its extra arguments, nginx. */
-  static List<String> names(String proxyName, List<String> variantArgs, boolean nginx) {
+  static List<String> names(String proxyName, List<String> variantArgs, String variantJar,
+      boolean nginx) {
     List<String> names = new ArrayList<>();
     names.add(proxyName);
-    names.add(proxyName + " " + String.join(" ", variantArgs));
+    String variant = proxyName + (variantJar == null ? "" : " of " + variantJar);
+    names.add(variantArgs.isEmpty() ? variant : variant + " " + String.join(" ", variantArgs));
     if (nginx) {
       names.add("nginx");
     }

@@ -31,8 +31,16 @@ class ComparisonTest {
   @Test
   void namesAreTheProxyTheVariantWithItsArgumentsAndNginxWhenItRuns() {
     assertEquals(List.of("ws-proxy", "ws-proxy --a b", "nginx"),
-        Comparison.names("ws-proxy", List.of("--a", "b"), true));
+        Comparison.names("ws-proxy", List.of("--a", "b"), null, true));
     assertEquals(List.of("ws-proxy", "ws-proxy --a b"),
-        Comparison.names("ws-proxy", List.of("--a", "b"), false));
+        Comparison.names("ws-proxy", List.of("--a", "b"), null, false));
+  }
+
+  @Test
+  void aVariantOfAnotherJarIsNamedByItsJarAndThenItsArguments() {
+    assertEquals(List.of("ws-proxy", "ws-proxy of /tmp/old.jar", "nginx"),
+        Comparison.names("ws-proxy", List.of(), "/tmp/old.jar", true));
+    assertEquals(List.of("ws-proxy", "ws-proxy of /tmp/old.jar --a"),
+        Comparison.names("ws-proxy", List.of("--a"), "/tmp/old.jar", false));
   }
 }
