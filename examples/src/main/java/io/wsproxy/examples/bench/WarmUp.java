@@ -37,8 +37,8 @@ final class WarmUp {
     if (!fixed.isZero() && !mix(target, port, fixed)) {
       return;
     }
-    if (proxy == null || cfg.settleLimit().isZero()) {
-      return;
+    if (proxy == null || cfg.settleLimit().isZero() || ProcStats.sample(proxy).jitTicks() == 0) {
+      return; // no process of its own, no settling asked for, or no JIT (nginx)
     }
     long start = System.nanoTime();
     long limit = cfg.settleLimit().toNanos();

@@ -116,6 +116,13 @@ public final class FrameHandler extends ChannelInboundHandlerAdapter {
     };
   }
 
+  /**
+   * Ends here: frames end here too, so nothing behind this handler (the rest of a host's pipeline,
+   * built for HTTP) has a read to complete, and the event would walk all of it once per read.
+   */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {}
+
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     ws.checkWritable();

@@ -12,24 +12,22 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The upstream leg's frame encoder: every frame a client sends must be masked (RFC 6455 section
- * 5.3), which makes this the one place a relayed payload is touched byte by byte. Netty's own
- * encoder masks eight bytes at a time through {@code ByteBuf.writeLong} with a bounds and capacity
- * check per step, which a profile of the 1 MiB relay showed as most of the proxy's user CPU; this
- * one masks while copying the payload into the frame (one pass over it, reading eight bytes at a time
- * from a heap payload, the relay's usual case) or copies and then masks the copy in place (a direct
- * payload). The frame is a direct buffer, so the socket write needs no further copy. Header layout and
- * the checks are those of RFC 6455 section 5.2; the masking key comes from {@link ThreadLocalRandom},
- * as Netty's default mask generator does.
+ * The upstream leg's encoder of Netty's frame objects: every frame a client sends must be masked
+ * (RFC 6455 section 5.3). Relayed data frames do not come through here: {@link NettyWsChannel}
+ * writes them whole with {@link FrameWriter}, masking while it copies the message. What does is
+ * what Netty's objects carry: pings, pongs, close frames. Netty's own encoder masks through {@code
+ * ByteBuf.writeLong} with a bounds and capacity check per eight bytes; this masks the copied payload
+ * in place ({@link Masking}). Header layout and the checks are those of RFC 6455 section 5.2.
  *
  * <p><b>Threading.</b> Stateless; sharable by every pipeline.
  */
 @ChannelHandler.Sharable
-final class MaskingFrameEncoder extends MessageToMessageEncoder<WebSocketFrame> {
+final class MaskingFrameEncoder extends MessageToMessageEncoder<WebSocketFrame>
+    implements WebSocketFrameEncoder {
 
   /** The one instance; it holds no state. */
   static final MaskingFrameEncoder INSTANCE = new MaskingFrameEncoder();
@@ -48,30 +46,13 @@ final class MaskingFrameEncoder extends MessageToMessageEncoder<WebSocketFrame> 
     if (opcode >= 0x8 && length > MAX_CONTROL_PAYLOAD) {
       throw new TooLongFrameException("control frame payload over 125 bytes: " + length);
     }
-    int header = length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10;
-    ByteBuf buf = ctx.alloc().directBuffer(header + 4 + length);
+    ByteBuf buf = ctx.alloc().directBuffer(FrameWriter.headerLength(length, true) + length);
     try {
-      buf.writeByte((frame.isFinalFragment() ? 0x80 : 0) | (frame.rsv() & 0x7) << 4 | opcode);
-      if (length <= 125) {
-        buf.writeByte(0x80 | length);
-      } else if (length <= 0xFFFF) {
-        buf.writeByte(0x80 | 126);
-        buf.writeShort(length);
-      } else {
-        buf.writeByte(0x80 | 127);
-        buf.writeLong(length);
-      }
-      int mask = ThreadLocalRandom.current().nextInt();
-      buf.writeInt(mask);
+      int first = (frame.isFinalFragment() ? 0x80 : 0) | (frame.rsv() & 0x7) << 4 | opcode;
+      int mask = FrameWriter.header(buf, first, length, true);
       int start = buf.writerIndex();
-      if (data.hasArray() && buf.nioBufferCount() == 1) { // the relay's case: mask while copying
-        buf.writerIndex(start + length);
-        Masking.xorInto(data.array(), data.arrayOffset() + data.readerIndex(),
-            buf.nioBuffer(start, length), length, mask);
-      } else {
-        buf.writeBytes(data, data.readerIndex(), length);
-        Masking.xor(buf, start, length, mask);
-      }
+      buf.writeBytes(data, data.readerIndex(), length);
+      Masking.xor(buf, start, length, mask);
       out.add(buf);
       buf = null;
     } finally {

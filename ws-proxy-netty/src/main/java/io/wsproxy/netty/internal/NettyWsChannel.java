@@ -7,11 +7,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.wsproxy.CloseCodes;
 import io.wsproxy.spi.Text;
@@ -39,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * the end of the loop's current batch, so a burst of relayed messages costs one write system call.
  * A send answers {@link Channel#isWritable()}: the channel's {@code WriteBufferWaterMark} is the
  * back-pressure threshold, and {@link WsListener#onWritable} follows once it drained below its low
- * mark. Payloads are never copied here (Netty's encoder writes the header and, unmasked, the payload
- * as it is; masked, it masks while copying into the frame it sends).
+ * mark. A data frame is written whole by {@link FrameWriter} in the sender's thread: the message is
+ * copied once, into the direct buffer the socket writes from (masked while copying on the client
+ * side); control and close frames go through the pipeline's encoder.
  *
  * <p><b>Closing.</b> A peer's close is answered with its code and then reported
  * ({@code remote = true}); the server side then closes TCP, the client side waits for the server to
@@ -71,6 +70,8 @@ public final class NettyWsChannel implements WsChannel {
 
   private final FrameHandler handler = new FrameHandler(this);
   private WsListener listener; // loop-confined from open on
+  // the frame encoder's place in the pipeline, where whole frames are written (loop-confined)
+  private io.netty.channel.ChannelHandlerContext frameOut;
   private boolean flushScheduled; // loop-confined
   private boolean closeReceived; // loop-confined
   private volatile boolean closeSent;
@@ -112,6 +113,8 @@ public final class NettyWsChannel implements WsChannel {
    */
   public void open(WsListener l) {
     this.listener = Objects.requireNonNull(l, "listener");
+    this.frameOut = ch.pipeline().context(
+        io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder.class);
     if (ended) {
       return;
     }
@@ -131,20 +134,20 @@ public final class NettyWsChannel implements WsChannel {
 
   @Override
   public boolean sendText(Text text) {
-    return sendData(new TextWebSocketFrame(Unpooled.wrappedBuffer(text.utf8())));
+    return sendData(FrameWriter.TEXT, text.utf8());
   }
 
   @Override
   public boolean sendBinary(ByteBuffer data) {
-    return sendData(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data)));
+    return sendData(FrameWriter.BINARY, Objects.requireNonNull(data, "data"));
   }
 
-  private boolean sendData(WebSocketFrame frame) {
+  /** Writes one whole data frame, encoded here (in the caller's thread), not by the pipeline. */
+  private boolean sendData(int opcode, ByteBuffer payload) {
     if (closeSent || ended) {
-      frame.release();
       return false; // closing: sends are ignored
     }
-    write(frame);
+    write(FrameWriter.frame(ch.alloc(), opcode, client, payload));
     if (writable()) {
       return true;
     }
@@ -184,17 +187,19 @@ public final class NettyWsChannel implements WsChannel {
 
   void write(Object frame) {
     if (loop.inEventLoop()) {
-      ch.write(frame, ch.voidPromise());
+      writeNow(frame);
       if (!flushScheduled) {
         flushScheduled = true;
         loop.execute(flusher); // runs after the loop's current batch of reads: one flush for all
       }
     } else {
-      long size = frame instanceof io.netty.buffer.ByteBufHolder h ? h.content().readableBytes() : 0;
+      long size = frame instanceof io.netty.buffer.ByteBuf b ? b.readableBytes()
+          : frame instanceof io.netty.buffer.ByteBufHolder h ? h.content().readableBytes() : 0;
       inFlight.addAndGet(size);
       boolean queued = Loops.execute(loop, () -> {
         inFlight.addAndGet(-size);
-        ch.writeAndFlush(frame, ch.voidPromise());
+        writeNow(frame);
+        flushNow();
         checkWritable(); // the in-flight bytes alone may have made it unwritable
       });
       if (!queued) { // the loop is shutting down: the connection goes with it
@@ -211,9 +216,26 @@ public final class NettyWsChannel implements WsChannel {
         && (pending == 0 || pending + queuedOnChannel() < ch.config().getWriteBufferHighWaterMark());
   }
 
+  /**
+   * On the loop: a whole frame (a buffer) goes in below the frame encoder, which would only pass
+   * it on, so it does not walk the handlers behind ours (a host's, the ready server's) nor the
+   * encoder; a frame object goes in at the pipeline's end, as any write.
+   */
+  private void writeNow(Object frame) {
+    if (frame instanceof io.netty.buffer.ByteBuf && frameOut != null) {
+      frameOut.write(frame, ch.voidPromise());
+    } else {
+      ch.write(frame, ch.voidPromise());
+    }
+  }
+
   private void flushNow() {
     flushScheduled = false;
-    ch.flush();
+    if (frameOut != null) {
+      frameOut.flush(); // everything written so far is below the encoder by now
+    } else {
+      ch.flush();
+    }
   }
 
   @Override

@@ -214,6 +214,9 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     p.addAfter("ws-proxy-decoder", "ws-proxy-utf8", new Utf8FrameValidator(false));
     p.addAfter("ws-proxy-utf8", "ws-proxy-channel", ws.handler());
     p.remove(this);
+    // data frames are written as whole frames (FrameWriter), which the HTTP encoder must not see;
+    // its decoder stays until the listener is there, for the bytes that came behind the 101
+    ((HttpClientCodec) p.get(HTTP)).removeOutboundHandler();
     ws.open(listener);
     if (!future.complete(ws)) {
       ws.close(io.wsproxy.CloseCodes.GOING_AWAY, "Dial cancelled"); // the listener hears onClose

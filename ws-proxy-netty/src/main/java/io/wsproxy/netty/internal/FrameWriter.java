@@ -1,0 +1,83 @@
+package io.wsproxy.netty.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Writes one whole WebSocket frame (RFC 6455 section 5.2) into a direct buffer: header, masking key
+ * when the frame goes from a client, payload (masked while it is copied). The relay's data frames
+ * are written this way straight from the message the SPI hands over, so a relayed message costs one
+ * buffer and no frame object, no wrapping buffer and no encoder in the pipeline; the encoders of
+ * both legs still frame what Netty's own objects carry (control frames, close). The masking key
+ * comes from {@link ThreadLocalRandom}, as Netty's default mask generator does.
+ *
+ * <p><b>Threading.</b> Stateless; any thread (the allocators are thread-safe).
+ */
+final class FrameWriter {
+
+  static final int TEXT = 0x1;
+  static final int BINARY = 0x2;
+
+  private FrameWriter() {}
+
+  /**
+   * A final frame of {@code opcode} carrying {@code payload}'s remaining bytes (its position is not
+   * moved), masked when {@code masked}.
+   */
+  static ByteBuf frame(ByteBufAllocator alloc, int opcode, boolean masked, ByteBuffer payload) {
+    int length = payload.remaining();
+    ByteBuf buf = alloc.directBuffer(headerLength(length, masked) + length);
+    try {
+      int mask = header(buf, 0x80 | opcode, length, masked);
+      int start = buf.writerIndex();
+      if (!masked) {
+        buf.writeBytes(payload.duplicate());
+      } else if (payload.hasArray() && buf.nioBufferCount() == 1) { // mask while copying
+        buf.writerIndex(start + length);
+        Masking.xorInto(payload.array(), payload.arrayOffset() + payload.position(),
+            buf.nioBuffer(start, length), length, mask);
+      } else {
+        buf.writeBytes(payload.duplicate());
+        Masking.xor(buf, start, length, mask);
+      }
+      ByteBuf out = buf;
+      buf = null;
+      return out;
+    } finally {
+      if (buf != null) {
+        buf.release();
+      }
+    }
+  }
+
+  /** Header bytes of a frame with {@code length} payload bytes, the masking key included. */
+  static int headerLength(int length, boolean masked) {
+    return (length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10) + (masked ? 4 : 0);
+  }
+
+  /**
+   * Writes the header: {@code first} (FIN, RSV, opcode), the length in its shortest form and, when
+   * {@code masked}, a fresh masking key, which it answers (0 when not masked).
+   */
+  static int header(ByteBuf buf, int first, int length, boolean masked) {
+    int maskBit = masked ? 0x80 : 0;
+    buf.writeByte(first);
+    if (length <= 125) {
+      buf.writeByte(maskBit | length);
+    } else if (length <= 0xFFFF) {
+      buf.writeByte(maskBit | 126);
+      buf.writeShort(length);
+    } else {
+      buf.writeByte(maskBit | 127);
+      buf.writeLong(length);
+    }
+    if (!masked) {
+      return 0;
+    }
+    int mask = ThreadLocalRandom.current().nextInt();
+    buf.writeInt(mask);
+    return mask;
+  }
+}
