@@ -8,14 +8,25 @@ import java.util.Locale;
 
 /**
  * Unmeasured load before the measured phases: the same mix of traffic they run (64 B echo, 1 MiB
- * echo, handshakes), first for a fixed time, then in short rounds for as long as the target's JIT
- * compiler is still busy (at most a configured time). A JVM proxy compiles its hot paths on the
+ * echo, handshakes), first for a fixed time; then, for a target with a JIT compiler, {@link
+ * #HANDSHAKES} handshakes and short rounds of the mix for as long as the compiler is still busy
+ * (at most a configured time). A JVM proxy compiles its hot paths on the
  * CPU it is pinned to: while C2 compiles (and recompiles after a deoptimisation), every figure
  * counts compiler time and the compiler's time slices delay the event loop. A target without JIT
  * compiler threads (nginx, the direct run) stops after the fixed time. Not thread-safe.
  */
 final class WarmUp {
 
+  /**
+   * Handshakes a JVM proxy makes before settling. HotSpot compiles a method with C2 only after
+   * thousands of calls (Tier4InvocationThreshold 5,000, Tier4CompileThreshold 15,000), and the
+   * handshake path's methods run once or twice per connection: a time-based warm-up at a few
+   * hundred handshakes per second leaves them in C1's profiling tier, to be compiled during the
+   * measured phase.
+   */
+  static final int HANDSHAKES = 20_000;
+  /** The longest those handshakes may take. */
+  static final Duration HANDSHAKES_LIMIT = Duration.ofSeconds(30);
   /** One settling round. */
   static final Duration ROUND = Duration.ofSeconds(2);
   /** The JIT may use at most this share of one core in a round for the target to count as warm. */
@@ -40,6 +51,7 @@ final class WarmUp {
     if (proxy == null || cfg.settleLimit().isZero() || ProcStats.sample(proxy).jitTicks() == 0) {
       return; // no process of its own, no settling asked for, or no JIT (nginx)
     }
+    HandshakeLoad.run(port, BenchConfig.HANDSHAKE_LOOPS, HANDSHAKES, HANDSHAKES_LIMIT);
     long start = System.nanoTime();
     long limit = cfg.settleLimit().toNanos();
     double share = Double.NaN;
