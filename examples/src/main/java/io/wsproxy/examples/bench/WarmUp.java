@@ -51,7 +51,8 @@ final class WarmUp {
     if (proxy == null || cfg.settleLimit().isZero() || ProcStats.sample(proxy).jitTicks() == 0) {
       return; // no process of its own, no settling asked for, or no JIT (nginx)
     }
-    HandshakeLoad.run(port, BenchConfig.HANDSHAKE_LOOPS, HANDSHAKES, HANDSHAKES_LIMIT);
+    long handshakes = HandshakeLoad.run(port, BenchConfig.HANDSHAKE_LOOPS, HANDSHAKES,
+        HANDSHAKES_LIMIT).completed();
     long start = System.nanoTime();
     long limit = cfg.settleLimit().toNanos();
     double share = Double.NaN;
@@ -69,12 +70,13 @@ final class WarmUp {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     if (isQuiet(share)) {
-      out.printf(Locale.ROOT, "bench: %s: warm-up went on %.0f s more, until the JIT compiler "
-          + "used %.1f%% of a core in %d s%n", target, seconds, 100 * share, ROUND.toSeconds());
+      out.printf(Locale.ROOT, "bench: %s: warm-up: %,d handshakes, then %.0f s more, until the "
+          + "JIT compiler used %.1f%% of a core in %d s%n", target, handshakes, seconds,
+          100 * share, ROUND.toSeconds());
     } else {
       notes.add(String.format(Locale.ROOT, "%s: the JIT compiler still used %.1f%% of a core "
-          + "after %.0f s more warm-up (--warm-up-max): its figures include compiling", target,
-          100 * share, seconds));
+          + "after %,d handshakes and %.0f s more warm-up (--warm-up-max): its figures include "
+          + "compiling", target, 100 * share, handshakes, seconds));
     }
   }
 
