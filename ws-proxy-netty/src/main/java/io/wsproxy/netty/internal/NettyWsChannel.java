@@ -63,7 +63,6 @@ public final class NettyWsChannel implements WsChannel {
   private final String subprotocol;
   private final long closeTimeoutNanos;
   private final MessageAssembler assembler;
-  private final Runnable flusher = this::flushNow;
   private final Runnable writableCheck = this::checkWritable;
   private final Runnable pause = () -> autoRead(false);
   private final Runnable resume = () -> autoRead(true);
@@ -190,7 +189,7 @@ public final class NettyWsChannel implements WsChannel {
       writeNow(frame);
       if (!flushScheduled) {
         flushScheduled = true;
-        loop.execute(flusher); // runs after the loop's current batch of reads: one flush for all
+        LoopFlusher.schedule(loop, this); // after the loop's current batch: one flush for all
       }
     } else {
       long size = frame instanceof io.netty.buffer.ByteBuf b ? b.readableBytes()
@@ -229,7 +228,8 @@ public final class NettyWsChannel implements WsChannel {
     }
   }
 
-  private void flushNow() {
+  /** Flushes what was written; on the loop. */
+  void flushNow() {
     flushScheduled = false;
     if (frameOut != null) {
       frameOut.flush(); // everything written so far is below the encoder by now
