@@ -58,6 +58,15 @@ public abstract class ConformanceFixture {
   /** Starts the host server under test on 127.0.0.1, port 0, serving {@code endpoint}. */
   protected abstract RunningServer startProxyServer(WsEndpoint endpoint) throws Exception;
 
+  /**
+   * Starts the server under test as {@link #startProxyServer} does, but with every connection on
+   * one I/O thread (one Netty event loop), for cases where connections must compete for it. A
+   * transport without such a setting starts its usual server (this default).
+   */
+  protected RunningServer startSingleLoopProxyServer(WsEndpoint endpoint) throws Exception {
+    return startProxyServer(endpoint);
+  }
+
   /** A new upstream connector of the kind under test; the kit closes it. */
   protected abstract UpstreamConnector newUpstreamConnector();
 
@@ -111,11 +120,22 @@ public abstract class ConformanceFixture {
    * routes at least) and starts the server under test in front of it.
    */
   protected WebSocketProxy startProxy(Consumer<WebSocketProxy.Builder> config) throws Exception {
+    return startProxy(config, false);
+  }
+
+  /** As {@link #startProxy}, on the {@link #startSingleLoopProxyServer single-loop} server. */
+  protected WebSocketProxy startSingleLoopProxy(Consumer<WebSocketProxy.Builder> config)
+      throws Exception {
+    return startProxy(config, true);
+  }
+
+  private WebSocketProxy startProxy(Consumer<WebSocketProxy.Builder> config, boolean oneLoop)
+      throws Exception {
     UpstreamConnector connector = register(newUpstreamConnector());
     WebSocketProxy.Builder b = WebSocketProxy.builder().connector(connector).limits(KIT_LIMITS);
     config.accept(b);
     proxy = register(b.build());
-    server = register(startProxyServer(proxy));
+    server = register(oneLoop ? startSingleLoopProxyServer(proxy) : startProxyServer(proxy));
     return proxy;
   }
 

@@ -2,14 +2,11 @@ package io.wsproxy.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.wsproxy.Limits;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,12 +22,6 @@ final class GatewayCalls {
   static final Duration RESPONSIVE = Duration.ofSeconds(1);
   /** Longest any one of them may take (the storm of issue 11 delayed one past 5 s). */
   static final Duration NEVER_LONGER = Duration.ofSeconds(3);
-  /**
-   * Load average per core above which the bounds are not asserted (the case is reported as
-   * skipped, after its other assertions have passed): timing says nothing about the gateway on a
-   * machine whose run queue is several times its cores, as a shared build machine's can be.
-   */
-  static final double OVERLOADED_PER_CORE = 5;
   /** The socket receive buffer of a member that never reads: small, so it fills at once. */
   static final int NON_READER_RECEIVE_BUFFER = 4 * Limits.KIB;
   /** Longest wait for one message. */
@@ -98,23 +89,10 @@ final class GatewayCalls {
     String seen = "system.health during " + during + ": " + sorted.length + " probes, 99% within "
         + TimeUnit.NANOSECONDS.toMillis(p99) + " ms, slowest " + TimeUnit.NANOSECONDS.toMillis(
         slowest) + " ms";
-    double load = loadAverage();
-    int cores = Runtime.getRuntime().availableProcessors();
-    assumeTrue(load <= OVERLOADED_PER_CORE * cores, () -> seen + "; not held to the bound: the "
-        + "machine is overloaded (load average " + load + " on " + cores + " cores)");
+    MachineLoad.assumeNotOverloaded(seen);
     assertTrue(p99 <= RESPONSIVE.toNanos(), seen + "; the bound is " + RESPONSIVE.toMillis()
         + " ms");
     assertTrue(slowest <= NEVER_LONGER.toNanos(), seen + "; none may take "
         + NEVER_LONGER.toSeconds() + " s");
-  }
-
-  /** The one-minute load average, or 0 where {@code /proc/loadavg} cannot be read. */
-  private static double loadAverage() {
-    try {
-      String line = Files.readString(Path.of("/proc/loadavg"));
-      return Double.parseDouble(line.substring(0, line.indexOf(' ')));
-    } catch (IOException | RuntimeException e) {
-      return 0;
-    }
   }
 }

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * every broadcast. The 500-member storm is {@link GatewayStormCases}, run once per server
  * transport rather than by each of the kit's six combinations. Not meant to be extended directly.
  */
-public abstract class GatewayHardeningConformanceCases extends MemoryBoundsConformanceCases {
+public abstract class GatewayHardeningConformanceCases extends FairnessConformanceCases {
 
   /** Requests of the flooding client. */
   static final int FLOOD_REQUESTS = 20_000;

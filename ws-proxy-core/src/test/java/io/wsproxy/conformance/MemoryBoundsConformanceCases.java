@@ -72,10 +72,7 @@ public abstract class MemoryBoundsConformanceCases extends HostileInputConforman
   @Test
   void closesTheClientWith1009WhenTheUpstreamSendsAnEndlessMessageOfOneByteFragments()
       throws Exception {
-    FragmentFlood.Upstream flooding = register(new FragmentFlood.Upstream());
-    String echo = upstream().uri("").toString();
-    startProxy(b -> b.route("/flood", flooding.uri()).route("/", echo)
-        .limits(limitsOf(FLOOD_LIMIT)));
+    FragmentFlood.Upstream flooding = startFloodingUpstreamProxy(limitsOf(FLOOD_LIMIT), false);
     TestClient bystander = connect("/");
     roundTrip(bystander);
     TestClient client = connect("/flood");
@@ -136,6 +133,25 @@ public abstract class MemoryBoundsConformanceCases extends HostileInputConforman
         + "client that reads nothing; budget " + PING_FLOOD_HEAP_BUDGET);
     client.close(); // unblocks the sender
     sender.join(PROMPTLY.toMillis());
+  }
+
+  /**
+   * Starts a proxy (on the {@linkplain #startSingleLoopProxyServer single-loop server} when
+   * {@code oneLoop}) routing {@code /flood} to a new flooding upstream, which it answers, and every
+   * other path to the echo upstream.
+   */
+  FragmentFlood.Upstream startFloodingUpstreamProxy(Limits limits, boolean oneLoop)
+      throws Exception {
+    FragmentFlood.Upstream flooding = register(new FragmentFlood.Upstream());
+    String echo = upstream().uri("").toString();
+    java.util.function.Consumer<io.wsproxy.WebSocketProxy.Builder> config =
+        b -> b.route("/flood", flooding.uri()).route("/", echo).limits(limits);
+    if (oneLoop) {
+      startSingleLoopProxy(config);
+    } else {
+      startProxy(config);
+    }
+    return flooding;
   }
 
   /** Each peer sends {@link #HEAP_FRAGMENTS}; the proxy's heap may grow by the budget for them. */

@@ -33,7 +33,10 @@ import org.junit.jupiter.api.Timeout;
  * data), {@link HardeningConformanceCases} (strict framing, header defaults, one-address caps),
  * {@link ConnectFirstConformanceCases} (subprotocols, upstream failures, cancelled dials, bursts on
  * open), {@link SlowReaderConformanceCases}, {@link HostileInputConformanceCases} (idle and slow
- * sockets, malformed upgrades, framing violations on both legs, frozen peers); the test peers and the teardown in
+ * sockets, malformed upgrades, framing violations on both legs, frozen peers),
+ * {@link MemoryBoundsConformanceCases} (tiny-fragment and ping floods within a small heap),
+ * {@link FairnessConformanceCases} (a flood does not delay a bystander on the same loop),
+ * {@link GatewayHardeningConformanceCases}; the test peers and the teardown in
  * {@link ConformanceFixture}. Every test closes what it opened, so a subclass needs no
  * setup of its own.
  */

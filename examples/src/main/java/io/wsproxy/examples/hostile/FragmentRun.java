@@ -38,8 +38,7 @@ final class FragmentRun {
     out.println("  proxy before: " + proxy.resources());
     AtomicBoolean done = new AtomicBoolean();
     AtomicLong rssPeak = new AtomicLong();
-    AtomicLong trips = new AtomicLong();
-    AtomicLong worstMicros = new AtomicLong();
+    List<Long> tripMicros = new ArrayList<>(); // every bystander round trip, guarded by itself
     List<String> bystanderFailures = new ArrayList<>();
     Thread sampler = start("rss-sampler", () -> {
       while (!done.get()) {
@@ -60,8 +59,10 @@ final class FragmentRun {
             }
             return;
           }
-          trips.incrementAndGet();
-          worstMicros.accumulateAndGet((System.nanoTime() - t0) / 1000, Math::max);
+          long micros = (System.nanoTime() - t0) / 1000;
+          synchronized (tripMicros) {
+            tripMicros.add(micros);
+          }
         } catch (IOException e) {
           synchronized (bystanderFailures) {
             bystanderFailures.add(e.toString());
@@ -89,8 +90,8 @@ final class FragmentRun {
     sampler.join();
     bystander.close();
     floods.forEach(f -> out.println("  flooder: " + f));
-    out.printf("  bystander: %,d round trips, slowest %.1f ms, failures %s%n", trips.get(),
-        worstMicros.get() / 1000.0, bystanderFailures);
+    out.println("  bystander: " + RoundTrips.summary(tripMicros) + ", failures "
+        + bystanderFailures);
     out.printf("  proxy RSS peak %,d KiB; after: %s%n", rssPeak.get(), proxy.alive()
         ? proxy.resources() : "exited with " + proxy.exitCode());
     Probe after = Probe.once(proxy.port());

@@ -15,8 +15,8 @@ import io.netty.util.ReferenceCountUtil;
  * goes on flooding one-byte fragments after its 1009 would otherwise keep the event loop decoding,
  * unmasking and validating frames nobody wants, delaying every other connection on that loop. So
  * the frame decoder is replaced by this, and the handlers that only matter for frames (the
- * unmasker in front of it, the UTF-8 validator after it) are removed. The {@link FrameHandler}
- * stays: it still hears the end of the connection (the close timer is cancelled, the assembler
+ * fair-reads budget and unmasker in front of it, the UTF-8 validator after it) are removed. The
+ * {@link FrameHandler} stays: it still hears the end of the connection (the close timer is cancelled, the assembler
  * released) and writability.
  *
  * <p><b>Threading.</b> Stateless and shared; {@link #install} runs on the channel's event loop.
@@ -42,8 +42,8 @@ final class DrainReads extends ChannelInboundHandlerAdapter {
     if (p.get(Utf8FrameValidator.class) != null) {
       p.remove(Utf8FrameValidator.class);
     }
-    if (p.get(InPlaceUnmasker.class) != null) {
-      p.remove(InPlaceUnmasker.class);
+    if (p.get(FairReads.class) != null) {
+      p.remove(FairReads.class); // it drops the bytes it held for later turns
     }
     // replace, not remove: the bytes the decoder still holds (the rest of the read that failed)
     // are handed to the handler in its place, so they are released here rather than decoded

@@ -68,8 +68,9 @@ public final class EarlyBytes {
     if (b == null) {
       return;
     }
-    // the unmasker first, when there is one: it follows frame boundaries from the first byte on
-    ChannelHandlerContext decoder = p.context(InPlaceUnmasker.class);
+    // the fair-reads budget first, when there is one: it follows frame boundaries from the first
+    // byte on (and unmasks)
+    ChannelHandlerContext decoder = p.context(FairReads.class);
     if (decoder == null) {
       decoder = p.context(WebSocketFrameDecoder.class);
     }

@@ -68,6 +68,7 @@ public final class NettyWsChannel implements WsChannel {
   private final Runnable resume = () -> autoRead(true);
 
   private final FrameHandler handler = new FrameHandler(this);
+  private final FairReads fairReads;
   private WsListener listener; // loop-confined from open on
   // the frame encoder's place in the pipeline, where whole frames are written (loop-confined)
   private io.netty.channel.ChannelHandlerContext frameOut;
@@ -99,11 +100,20 @@ public final class NettyWsChannel implements WsChannel {
     this.subprotocol = subprotocol;
     this.closeTimeoutNanos = closeTimeout.toNanos();
     this.assembler = new MessageAssembler(maxMessageSize);
+    this.fairReads = new FairReads(ch, !client); // client frames reach the server side masked
   }
 
   /** The pipeline handler that turns this connection's frames into listener events. */
   public FrameHandler handler() {
     return handler;
+  }
+
+  /**
+   * The pipeline handler that goes right in front of the frame decoder: it bounds the frames
+   * decoded per event-loop turn, owns auto-read, and on the server side unmasks.
+   */
+  FairReads fairReads() {
+    return fairReads;
   }
 
   /**
@@ -274,7 +284,7 @@ public final class NettyWsChannel implements WsChannel {
   }
 
   private void autoRead(boolean on) {
-    ch.config().setAutoRead(on);
+    fairReads.peerPaused(!on); // reading stays off while its budget for this turn is used, too
   }
 
   // ---------------------------------------------------------------- WsChannel: closing

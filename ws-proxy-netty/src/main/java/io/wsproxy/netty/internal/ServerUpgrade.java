@@ -197,7 +197,7 @@ public final class ServerUpgrade {
     ChannelPipeline p = ch.pipeline();
     ChannelHandlerContext decoder = p.context(WebSocketFrameDecoder.class);
     if (decoder != null) {
-      p.addBefore(decoder.name(), "ws-proxy-unmask", new InPlaceUnmasker());
+      p.addBefore(decoder.name(), FairReads.NAME, ws.fairReads());
     }
     p.addBefore(ctx.name(), "ws-proxy-utf8", new Utf8FrameValidator(false));
     p.addBefore(ctx.name(), "ws-proxy-channel", ws.handler());
@@ -224,7 +224,7 @@ public final class ServerUpgrade {
         early.feed(p); // a pipelining client's first frames, before anything read later
       }
     }
-    ch.config().setAutoRead(true);
+    ws.resumeReading(); // through its fair-reads budget, which early frames may have used up
   }
 
   /**

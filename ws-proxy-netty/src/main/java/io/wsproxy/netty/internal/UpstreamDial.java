@@ -209,7 +209,8 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
         request.closeTimeout(), request.maxMessageSize());
     ChannelPipeline p = ctx.pipeline();
     p.addBefore(HTTP, "ws-proxy-encoder", MaskingFrameEncoder.INSTANCE);
-    p.addAfter(HTTP, "ws-proxy-decoder",
+    p.addAfter(HTTP, FairReads.NAME, ws.fairReads());
+    p.addAfter(FairReads.NAME, "ws-proxy-decoder",
         new WebSocket13FrameDecoder(Framing.decoderConfig(false, request.maxFrameSize())));
     p.addAfter("ws-proxy-decoder", "ws-proxy-utf8", new Utf8FrameValidator(false));
     p.addAfter("ws-proxy-utf8", "ws-proxy-channel", ws.handler());
@@ -221,7 +222,8 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     if (!future.complete(ws)) {
       ws.close(io.wsproxy.CloseCodes.GOING_AWAY, "Dial cancelled"); // the listener hears onClose
     }
-    // bytes that came right behind the 101 go on to the frame decoder when the codec leaves
+    // bytes that came right behind the 101 go on to the frame decoder (through the fair-reads
+    // budget) when the codec leaves
     p.remove(HTTP);
   }
 

@@ -58,8 +58,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * After {@link NettyWsChannel#fail} (here a 1009), the server side stops decoding: the frame decoder,
- * the unmasker and the UTF-8 validator leave the pipeline, and whatever the client sends next is
- * read and released without a frame event or an exception, until the client closes or the close
+ * the fair-reads budget (and unmasker) and the UTF-8 validator leave the pipeline, and whatever the
+ * client sends next is read and released without a frame event or an exception, until the client closes or the close
  * timer cuts it. Over a real socket to a {@link NettyEndpointServer}.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -139,7 +139,7 @@ class DrainReadsTest {
     onLoop(ws, () -> {
       ChannelPipeline p = ws.channel().pipeline();
       assertNull(p.get(WebSocketFrameDecoder.class), "no frame decoder: " + p.names());
-      assertNull(p.get(InPlaceUnmasker.class), "no unmasker: " + p.names());
+      assertNull(p.get(FairReads.class), "no fair-reads budget (nor unmasker): " + p.names());
       assertNull(p.get(Utf8FrameValidator.class), "no UTF-8 validator: " + p.names());
       assertNotNull(p.get(DrainReads.NAME), "the drain: " + p.names());
       assertNotNull(p.get(FrameHandler.class), "the frame handler hears the end: " + p.names());

@@ -23,7 +23,12 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class InPlaceUnmaskerTest {
+/**
+ * The {@link FrameWalker} follows frames across any split and unmasks client frames in place, so
+ * that Netty's decoder, behind the {@link FairReads} that walks them, decodes exactly what it would
+ * alone. The budget is unbounded here; {@link FairReadsTest} holds it to one.
+ */
+class FrameWalkerTest {
 
   private static final int[] LENGTHS = {0, 1, 3, 4, 7, 8, 9, 31, 125, 126, 127, 1000, 65535, 65536,
       70001};
@@ -54,11 +59,18 @@ class InPlaceUnmaskerTest {
     return all;
   }
 
-  /** Feeds {@code wire} in pieces cut at {@code cuts}, through the unmasker (or not) and Netty's decoder. */
-  private static List<WebSocketFrame> decode(ByteBuf wire, List<Integer> cuts, boolean unmasker) {
-    EmbeddedChannel ch = unmasker
-        ? new EmbeddedChannel(new InPlaceUnmasker(),
-            new WebSocket13FrameDecoder(Framing.decoderConfig(true, 1 << 20)))
+  /** A channel with an unbounded {@link FairReads} (unmasking) in front of Netty's decoder. */
+  private static EmbeddedChannel walkedAndDecoded() {
+    EmbeddedChannel ch = new EmbeddedChannel();
+    ch.pipeline().addLast(new FairReads(ch, true, Integer.MAX_VALUE),
+        new WebSocket13FrameDecoder(Framing.decoderConfig(true, 1 << 20)));
+    return ch;
+  }
+
+  /** Feeds {@code wire} in pieces cut at {@code cuts}, through the walker (or not) and Netty's decoder. */
+  private static List<WebSocketFrame> decode(ByteBuf wire, List<Integer> cuts, boolean walker) {
+    EmbeddedChannel ch = walker
+        ? walkedAndDecoded()
         : new EmbeddedChannel(new WebSocket13FrameDecoder(Framing.decoderConfig(true, 1 << 20)));
     int at = 0;
     for (int cut : cuts) {
@@ -132,8 +144,7 @@ class InPlaceUnmaskerTest {
 
   @Test
   void anUnmaskedClientFrameIsStillRefusedByTheDecoder() {
-    EmbeddedChannel ch = new EmbeddedChannel(new InPlaceUnmasker(),
-        new WebSocket13FrameDecoder(Framing.decoderConfig(true, 1 << 20)));
+    EmbeddedChannel ch = walkedAndDecoded();
     try {
       ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0x82, 0x02, 1, 2}));
       throw new AssertionError("an unmasked frame was accepted");
@@ -146,7 +157,9 @@ class InPlaceUnmaskerTest {
   void theKeyLeftInTheHeaderIsZeroAndThePayloadPlain() {
     ByteBuf frame = Unpooled.directBuffer().writeBytes(new byte[] {(byte) 0x81, (byte) 0x83,
         0x11, 0x22, 0x33, 0x44, 'a' ^ 0x11, 'b' ^ 0x22, 'c' ^ 0x33});
-    new InPlaceUnmasker().unmask(frame);
+    FrameWalker walker = new FrameWalker(true);
+    assertEquals(frame.writerIndex(), walker.walk(frame, Integer.MAX_VALUE));
+    assertEquals(1, walker.framesEnded());
     assertArrayEquals(new byte[] {(byte) 0x81, (byte) 0x83, 0, 0, 0, 0, 'a', 'b', 'c'},
         ByteBufUtil.getBytes(frame));
     assertTrue(frame.release());
