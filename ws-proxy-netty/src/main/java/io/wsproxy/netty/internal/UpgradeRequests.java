@@ -13,7 +13,6 @@ import io.wsproxy.spi.UpgradeCheck;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -101,13 +100,6 @@ public final class UpgradeRequests {
 
   /** Whether any of the comma-separated {@code values} is {@code token}, ignoring case. */
   static boolean hasToken(List<String> values, String token) {
-    for (String v : values) {
-      for (String t : v.split(",")) {
-        if (t.trim().toLowerCase(Locale.ROOT).equals(token)) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return UpgradeCheck.hasToken(values, token);
   }
 }
