@@ -1,11 +1,14 @@
 package io.wsproxy;
 
+import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -101,7 +104,41 @@ public final class Headers {
 
   /** The field names, in their first spelling. */
   public Set<String> names() {
-    return Collections.unmodifiableSet(new java.util.LinkedHashSet<>(Arrays.asList(names)));
+    return new NameSet(names);
+  }
+
+  /** An unmodifiable view of the distinct names, in order (no copy: they never change). */
+  private static final class NameSet extends AbstractSet<String> {
+    private final String[] names;
+
+    NameSet(String[] names) {
+      this.names = names;
+    }
+
+    @Override
+    public Iterator<String> iterator() {
+      return new Iterator<>() {
+        private int next;
+
+        @Override
+        public boolean hasNext() {
+          return next < names.length;
+        }
+
+        @Override
+        public String next() {
+          if (next >= names.length) {
+            throw new NoSuchElementException();
+          }
+          return names[next++];
+        }
+      };
+    }
+
+    @Override
+    public int size() {
+      return names.length;
+    }
   }
 
   /** Number of distinct field names. */
