@@ -8,7 +8,6 @@ import io.wsproxy.spi.UpstreamRequest;
 import java.net.URI;
 import java.util.Base64;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -21,10 +20,10 @@ import java.util.concurrent.ThreadLocalRandom;
 final class UpstreamHandshake {
 
   /** Headers of the request that are ours to set; a caller's values for them are not sent. */
-  private static final Set<String> OURS = Set.of("host", "upgrade", "connection",
+  private static final String[] OURS = {"host", "upgrade", "connection",
       "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol",
       "sec-websocket-extensions", "sec-websocket-accept", "content-length", "transfer-encoding",
-      "keep-alive", "te", "trailer", "proxy-connection");
+      "keep-alive", "te", "trailer", "proxy-connection"};
 
   private final UpstreamRequest request;
   private final String key;
@@ -57,7 +56,7 @@ final class UpstreamHandshake {
   /** Sets the upgrade request's headers: the caller's, then ours. */
   void writeHeaders(HttpHeaders h) {
     request.headers().forEach((name, value) -> {
-      if (!OURS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+      if (!isOurs(name)) {
         h.add(name, value);
       }
     });
@@ -75,6 +74,16 @@ final class UpstreamHandshake {
     if (!offer.isEmpty()) {
       h.set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, String.join(", ", offer));
     }
+  }
+
+  /** Whether {@code name} is one of {@link #OURS}, in any case (a scan: no lower-cased copy). */
+  private static boolean isOurs(String name) {
+    for (String ours : OURS) {
+      if (ours.length() == name.length() && ours.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Why {@code res} does not open the WebSocket, or {@code null} when it does. */
