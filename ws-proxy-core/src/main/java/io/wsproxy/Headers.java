@@ -1,11 +1,14 @@
 package io.wsproxy;
 
-import java.util.ArrayList;
+import java.util.AbstractSet;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -21,15 +24,30 @@ import java.util.function.BiConsumer;
 public final class Headers {
 
   /** Headers with no fields. */
-  public static final Headers EMPTY = new Headers(Collections.emptyMap());
+  public static final Headers EMPTY = new Headers(new String[0], emptyValues(), null);
 
-  // key: lower-cased name; value: original spelling + values
-  private final Map<String, Entry> fields;
+  /**
+   * Most fields looked up by a scan; a larger set (a hostile request can carry hundreds) gets a
+   * hash index, so no lookup or build is quadratic.
+   */
+  private static final int SCAN_LIMIT = 16;
 
-  private record Entry(String name, List<String> values) {}
+  // one entry per distinct field, in the order of first appearance: the first spelling of its name,
+  // and its values in order (unmodifiable). Stored as arrays, not a map of lower-cased keys to
+  // records: a request's headers are built for every handshake, and most are looked up a few times.
+  private final String[] names;
+  private final List<String>[] values;
+  private final Map<String, Integer> index; // lower-cased name to field; null up to SCAN_LIMIT
 
-  private Headers(Map<String, Entry> fields) {
-    this.fields = fields;
+  private Headers(String[] names, List<String>[] values, Map<String, Integer> index) {
+    this.names = names;
+    this.values = values;
+    this.index = index;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String>[] emptyValues() {
+    return (List<String>[]) new List<?>[0];
   }
 
   /** Copies a map of names to values; {@code null} keys and values are rejected. */
@@ -63,53 +81,142 @@ public final class Headers {
   /** A builder starting with these headers. */
   public Builder toBuilder() {
     Builder b = new Builder();
-    forEach(b::add);
+    b.addAll(this);
     return b;
   }
 
   /** The first value of {@code name}, if any. */
   public Optional<String> first(String name) {
-    Entry e = fields.get(key(name));
-    return e == null ? Optional.empty() : Optional.of(e.values.get(0));
+    int i = indexOf(name);
+    return i < 0 ? Optional.empty() : Optional.of(values[i].get(0));
   }
 
   /** Every value of {@code name} in order; empty if absent. */
   public List<String> all(String name) {
-    Entry e = fields.get(key(name));
-    return e == null ? List.of() : e.values;
+    int i = indexOf(name);
+    return i < 0 ? List.of() : values[i];
   }
 
   /** Whether {@code name} is present. */
   public boolean contains(String name) {
-    return fields.containsKey(key(name));
+    return indexOf(name) >= 0;
   }
 
   /** The field names, in their first spelling. */
   public Set<String> names() {
-    Set<String> names = new java.util.LinkedHashSet<>();
-    fields.values().forEach(e -> names.add(e.name));
-    return Collections.unmodifiableSet(names);
+    return new NameSet(names);
+  }
+
+  /** An unmodifiable view of the distinct names, in order (no copy: they never change). */
+  private static final class NameSet extends AbstractSet<String> {
+    private final String[] names;
+
+    NameSet(String[] names) {
+      this.names = names;
+    }
+
+    @Override
+    public Iterator<String> iterator() {
+      return new Iterator<>() {
+        private int next;
+
+        @Override
+        public boolean hasNext() {
+          return next < names.length;
+        }
+
+        @Override
+        public String next() {
+          if (next >= names.length) {
+            throw new NoSuchElementException();
+          }
+          return names[next++];
+        }
+      };
+    }
+
+    @Override
+    public int size() {
+      return names.length;
+    }
   }
 
   /** Number of distinct field names. */
   public int size() {
-    return fields.size();
+    return names.length;
   }
 
   /** Calls {@code action} with every (name, value) pair, in order. */
   public void forEach(BiConsumer<String, String> action) {
-    fields.values().forEach(e -> e.values.forEach(v -> action.accept(e.name, v)));
+    for (int i = 0; i < names.length; i++) {
+      List<String> v = values[i];
+      for (int j = 0; j < v.size(); j++) {
+        action.accept(names[i], v.get(j));
+      }
+    }
   }
 
   /** These headers as an unmodifiable map from the first spelling of each name to its values. */
   public Map<String, List<String>> toMap() {
     Map<String, List<String>> m = new LinkedHashMap<>();
-    fields.values().forEach(e -> m.put(e.name, e.values));
+    for (int i = 0; i < names.length; i++) {
+      m.put(names[i], values[i]);
+    }
     return Collections.unmodifiableMap(m);
   }
 
-  private static String key(String name) {
-    return Objects.requireNonNull(name, "name").toLowerCase(Locale.ROOT);
+  private int indexOf(String name) {
+    Objects.requireNonNull(name, "name");
+    if (index != null) {
+      Integer i = index.get(lower(name));
+      return i == null ? -1 : i;
+    }
+    return scan(names, names.length, name);
+  }
+
+  /** The first of {@code names[0, n)} that is {@code name} ignoring ASCII case, or -1. */
+  private static int scan(String[] names, int n, String name) {
+    for (int i = 0; i < n; i++) {
+      if (sameName(names[i], name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Whether {@code a} and {@code b} are equal ignoring ASCII case (only: names are tokens). */
+  private static boolean sameName(String a, String b) {
+    int n = a.length();
+    if (n != b.length()) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char x = a.charAt(i);
+      char y = b.charAt(i);
+      if (x != y && lower(x) != lower(y)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static char lower(char c) {
+    return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+  }
+
+  /** {@code name} with ASCII letters lower-cased; itself when it has no upper-case letter. */
+  private static String lower(String name) {
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        char[] cs = name.toCharArray();
+        for (int j = i; j < cs.length; j++) {
+          cs[j] = lower(cs[j]);
+        }
+        return new String(cs);
+      }
+    }
+    return name;
   }
 
   @Override
@@ -130,8 +237,9 @@ public final class Headers {
 
   /** Builds {@link Headers}; not thread-safe. */
   public static final class Builder {
-    private final Map<String, String> spelling = new LinkedHashMap<>();
-    private final Map<String, List<String>> values = new LinkedHashMap<>();
+    // name, value, name, value, ... in the order added; grouped by name in build()
+    private String[] pairs = new String[32];
+    private int size;
 
     private Builder() {}
 
@@ -139,10 +247,16 @@ public final class Headers {
     public Builder add(String name, String value) {
       validateName(name);
       validateValue(name, value);
-      String k = key(name);
-      spelling.putIfAbsent(k, name);
-      values.computeIfAbsent(k, x -> new ArrayList<>()).add(value);
+      append(name, value);
       return this;
+    }
+
+    private void append(String name, String value) {
+      if (size == pairs.length) {
+        pairs = Arrays.copyOf(pairs, size * 2);
+      }
+      pairs[size++] = name;
+      pairs[size++] = value;
     }
 
     /** Replaces every value of {@code name} with {@code value}. */
@@ -153,25 +267,78 @@ public final class Headers {
 
     /** Removes every value of {@code name}. */
     public Builder remove(String name) {
-      String k = key(name);
-      spelling.remove(k);
-      values.remove(k);
+      Objects.requireNonNull(name, "name");
+      int kept = 0;
+      for (int i = 0; i < size; i += 2) {
+        if (!sameName(pairs[i], name)) {
+          pairs[kept++] = pairs[i];
+          pairs[kept++] = pairs[i + 1];
+        }
+      }
+      Arrays.fill(pairs, kept, size, null);
+      size = kept;
       return this;
     }
 
     /** Adds every field of {@code other}. */
     public Builder addAll(Headers other) {
-      other.forEach(this::add);
+      for (int i = 0; i < other.names.length; i++) {
+        List<String> v = other.values[i];
+        for (int j = 0; j < v.size(); j++) {
+          append(other.names[i], v.get(j)); // checked when other was built
+        }
+      }
       return this;
     }
 
     public Headers build() {
-      if (values.isEmpty()) {
+      if (size == 0) {
         return EMPTY;
       }
-      Map<String, Entry> m = new LinkedHashMap<>();
-      values.forEach((k, v) -> m.put(k, new Entry(spelling.get(k), List.copyOf(v))));
-      return new Headers(Collections.unmodifiableMap(m));
+      int n = size / 2;
+      String[] names = new String[n];
+      int[] next = new int[n]; // pair to the next pair of its field, or -1
+      int[] first = new int[n];
+      int[] last = new int[n];
+      int[] count = new int[n];
+      Map<String, Integer> index = n > SCAN_LIMIT ? new HashMap<>() : null;
+      int fields = 0;
+      for (int p = 0; p < n; p++) {
+        String name = pairs[2 * p];
+        int f;
+        if (index != null) {
+          Integer known = index.putIfAbsent(lower(name), fields);
+          f = known == null ? -1 : known;
+        } else {
+          f = scan(names, fields, name);
+        }
+        if (f < 0) {
+          f = fields++;
+          names[f] = name;
+          first[f] = p;
+        } else {
+          next[last[f]] = p;
+        }
+        next[p] = -1;
+        last[f] = p;
+        count[f]++;
+      }
+      @SuppressWarnings("unchecked")
+      List<String>[] values = (List<String>[]) new List<?>[fields];
+      for (int f = 0; f < fields; f++) {
+        int p = first[f];
+        if (count[f] == 1) {
+          values[f] = List.of(pairs[2 * p + 1]);
+        } else {
+          String[] vs = new String[count[f]];
+          for (int k = 0; p >= 0; p = next[p]) {
+            vs[k++] = pairs[2 * p + 1];
+          }
+          values[f] = List.of(vs);
+        }
+      }
+      return new Headers(fields == n ? names : Arrays.copyOf(names, fields), values,
+          index != null && fields > SCAN_LIMIT ? index : null);
     }
 
     private static void validateName(String name) {

@@ -66,8 +66,10 @@ final class AccessLog implements ProxyListener, GatewayListener {
   static AccessLog toSlf4j(Format format) {
     Logger log = LoggerFactory.getLogger(LOGGER);
     return new AccessLog(format, line -> {
-      log.info("{}", line);
-      TAPS.forEach(t -> t.accept(line));
+      log.info(line); // no arguments: SLF4J takes it as it is, "{}" in a path included
+      if (!TAPS.isEmpty()) {
+        TAPS.forEach(t -> t.accept(line));
+      }
     }, System::nanoTime);
   }
 

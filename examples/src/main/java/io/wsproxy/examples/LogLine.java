@@ -9,17 +9,24 @@ import com.google.gson.JsonPrimitive;
  */
 final class LogLine {
 
-  private final StringBuilder text = new StringBuilder(160);
-  private final JsonObject json = new JsonObject();
+  /** Room for a connection line's fields without regrowing. */
+  private static final int TEXT_CAPACITY = 384;
+
+  // only the one the format needs: a line is made for every connection that ends
+  private final StringBuilder text;
+  private final JsonObject json;
   private final boolean asJson;
 
   /** @param event the first field: what the line is about */
   LogLine(boolean asJson, String event) {
     this.asJson = asJson;
     if (asJson) {
+      text = null;
+      json = new JsonObject();
       json.addProperty("event", event);
     } else {
-      text.append(event);
+      text = new StringBuilder(TEXT_CAPACITY).append(event);
+      json = null;
     }
   }
 
@@ -33,20 +40,22 @@ final class LogLine {
     return this;
   }
 
+  /** A number: never quoted in text, and appended as it is (no boxing, no JSON value in text). */
   LogLine add(String key, long value) {
-    return addPrimitive(key, new JsonPrimitive(value));
-  }
-
-  LogLine add(String key, boolean value) {
-    return addPrimitive(key, new JsonPrimitive(value));
-  }
-
-  /** A number or boolean: never quoted in text. */
-  private LogLine addPrimitive(String key, JsonPrimitive value) {
     if (asJson) {
-      json.add(key, value);
+      json.add(key, new JsonPrimitive(value));
     } else {
-      text.append(' ').append(key).append('=').append(value.getAsString());
+      text.append(' ').append(key).append('=').append(value);
+    }
+    return this;
+  }
+
+  /** A boolean: never quoted in text. */
+  LogLine add(String key, boolean value) {
+    if (asJson) {
+      json.add(key, new JsonPrimitive(value));
+    } else {
+      text.append(' ').append(key).append('=').append(value);
     }
     return this;
   }

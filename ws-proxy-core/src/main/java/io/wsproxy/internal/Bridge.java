@@ -367,7 +367,9 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
       if (state == State.CLOSED) {
         return;
       }
-      timers.armWatchdog(ctx.limits().closeTimeout().multipliedBy(2), () -> {
+      // twice the close timeout; plus, not multipliedBy(2), which goes through BigDecimal per close
+      Duration closeTimeout = ctx.limits().closeTimeout();
+      timers.armWatchdog(closeTimeout.plus(closeTimeout), () -> {
         WsChannel c;
         WsChannel up;
         boolean abortClient;

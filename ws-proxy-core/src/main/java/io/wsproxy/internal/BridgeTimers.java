@@ -43,7 +43,8 @@ final class BridgeTimers {
       return;
     }
     lastActivity = activity.getAsInt();
-    idle = scheduler.every(timeout.dividedBy(IDLE_CHECKS), () -> {
+    // in nanoseconds: Duration.dividedBy goes through BigDecimal, once per connection
+    idle = scheduler.every(Duration.ofNanos(timeout.toNanos() / IDLE_CHECKS), () -> {
       int now = activity.getAsInt();
       if (now != lastActivity) {
         lastActivity = now;

@@ -5,6 +5,7 @@ import io.wsproxy.Headers;
 import io.wsproxy.Principal;
 import io.wsproxy.TrustedProxies;
 import io.wsproxy.security.internal.HeaderNames;
+import io.wsproxy.spi.UpgradeCheck;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Collection;
@@ -158,13 +159,13 @@ public final class ForwardedHeaders {
     InetAddress peer = request.remoteAddress().getAddress();
     String peerIp = peer == null ? request.remoteAddress().getHostString() : text(peer);
     boolean peerTrusted = isPeerTrusted(request, policy.trustedProxies());
-    Set<String> connectionNamed = connectionTokens(request.headers());
+    List<String> connection = request.headers().all("Connection");
 
     Headers.Builder out = Headers.builder();
     request.headers().forEach((name, value) -> {
       String n = name.toLowerCase(Locale.ROOT);
       boolean drop = NEVER_FORWARDED.contains(n) || PROXY_SET.contains(n)
-          || connectionNamed.contains(n)
+          || UpgradeCheck.hasToken(connection, n) // named in Connection: hop-by-hop
           || (policy.principalHeader() != null && policy.principalHeader().equalsIgnoreCase(n))
           || (!peerTrusted && policy.isDroppedFromUntrusted(n));
       if (!drop) {
@@ -199,19 +200,6 @@ public final class ForwardedHeaders {
   private static boolean isPeerTrusted(HandshakeRequest request, TrustedProxies trusted) {
     InetAddress peer = request.remoteAddress().getAddress();
     return peer != null && trusted.isTrusted(peer);
-  }
-
-  private static Set<String> connectionTokens(Headers headers) {
-    Set<String> named = new TreeSet<>();
-    for (String v : headers.all("Connection")) {
-      for (String token : v.split(",")) {
-        String t = token.strip().toLowerCase(Locale.ROOT);
-        if (!t.isEmpty()) {
-          named.add(t);
-        }
-      }
-    }
-    return named;
   }
 
   /** An address as text, without an IPv6 scope id. */

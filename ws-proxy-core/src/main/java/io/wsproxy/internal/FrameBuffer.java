@@ -18,7 +18,9 @@ import java.util.function.Consumer;
 final class FrameBuffer {
 
   private final long maxBytes;
-  private final ArrayDeque<Object> messages = new ArrayDeque<>(); // Text or ByteBuffer
+  // Text or ByteBuffer; made on the first offer and dropped once drained: most connections hold
+  // no early message, and the buffer lives as long as its connection
+  private ArrayDeque<Object> messages;
   private long bytes;
 
   FrameBuffer(long maxBytes) {
@@ -31,6 +33,9 @@ final class FrameBuffer {
     if (bytes + cost > maxBytes) {
       return false;
     }
+    if (messages == null) {
+      messages = new ArrayDeque<>();
+    }
     messages.add(message);
     bytes += cost;
     return true;
@@ -38,21 +43,29 @@ final class FrameBuffer {
 
   /** Hands every held message to {@code sink} in arrival order and empties the buffer. */
   void drainTo(Consumer<Object> sink) {
+    ArrayDeque<Object> held = messages;
+    if (held == null) {
+      return;
+    }
     Object m;
-    while ((m = messages.poll()) != null) {
+    while ((m = held.poll()) != null) {
       sink.accept(m);
     }
+    messages = null;
     bytes = 0;
   }
 
   /** Drops every held message. */
   void clear() {
-    messages.clear();
+    if (messages != null) {
+      messages.clear(); // ends a drain in progress too, as before
+    }
+    messages = null;
     bytes = 0;
   }
 
   boolean isEmpty() {
-    return messages.isEmpty();
+    return messages == null || messages.isEmpty();
   }
 
   /** Payload size: UTF-8 bytes (or an upper bound) for text, bytes for binary. */

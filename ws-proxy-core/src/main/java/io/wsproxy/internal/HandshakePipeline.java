@@ -5,6 +5,7 @@ import io.wsproxy.AuthValidator;
 import io.wsproxy.CloseCodes;
 import io.wsproxy.HandshakeDecision;
 import io.wsproxy.HandshakeRequest;
+import io.wsproxy.Headers;
 import io.wsproxy.Limits;
 import io.wsproxy.OriginFilter;
 import io.wsproxy.Principal;
@@ -179,9 +180,10 @@ public final class HandshakePipeline {
       return reject(clean, Rejection.notFound("No route"));
     }
     String subprotocol = route.negotiate(clean.subprotocols());
+    Headers upstream = route.headers().size() == 0 ? fwd.upstreamHeaders() // the usual route
+        : fwd.upstreamHeaders().toBuilder().addAll(route.headers()).build();
     return new HandshakeDecision.Accept(clean, clientAddress, principal,
-        subprotocol != null ? subprotocol : bearerAck, route,
-        fwd.upstreamHeaders().toBuilder().addAll(route.headers()).build());
+        subprotocol != null ? subprotocol : bearerAck, route, upstream);
   }
 
   private CompletionStage<AuthResult> authenticate(HandshakeRequest request) {

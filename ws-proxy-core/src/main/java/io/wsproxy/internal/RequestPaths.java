@@ -74,6 +74,9 @@ public final class RequestPaths {
    * {@code %25} counts as traversal too. An ordinary encoded percent ({@code /100%25}) is fine.
    */
   public static boolean hasTraversal(String rawPath) {
+    if (rawPath.indexOf('%') < 0 && rawPath.indexOf('.') < 0 && rawPath.indexOf('\\') < 0) {
+      return false; // nothing encoded, no dot, no backslash: the usual path, without the copies
+    }
     String p = rawPath;
     for (int layer = 0; layer <= MAX_PERCENT_LAYERS; layer++) {
       String lower = p.toLowerCase(Locale.ROOT);

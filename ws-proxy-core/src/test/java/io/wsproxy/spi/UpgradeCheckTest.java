@@ -73,4 +73,33 @@ class UpgradeCheckTest {
     assertEquals(400, check(valid().add("Content-Length", "5")).status());
     assertEquals(400, check(valid().add("Transfer-Encoding", "chunked")).status());
   }
+
+  @Test
+  void takesAsAKeyExactlyWhatTheJdkDecodesToSixteenBytes() {
+    String[] keys = {KEY, "AAAAAAAAAAAAAAAAAAAAAA==", "AAAAAAAAAAAAAAAAAAAAAB==", // unused bits set
+        "+/+/+/+/+/+/+/+/+/+/+w==", "AAAAAAAAAAAAAAAAAAAAA===", "AAAAAAAAAAAAAAAAAAAAAAA=",
+        "AAAAAAAAAAAAAAAAAAAAAAAA", "-_-_-_-_-_-_-_-_-_-_-w==", "AAAAAAAAAAAAAAAAAAAA AA==",
+        "AAAAAAAAAAAAAAAAAAAAAA=", "AAAAAAAAAAAAAAAAAAAAAA===", "AAAAAAAAAAAAAAAAAAAAA\u00e9==", ""};
+    for (String k : keys) {
+      boolean decodes;
+      try {
+        decodes = java.util.Base64.getDecoder().decode(k).length == 16;
+      } catch (IllegalArgumentException e) {
+        decodes = false;
+      }
+      assertEquals(decodes, UpgradeCheck.isValidKey(k), k);
+    }
+  }
+
+  @Test
+  void findsATokenInCommaSeparatedValuesIgnoringAsciiCaseAndWhiteSpace() {
+    assertTrue(UpgradeCheck.hasToken(java.util.List.of("keep-alive, Upgrade"), "upgrade"));
+    assertTrue(UpgradeCheck.hasToken(java.util.List.of("x", "\tUPGRADE ,"), "upgrade"));
+    assertTrue(UpgradeCheck.hasToken(java.util.List.of(",,upgrade"), "upgrade"));
+    assertFalse(UpgradeCheck.hasToken(java.util.List.of("upgrades, keep-alive"), "upgrade"));
+    assertFalse(UpgradeCheck.hasToken(java.util.List.of("up grade", ""), "upgrade"));
+    assertFalse(UpgradeCheck.hasToken(java.util.List.of(), "upgrade"));
+    assertFalse(UpgradeCheck.hasToken(java.util.List.of("websoc\u212Aet"), "websocket"),
+        "the Kelvin sign is no k: tokens are ASCII");
+  }
 }

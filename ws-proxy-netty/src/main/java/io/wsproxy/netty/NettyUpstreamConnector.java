@@ -3,6 +3,7 @@ package io.wsproxy.netty;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.wsproxy.netty.internal.Framing;
@@ -38,7 +39,10 @@ import javax.net.ssl.SSLException;
 public final class NettyUpstreamConnector implements UpstreamConnector {
 
   private final int threads;
-  private final int highWaterMark;
+  /** The outbound buffer marks of every upstream connection (immutable, so shared). */
+  private final WriteBufferWaterMark waterMark;
+  /** Runs once per dial: when it failed or was cancelled, or when its connection ended. */
+  private final Runnable ended = this::ended;
   private final SslContext ssl;
   private final AtomicInteger live = new AtomicInteger();
   private volatile boolean closed;
@@ -53,7 +57,7 @@ public final class NettyUpstreamConnector implements UpstreamConnector {
 
   private NettyUpstreamConnector(Builder b) {
     this.threads = b.threads;
-    this.highWaterMark = b.highWaterMark;
+    this.waterMark = new WriteBufferWaterMark(b.highWaterMark / 2, b.highWaterMark);
     this.ssl = b.ssl;
   }
 
@@ -96,15 +100,7 @@ public final class NettyUpstreamConnector implements UpstreamConnector {
       type = Transports.socketChannelClass(g);
     }
     live.incrementAndGet();
-    CompletableFuture<WsChannel> f = UpstreamDial.start(request, listener, loop, type, tls,
-        highWaterMark);
-    f.whenComplete((ch, error) -> {
-      if (ch == null) {
-        ended(); // the dial failed or was cancelled: nothing stays open
-      }
-    });
-    f.thenAccept(ch -> ((io.wsproxy.netty.internal.NettyWsChannel) ch).onEnd(this::ended));
-    return f;
+    return UpstreamDial.start(request, listener, loop, type, tls, waterMark, ended);
   }
 
   private synchronized SslContext defaultSsl() throws SSLException {

@@ -6,16 +6,16 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
+import io.netty.util.AsciiString;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -168,13 +168,15 @@ public final class ServerUpgrade {
   /** Writes the 101 with {@code subprotocol}; then opens, or closes with {@code rejection}. */
   private void upgrade(String subprotocol, Rejection rejection) {
     Limits limits = endpoint.limits();
-    WebSocketDecoderConfig config = Framing.decoderConfig(true, limits.maxFrameSize());
-    WebSocketServerHandshaker13 handshaker =
-        new WebSocketServerHandshaker13("/", subprotocol, config);
     ChannelFuture written;
     try {
-      written = handshaker.handshake(ch, handshakeCopy(subprotocol), null, ch.newPromise());
-    } catch (RuntimeException e) { // Netty's own checks; ours ran first, so this is a bug
+      ServerFraming.dropHttpExtras(ch.pipeline());
+      written = ch.writeAndFlush(switchingProtocols(subprotocol));
+      // the 101 went through the HTTP encoder as it was written (we are on the loop): the codec
+      // can leave now, and WebSocket framing takes its place
+      ServerFraming.replaceHttpCodec(ch.pipeline(),
+          Framing.decoderConfig(true, limits.maxFrameSize()));
+    } catch (RuntimeException e) { // a subprotocol Netty's header validation refuses, or no codec
       log.warn("{}: the 101 could not be made", ch, e);
       pending.abandon();
       HttpReplies.replyAndClose(ctx, 500, "Internal error");
@@ -197,7 +199,7 @@ public final class ServerUpgrade {
     ChannelPipeline p = ch.pipeline();
     ChannelHandlerContext decoder = p.context(WebSocketFrameDecoder.class);
     if (decoder != null) {
-      p.addBefore(decoder.name(), FairReads.NAME, ws.fairReads());
+      p.addBefore(decoder.name(), FairReads.NAME, ws.fairReads()); // it unmasks, too
     }
     p.addBefore(ctx.name(), "ws-proxy-utf8", new Utf8FrameValidator(false));
     p.addBefore(ctx.name(), "ws-proxy-channel", ws.handler());
@@ -228,16 +230,21 @@ public final class ServerUpgrade {
   }
 
   /**
-   * The request as Netty's handshaker wants it: whole, bodiless, and offering only the subprotocol
-   * the endpoint chose (the handshaker picks from the first offer header only, and must pick it).
+   * The 101 of RFC 6455 section 4.2.2, as Netty's {@code WebSocketServerHandshaker13} writes it,
+   * made here from the request our checks passed, without the handshaker's copy of the request and
+   * its headers. {@code subprotocol} is the endpoint's choice (from the client's offer), or null.
    */
-  private FullHttpRequest handshakeCopy(String subprotocol) {
-    HttpHeaders headers = new DefaultHttpHeaders().add(request.headers());
-    headers.remove(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+  private FullHttpResponse switchingProtocols(String subprotocol) {
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+        HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER);
+    byte[] accept = AcceptKey.of(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY));
+    res.headers()
+        .set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET)
+        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE)
+        .set(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, new AsciiString(accept, false));
     if (subprotocol != null) {
-      headers.set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, subprotocol);
+      res.headers().set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, subprotocol);
     }
-    return new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
-        Unpooled.EMPTY_BUFFER, headers, Framing.NO_HEADERS);
+    return res;
   }
 }

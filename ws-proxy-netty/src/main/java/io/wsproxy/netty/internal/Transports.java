@@ -75,6 +75,14 @@ public final class Transports {
     return null;
   }
 
+  /**
+   * A new unregistered socket channel of {@code type}, one {@link #socketChannelClass} named: made
+   * directly, where Netty's {@code Bootstrap} would look its constructor up by reflection.
+   */
+  static Channel newSocketChannel(Class<? extends Channel> type) {
+    return type == NioSocketChannel.class ? new NioSocketChannel() : EpollSupport.newSocketChannel();
+  }
+
   /** The socket channel class for a group made by {@link #newGroup}. */
   public static Class<? extends Channel> socketChannelClass(EventLoopGroup group) {
     return EPOLL && group instanceof IoEventLoopGroup io && EpollSupport.isEpoll(io)
@@ -101,6 +109,10 @@ public final class Transports {
 
     static Class<? extends Channel> socketChannelClass() {
       return io.netty.channel.epoll.EpollSocketChannel.class;
+    }
+
+    static Channel newSocketChannel() {
+      return new io.netty.channel.epoll.EpollSocketChannel();
     }
   }
 }

@@ -12,8 +12,8 @@ import io.wsproxy.Limits;
 import io.wsproxy.spi.UpgradeCheck;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -71,8 +71,11 @@ public final class UpgradeRequests {
   /** The request's header fields as the core's {@link Headers}; refuses names or values it refuses. */
   public static Headers headers(HttpRequest req) {
     Headers.Builder headers = Headers.builder();
-    for (Map.Entry<String, String> e : req.headers()) {
-      headers.add(e.getKey(), e.getValue());
+    // the CharSequence iterator: the String one wraps every entry in a new one
+    Iterator<Map.Entry<CharSequence, CharSequence>> it = req.headers().iteratorCharSequence();
+    while (it.hasNext()) {
+      Map.Entry<CharSequence, CharSequence> e = it.next();
+      headers.add(e.getKey().toString(), e.getValue().toString());
     }
     return headers.build();
   }
@@ -93,7 +96,9 @@ public final class UpgradeRequests {
 
   private static long headerBytes(HttpHeaders h) {
     long n = 0;
-    for (Map.Entry<String, String> e : h) {
+    Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence();
+    while (it.hasNext()) {
+      Map.Entry<CharSequence, CharSequence> e = it.next();
       n += e.getKey().length() + e.getValue().length();
     }
     return n;
@@ -101,13 +106,6 @@ public final class UpgradeRequests {
 
   /** Whether any of the comma-separated {@code values} is {@code token}, ignoring case. */
   static boolean hasToken(List<String> values, String token) {
-    for (String v : values) {
-      for (String t : v.split(",")) {
-        if (t.trim().toLowerCase(Locale.ROOT).equals(token)) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return UpgradeCheck.hasToken(values, token);
   }
 }

@@ -1,12 +1,11 @@
 package io.wsproxy.netty.internal;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ConnectTimeoutException;
@@ -57,6 +56,7 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
   private final CompletableFuture<WsChannel> future = new CompletableFuture<>();
   private final UpstreamHandshake handshake;
   private Channel ch;
+  private ChannelFuture registered;
   private ScheduledFuture<?> timeout;
   private boolean done; // loop-confined
 
@@ -67,19 +67,28 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Starts dialling {@code request.uri()} on {@code loop} with a channel of {@code channelClass}.
+   * Starts dialling {@code request.uri()} on {@code loop} with a channel of {@code channelClass}
+   * (one {@link Transports#socketChannelClass(EventLoop)} named). {@code onEnd} runs once when the
+   * dial failed or was cancelled, or else when the opened connection has ended.
    *
    * @param ssl the TLS context for {@code wss}, or {@code null} when the URI is {@code ws}
+   * @param waterMark the outbound buffer marks of the upstream connection
    */
   public static CompletableFuture<WsChannel> start(UpstreamRequest request, WsListener listener,
-      EventLoop loop, Class<? extends Channel> channelClass, SslContext ssl, int highWaterMark) {
+      EventLoop loop, Class<? extends Channel> channelClass, SslContext ssl,
+      WriteBufferWaterMark waterMark, Runnable onEnd) {
     UpstreamDial dial = new UpstreamDial(request, listener);
-    dial.future.whenComplete((c, e) -> {
+    dial.future.whenComplete((c, e) -> { // one stage for the cancel and for the end
+      if (c != null) {
+        ((NettyWsChannel) c).onEnd(onEnd);
+        return;
+      }
+      onEnd.run();
       if (dial.future.isCancelled()) {
         Loops.execute(loop, dial::cancelled);
       }
     });
-    if (!Loops.run(loop, () -> dial.connect(loop, channelClass, ssl, highWaterMark))) {
+    if (!Loops.run(loop, () -> dial.connect(loop, channelClass, ssl, waterMark))) {
       dial.future.completeExceptionally(
           UpstreamConnectException.unreachable("the event loop has shut down", null));
     }
@@ -87,7 +96,7 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
   }
 
   private void connect(EventLoop loop, Class<? extends Channel> channelClass, SslContext ssl,
-      int highWaterMark) {
+      WriteBufferWaterMark waterMark) {
     if (future.isDone()) {
       return; // cancelled before we started
     }
@@ -100,9 +109,9 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
         connectMillis, TimeUnit.MILLISECONDS);
     String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
     byte[] ip = NetUtil.createByteArrayFromIpAddressString(literal);
-    Bootstrap b = bootstrap(loop, channelClass, ssl, highWaterMark, host, port, connectMillis);
+    ch = channel(loop, channelClass, ssl, waterMark, host, port, connectMillis);
     if (ip != null) {
-      connectTo(b, new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(literal), port));
+      connectTo(new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(literal), port));
       return;
     }
     // a name: the JDK resolver blocks, so it runs off the event loop (its answers are cached)
@@ -116,37 +125,51 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
       if (error != null) {
         fail(UpstreamConnectException.unreachable("cannot resolve " + host, error.getCause()));
       } else if (!done) {
-        connectTo(b, new InetSocketAddress(address, port));
+        connectTo(new InetSocketAddress(address, port));
       }
     }));
   }
 
-  private Bootstrap bootstrap(EventLoop loop, Class<? extends Channel> channelClass, SslContext ssl,
-      int highWaterMark, String host, int port, long connectMillis) {
-    UpstreamDial dial = this;
-    return new Bootstrap()
-        .group(loop)
-        .channel(channelClass)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectMillis))
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
-            new WriteBufferWaterMark(highWaterMark / 2, highWaterMark))
-        .handler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel c) {
-            ChannelPipeline p = c.pipeline();
-            if (ssl != null) {
-              p.addLast("ws-proxy-tls", ssl.newHandler(c.alloc(), host, port));
-            }
-            p.addLast(HTTP, new HttpClientCodec());
-            p.addLast("ws-proxy-dial", dial);
-          }
-        });
+  /**
+   * The upstream channel, set up and registered with {@code loop} as Netty's {@code Bootstrap}
+   * would do it, without a bootstrap, its options map and its initializer handler per dial.
+   */
+  private Channel channel(EventLoop loop, Class<? extends Channel> channelClass, SslContext ssl,
+      WriteBufferWaterMark waterMark, String host, int port, long connectMillis) {
+    Channel c = Transports.newSocketChannel(channelClass);
+    ChannelConfig config = c.config();
+    config.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, connectMillis));
+    config.setOption(ChannelOption.TCP_NODELAY, true);
+    config.setWriteBufferWaterMark(waterMark);
+    ChannelPipeline p = c.pipeline();
+    if (ssl != null) {
+      p.addLast("ws-proxy-tls", ssl.newHandler(c.alloc(), host, port));
+    }
+    p.addLast(HTTP, new HttpClientCodec());
+    p.addLast("ws-proxy-dial", this);
+    registered = loop.register(c);
+    registered.addListener(f -> {
+      if (!f.isSuccess()) {
+        fail(UpstreamConnectException.unreachable("cannot register the upstream channel: "
+            + f.cause(), f.cause()));
+      }
+    });
+    return c;
   }
 
-  private void connectTo(Bootstrap b, InetSocketAddress address) {
-    ChannelFuture connect = b.connect(address);
-    ch = connect.channel();
+  private void connectTo(InetSocketAddress address) {
+    if (!registered.isDone()) { // registration from the loop itself is done at once
+      registered.addListener(f -> {
+        if (f.isSuccess() && !done) {
+          connectTo(address);
+        }
+      });
+      return;
+    }
+    if (!registered.isSuccess()) {
+      return; // failed: its listener failed the dial
+    }
+    ChannelFuture connect = ch.connect(address);
     connect.addListener(f -> {
       if (!f.isSuccess()) {
         Throwable cause = f.cause();

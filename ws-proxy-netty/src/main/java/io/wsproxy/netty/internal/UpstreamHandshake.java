@@ -6,13 +6,9 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.wsproxy.spi.UpstreamConnectException;
 import io.wsproxy.spi.UpstreamRequest;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The client half of the opening handshake with an upstream (RFC 6455 section 4.1): the request
@@ -23,21 +19,22 @@ import java.util.Set;
  */
 final class UpstreamHandshake {
 
-  private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-  private static final SecureRandom RANDOM = new SecureRandom();
   /** Headers of the request that are ours to set; a caller's values for them are not sent. */
-  private static final Set<String> OURS = Set.of("host", "upgrade", "connection",
+  private static final String[] OURS = {"host", "upgrade", "connection",
       "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol",
       "sec-websocket-extensions", "sec-websocket-accept", "content-length", "transfer-encoding",
-      "keep-alive", "te", "trailer", "proxy-connection");
+      "keep-alive", "te", "trailer", "proxy-connection"};
 
   private final UpstreamRequest request;
   private final String key;
 
   UpstreamHandshake(UpstreamRequest request) {
     this.request = request;
+    // RFC 6455 section 4.1 asks for a nonce "selected randomly for each connection"; it only lets
+    // the client see that the server understood WebSocket, and unlike masking keys (section 10.3)
+    // it need not be unpredictable, so no SecureRandom (Netty's own client handshaker does the same)
     byte[] nonce = new byte[UpgradeRequests.KEY_BYTES];
-    RANDOM.nextBytes(nonce);
+    ThreadLocalRandom.current().nextBytes(nonce);
     this.key = Base64.getEncoder().encodeToString(nonce);
   }
 
@@ -59,7 +56,7 @@ final class UpstreamHandshake {
   /** Sets the upgrade request's headers: the caller's, then ours. */
   void writeHeaders(HttpHeaders h) {
     request.headers().forEach((name, value) -> {
-      if (!OURS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+      if (!isOurs(name)) {
         h.add(name, value);
       }
     });
@@ -77,6 +74,16 @@ final class UpstreamHandshake {
     if (!offer.isEmpty()) {
       h.set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, String.join(", ", offer));
     }
+  }
+
+  /** Whether {@code name} is one of {@link #OURS}, in any case (a scan: no lower-cased copy). */
+  private static boolean isOurs(String name) {
+    for (String ours : OURS) {
+      if (ours.length() == name.length() && ours.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Why {@code res} does not open the WebSocket, or {@code null} when it does. */
@@ -115,12 +122,6 @@ final class UpstreamHandshake {
   }
 
   private String expectedAccept() {
-    try {
-      MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-      byte[] digest = sha1.digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
-      return Base64.getEncoder().encodeToString(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 is missing from this JDK", e);
-    }
+    return AcceptKey.text(key);
   }
 }

@@ -1,0 +1,53 @@
+package io.wsproxy.netty.internal;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpContentCompressor;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+
+/**
+ * The server leg's switch from HTTP to WebSocket framing, done to the pipeline as Netty's
+ * {@code WebSocketServerHandshaker} does it (same handlers, same places), in fewer steps: the HTTP
+ * codec is replaced in place by the frame decoder and the frame encoder. The connection's {@link
+ * FairReads}, which unmasks client frames in place, goes in front of the decoder once it opens.
+ *
+ * <p><b>Threading.</b> Stateless; call on the channel's event loop.
+ */
+final class ServerFraming {
+
+  private ServerFraming() {}
+
+  /** Takes out the HTTP handlers of a host's pipeline that must not see the 101 or the frames. */
+  static void dropHttpExtras(ChannelPipeline p) {
+    if (p.get(HttpObjectAggregator.class) != null) {
+      p.remove(HttpObjectAggregator.class);
+    }
+    if (p.get(HttpContentCompressor.class) != null) {
+      p.remove(HttpContentCompressor.class);
+    }
+  }
+
+  /**
+   * Replaces the HTTP codec (whose decoder half already left; its encoder wrote the 101) by the
+   * WebSocket framing of the server leg: strict decoding with {@code config}, and unmasked
+   * encoding.
+   *
+   * @throws IllegalStateException if {@code p} has no HTTP server codec or response encoder
+   */
+  static void replaceHttpCodec(ChannelPipeline p, WebSocketDecoderConfig config) {
+    ChannelHandler codec = p.get(HttpServerCodec.class);
+    if (codec == null) {
+      codec = p.get(HttpResponseEncoder.class);
+    }
+    if (codec == null) {
+      throw new IllegalStateException("no HttpServerCodec or HttpResponseEncoder in the pipeline");
+    }
+    p.replace(codec, "wsdecoder", new WebSocket13FrameDecoder(config));
+    p.addBefore("wsdecoder", "wsencoder", new WebSocket13FrameEncoder(false));
+  }
+}
