@@ -1,9 +1,12 @@
 package io.wsproxy.netty.internal;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DuplexChannel;
@@ -11,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.wsproxy.CloseCodes;
 import io.wsproxy.spi.Text;
 import io.wsproxy.spi.WsChannel;
@@ -71,7 +75,7 @@ public final class NettyWsChannel implements WsChannel {
   private final FairReads fairReads;
   private WsListener listener; // loop-confined from open on
   // the frame encoder's place in the pipeline, where whole frames are written (loop-confined)
-  private io.netty.channel.ChannelHandlerContext frameOut;
+  private ChannelHandlerContext frameOut;
   private boolean flushScheduled; // loop-confined
   private boolean closeReceived; // loop-confined
   private volatile boolean closeSent;
@@ -123,7 +127,7 @@ public final class NettyWsChannel implements WsChannel {
   public void open(WsListener l) {
     this.listener = Objects.requireNonNull(l, "listener");
     this.frameOut = ch.pipeline().context(
-        io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder.class);
+        WebSocketFrameEncoder.class);
     if (ended) {
       return;
     }
@@ -202,8 +206,8 @@ public final class NettyWsChannel implements WsChannel {
         LoopFlusher.schedule(loop, this); // after the loop's current batch: one flush for all
       }
     } else {
-      long size = frame instanceof io.netty.buffer.ByteBuf b ? b.readableBytes()
-          : frame instanceof io.netty.buffer.ByteBufHolder h ? h.content().readableBytes() : 0;
+      long size = frame instanceof ByteBuf b ? b.readableBytes()
+          : frame instanceof ByteBufHolder h ? h.content().readableBytes() : 0;
       inFlight.addAndGet(size);
       boolean queued = Loops.execute(loop, () -> {
         inFlight.addAndGet(-size);
@@ -231,7 +235,7 @@ public final class NettyWsChannel implements WsChannel {
    * encoder; a frame object goes in at the pipeline's end, as any write.
    */
   private void writeNow(Object frame) {
-    if (frame instanceof io.netty.buffer.ByteBuf && frameOut != null) {
+    if (frame instanceof ByteBuf && frameOut != null) {
       frameOut.write(frame, ch.voidPromise());
     } else {
       ch.write(frame, ch.voidPromise());
