@@ -9,28 +9,30 @@ import java.util.concurrent.ThreadLocalRandom;
  * Writes one whole WebSocket frame (RFC 6455 section 5.2) into a direct buffer: header, masking key
  * when the frame goes from a client, payload (masked while it is copied). The relay's data frames
  * are written this way straight from the message the SPI hands over, so a relayed message costs one
- * buffer and no frame object, no wrapping buffer and no encoder in the pipeline; the encoders of
- * both legs still frame what Netty's own objects carry (control frames, close). The masking key
+ * buffer and no frame object, no wrapping buffer and no encoder in the pipeline; Netty's own objects
+ * (control frames, close) are framed by the legs' encoders, the upstream leg's with this too. The masking key
  * comes from {@link ThreadLocalRandom}, as Netty's default mask generator does.
  *
  * <p><b>Threading.</b> Stateless; any thread (the allocators are thread-safe).
  */
 final class FrameWriter {
 
-  static final int TEXT = 0x1;
-  static final int BINARY = 0x2;
+  /** First header byte of a whole text message: FIN and opcode 1. */
+  static final int FINAL_TEXT = 0x81;
+  /** First header byte of a whole binary message: FIN and opcode 2. */
+  static final int FINAL_BINARY = 0x82;
 
   private FrameWriter() {}
 
   /**
-   * A final frame of {@code opcode} carrying {@code payload}'s remaining bytes (its position is not
-   * moved), masked when {@code masked}.
+   * A frame whose first header byte (FIN, RSV, opcode) is {@code first}, carrying {@code payload}'s
+   * remaining bytes (its position is not moved), masked when {@code masked}.
    */
-  static ByteBuf frame(ByteBufAllocator alloc, int opcode, boolean masked, ByteBuffer payload) {
+  static ByteBuf frame(ByteBufAllocator alloc, int first, boolean masked, ByteBuffer payload) {
     int length = payload.remaining();
     ByteBuf buf = alloc.directBuffer(headerLength(length, masked) + length);
     try {
-      int mask = header(buf, 0x80 | opcode, length, masked);
+      int mask = header(buf, first, length, masked);
       int start = buf.writerIndex();
       if (!masked) {
         buf.writeBytes(payload.duplicate());
@@ -53,7 +55,7 @@ final class FrameWriter {
   }
 
   /** Header bytes of a frame with {@code length} payload bytes, the masking key included. */
-  static int headerLength(int length, boolean masked) {
+  private static int headerLength(int length, boolean masked) {
     return (length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10) + (masked ? 4 : 0);
   }
 
@@ -61,7 +63,7 @@ final class FrameWriter {
    * Writes the header: {@code first} (FIN, RSV, opcode), the length in its shortest form and, when
    * {@code masked}, a fresh masking key, which it answers (0 when not masked).
    */
-  static int header(ByteBuf buf, int first, int length, boolean masked) {
+  private static int header(ByteBuf buf, int first, int length, boolean masked) {
     int maskBit = masked ? 0x80 : 0;
     buf.writeByte(first);
     if (length <= 125) {

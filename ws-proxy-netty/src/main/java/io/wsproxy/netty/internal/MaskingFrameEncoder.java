@@ -19,9 +19,9 @@ import java.util.List;
  * The upstream leg's encoder of Netty's frame objects: every frame a client sends must be masked
  * (RFC 6455 section 5.3). Relayed data frames do not come through here: {@link NettyWsChannel}
  * writes them whole with {@link FrameWriter}, masking while it copies the message. What does is
- * what Netty's objects carry: pings, pongs, close frames. Netty's own encoder masks through {@code
- * ByteBuf.writeLong} with a bounds and capacity check per eight bytes; this masks the copied payload
- * in place ({@link Masking}). Header layout and the checks are those of RFC 6455 section 5.2.
+ * what Netty's objects carry: pings, pongs, close frames, framed by the same {@link FrameWriter}.
+ * Netty's own encoder masks through {@code ByteBuf.writeLong} with a bounds and capacity check per
+ * eight bytes. Header layout and the checks are those of RFC 6455 section 5.2.
  *
  * <p><b>Threading.</b> Stateless; sharable by every pipeline.
  */
@@ -46,20 +46,8 @@ final class MaskingFrameEncoder extends MessageToMessageEncoder<WebSocketFrame>
     if (opcode >= 0x8 && length > MAX_CONTROL_PAYLOAD) {
       throw new TooLongFrameException("control frame payload over 125 bytes: " + length);
     }
-    ByteBuf buf = ctx.alloc().directBuffer(FrameWriter.headerLength(length, true) + length);
-    try {
-      int first = (frame.isFinalFragment() ? 0x80 : 0) | (frame.rsv() & 0x7) << 4 | opcode;
-      int mask = FrameWriter.header(buf, first, length, true);
-      int start = buf.writerIndex();
-      buf.writeBytes(data, data.readerIndex(), length);
-      Masking.xor(buf, start, length, mask);
-      out.add(buf);
-      buf = null;
-    } finally {
-      if (buf != null) {
-        buf.release();
-      }
-    }
+    int first = (frame.isFinalFragment() ? 0x80 : 0) | (frame.rsv() & 0x7) << 4 | opcode;
+    out.add(FrameWriter.frame(ctx.alloc(), first, true, data.nioBuffer(data.readerIndex(), length)));
   }
 
   private static int opcode(WebSocketFrame frame) {

@@ -147,20 +147,20 @@ public final class NettyWsChannel implements WsChannel {
 
   @Override
   public boolean sendText(Text text) {
-    return sendData(FrameWriter.TEXT, text.utf8());
+    return sendData(FrameWriter.FINAL_TEXT, text.utf8());
   }
 
   @Override
   public boolean sendBinary(ByteBuffer data) {
-    return sendData(FrameWriter.BINARY, Objects.requireNonNull(data, "data"));
+    return sendData(FrameWriter.FINAL_BINARY, Objects.requireNonNull(data, "data"));
   }
 
   /** Writes one whole data frame, encoded here (in the caller's thread), not by the pipeline. */
-  private boolean sendData(int opcode, ByteBuffer payload) {
+  private boolean sendData(int first, ByteBuffer payload) {
     if (closeSent || ended) {
       return false; // closing: sends are ignored
     }
-    write(FrameWriter.frame(ch.alloc(), opcode, client, payload));
+    write(FrameWriter.frame(ch.alloc(), first, client, payload));
     if (writable()) {
       return true;
     }
