@@ -1,20 +1,15 @@
 package io.wsproxy.netty.internal;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.wsproxy.CloseCodes;
 import io.wsproxy.spi.Text;
 import io.wsproxy.spi.WsChannel;
@@ -37,9 +32,8 @@ import org.slf4j.LoggerFactory;
  * channel's methods. Methods called on the loop (the relay path, when both legs share it) act at once
  * with no hand-off; a call from another thread is queued onto the loop in call order.
  *
- * <p><b>Writing</b> queues the frame in Netty's outbound buffer; on the loop the flush is deferred to
- * the end of the loop's current batch, so a burst of relayed messages costs one write system call.
- * A send answers {@link Channel#isWritable()}: the channel's {@code WriteBufferWaterMark} is the
+ * <p><b>Writing</b> queues the frame in Netty's outbound buffer through its {@link Outbound}, which
+ * defers the flush to the end of the loop's current batch. A send answers {@link Channel#isWritable()}: the channel's {@code WriteBufferWaterMark} is the
  * back-pressure threshold, and {@link WsListener#onWritable} follows once it drained below its low
  * mark. A data frame is written whole by {@link FrameWriter} in the sender's thread: the message is
  * copied once, into the direct buffer the socket writes from (masked while copying on the client
@@ -73,19 +67,12 @@ public final class NettyWsChannel implements WsChannel {
 
   private final FrameHandler handler = new FrameHandler(this);
   private final FairReads fairReads;
+  private final Outbound out;
   private WsListener listener; // loop-confined from open on
-  // the frame encoder's place in the pipeline, where whole frames are written (loop-confined)
-  private ChannelHandlerContext frameOut;
-  private boolean flushScheduled; // loop-confined
   private boolean closeReceived; // loop-confined
   private volatile boolean closeSent;
   private volatile boolean ended; // onClose reported (or about to be): nothing more goes out or in
   private volatile boolean owesWritable;
-  // payload bytes handed over from other threads whose write has not reached the channel yet:
-  // Netty counts a write against the water mark only once it runs on the loop, so a fast sender
-  // on another thread (a Java-WebSocket or JDK upstream) would otherwise overshoot the mark
-  private final java.util.concurrent.atomic.AtomicLong inFlight =
-      new java.util.concurrent.atomic.AtomicLong();
   private boolean aborted; // loop-confined
   private io.netty.util.concurrent.ScheduledFuture<?> closeTimer; // loop-confined
 
@@ -105,6 +92,7 @@ public final class NettyWsChannel implements WsChannel {
     this.closeTimeoutNanos = closeTimeout.toNanos();
     this.assembler = new MessageAssembler(maxMessageSize);
     this.fairReads = new FairReads(ch, !client); // client frames reach the server side masked
+    this.out = new Outbound(ch, writableCheck);
   }
 
   /** The pipeline handler that turns this connection's frames into listener events. */
@@ -126,8 +114,7 @@ public final class NettyWsChannel implements WsChannel {
    */
   public void open(WsListener l) {
     this.listener = Objects.requireNonNull(l, "listener");
-    this.frameOut = ch.pipeline().context(
-        WebSocketFrameEncoder.class);
+    out.open();
     if (ended) {
       return;
     }
@@ -199,57 +186,11 @@ public final class NettyWsChannel implements WsChannel {
   }
 
   void write(Object frame) {
-    if (loop.inEventLoop()) {
-      writeNow(frame);
-      if (!flushScheduled) {
-        flushScheduled = true;
-        LoopFlusher.schedule(loop, this); // after the loop's current batch: one flush for all
-      }
-    } else {
-      long size = frame instanceof ByteBuf b ? b.readableBytes()
-          : frame instanceof ByteBufHolder h ? h.content().readableBytes() : 0;
-      inFlight.addAndGet(size);
-      boolean queued = Loops.execute(loop, () -> {
-        inFlight.addAndGet(-size);
-        writeNow(frame);
-        flushNow();
-        checkWritable(); // the in-flight bytes alone may have made it unwritable
-      });
-      if (!queued) { // the loop is shutting down: the connection goes with it
-        inFlight.addAndGet(-size);
-        io.netty.util.ReferenceCountUtil.release(frame);
-      }
-    }
+    out.write(frame);
   }
 
-  /** Below the high-water mark, counting what other threads handed over and the loop has not run. */
   private boolean writable() {
-    long pending = inFlight.get();
-    return ch.isWritable()
-        && (pending == 0 || pending + queuedOnChannel() < ch.config().getWriteBufferHighWaterMark());
-  }
-
-  /**
-   * On the loop: a whole frame (a buffer) goes in below the frame encoder, which would only pass
-   * it on, so it does not walk the handlers behind ours (a host's, the ready server's) nor the
-   * encoder; a frame object goes in at the pipeline's end, as any write.
-   */
-  private void writeNow(Object frame) {
-    if (frame instanceof ByteBuf && frameOut != null) {
-      frameOut.write(frame, ch.voidPromise());
-    } else {
-      ch.write(frame, ch.voidPromise());
-    }
-  }
-
-  /** Flushes what was written; on the loop. */
-  void flushNow() {
-    flushScheduled = false;
-    if (frameOut != null) {
-      frameOut.flush(); // everything written so far is below the encoder by now
-    } else {
-      ch.flush();
-    }
+    return out.writable();
   }
 
   @Override
@@ -259,12 +200,7 @@ public final class NettyWsChannel implements WsChannel {
 
   @Override
   public long queuedBytes() {
-    return queuedOnChannel() + inFlight.get();
-  }
-
-  private long queuedOnChannel() {
-    ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
-    return out == null ? 0 : out.totalPendingWriteBytes();
+    return out.queuedBytes();
   }
 
   @Override
