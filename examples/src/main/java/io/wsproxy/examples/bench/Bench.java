@@ -50,8 +50,12 @@ public final class Bench {
     List<String> echo = new ArrayList<>(cfg.childJava());
     // --flood: the flood phase asks the backend for its flood; other phases never send "flood "
     echo.addAll(List.of("echo", "--listen", "127.0.0.1:" + backendPort, "--flood"));
+    String loadCpus = loadCpus();
+    if (loadCpus != null) {
+      echo.addAll(0, List.of("taskset", "-c", loadCpus));
+    }
     try (ChildProcess backend = start("echo backend", echo, backendPort)) {
-      Machine.describe(cfg, out);
+      Machine.describe(cfg, loadCpus, out);
       if (cfg.comparing()) {
         compare(backendPort);
         return;
@@ -158,6 +162,25 @@ public final class Bench {
       }
     } catch (IOException e) {
       // no error log: nothing went wrong worth a line
+    }
+  }
+
+  /**
+   * With the proxies pinned: pins this JVM (the load generator) to the other CPUs and answers them,
+   * for the backend too; null when the proxies are not pinned or no other CPU is left.
+   */
+  private String loadCpus() throws InterruptedException {
+    String allowed = cfg.pinCpu() == null ? null : CpuPinning.allowedCpus();
+    String others = allowed == null ? null : CpuPinning.others(allowed, cfg.pinCpu());
+    if (others == null) {
+      return null;
+    }
+    try {
+      CpuPinning.pinThisProcess(others);
+      return others;
+    } catch (IOException e) {
+      notes.add("the load generator and backend are not pinned: " + e.getMessage());
+      return null;
     }
   }
 
