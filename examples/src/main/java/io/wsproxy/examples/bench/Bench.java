@@ -50,17 +50,19 @@ public final class Bench {
     List<String> echo = new ArrayList<>(cfg.childJava());
     // --flood: the flood phase asks the backend for its flood; other phases never send "flood "
     echo.addAll(List.of("echo", "--listen", "127.0.0.1:" + backendPort, "--flood"));
+    int cpus = Runtime.getRuntime().availableProcessors(); // before this JVM is pinned
     String loadCpus = loadCpus();
     if (loadCpus != null) {
       echo.addAll(0, List.of("taskset", "-c", loadCpus));
     }
     try (ChildProcess backend = start("echo backend", echo, backendPort)) {
-      Machine.describe(cfg, loadCpus, out);
+      Machine.describe(cfg, cpus, loadCpus, out);
       if (cfg.comparing()) {
         compare(backendPort);
         return;
       }
-      Phases phases = new Phases(cfg, out, notes);
+      Phases phases = new Phases(cfg, out, notes,
+          loadCpus == null ? cpus : loadCpus.split(",").length);
       Figures direct = phases.measure("direct", backendPort, null);
       Figures proxy;
       int port = ChildProcess.freePort();

@@ -12,9 +12,12 @@ final class Machine {
 
   private Machine() {}
 
-  /** @param loadCpus the CPUs of the backend and load generator, or null when not pinned */
-  static void describe(BenchConfig cfg, String loadCpus, PrintStream out) {
-    out.println("bench: machine: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors()
+  /**
+   * @param cpus     the CPUs the bench may use
+   * @param loadCpus the CPUs of the backend and load generator, or null when not pinned
+   */
+  static void describe(BenchConfig cfg, int cpus, String loadCpus, PrintStream out) {
+    out.println("bench: machine: " + cpuModel() + ", " + cpus
         + " CPUs, Linux " + System.getProperty("os.version") + ", Java "
         + System.getProperty("java.version"));
     out.println("bench: proxy under test: " + String.join(" ", cfg.proxyCommand()));
