@@ -103,7 +103,7 @@ public final class Bench {
         } else {
           command = new ArrayList<>(cfg.proxyCommand(port, backendPort));
           if (i == 1 && cfg.compareJar() != null) {
-            command.set(command.indexOf("-jar") + 1, cfg.compareJar());
+            command = Comparison.withJar(command, cfg.compareJar());
           }
           if (i == 1) { // JVM options go before the jar, the rest after the proxy's own
             int at = 1;
