@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * Strict RFC 6455 frame decoding straight from the buffers a connection reads: a small header
  * state machine (first byte, second byte, extended length, masking key, payload) that takes any
  * split across reads, with no cumulation. A message in one frame that is whole in the buffer goes
- * to {@link FrameEvents} as one copy; runs of fragmented or split messages are joined by a
+ * to {@link FrameEvents} as one copy, unmasked and validated in the copy; runs of fragmented or split messages are joined by a
  * {@link MessageAssembler}; control payloads (at most 125 bytes) are gathered in a small array.
  * On the server leg payloads are unmasked in place, eight bytes at a time ({@link Masking}); text
  * is validated once, run by run, failing at the first invalid byte ({@link Utf8Validator}).
@@ -195,6 +195,9 @@ final class FrameDecoder {
 
   /** Takes {@code buf[i, i + run)} of the current frame's payload. */
   private boolean payload(ByteBuf buf, int i, int run) {
+    if (done == 0 && run == length && fin && opcode < OP_CLOSE && messageSize == length) {
+      return wholeMessage(buf, i, run); // the usual case: no joining
+    }
     if (masked && mask != 0) {
       Masking.xor(buf, i, run, Masking.keyAt(mask, (int) (done & 3)));
     }
@@ -207,11 +210,25 @@ final class FrameDecoder {
     if (text && !utf8.feed(buf, i, run)) {
       return failed(CloseCodes.INVALID_PAYLOAD); // fail fast, fragment by fragment
     }
-    if (at == 0 && run == length && fin && messageSize == length) {
-      whole = MessageAssembler.copy(buf, i, run); // the usual case: no joining
-    } else {
-      assembler.append(buf, i, run);
+    assembler.append(buf, i, run);
+    return true;
+  }
+
+  /**
+   * A message in one frame, whole in the buffer: copied into the array the listener gets, and
+   * unmasked and validated there (the read buffer is not written).
+   */
+  private boolean wholeMessage(ByteBuf buf, int i, int run) {
+    done = run;
+    byte[] a = new byte[run];
+    buf.getBytes(i, a);
+    if (masked && mask != 0) {
+      Masking.xor(a, 0, run, mask);
     }
+    if (text && !utf8.feed(a, 0, run)) {
+      return failed(CloseCodes.INVALID_PAYLOAD);
+    }
+    whole = ByteBuffer.wrap(a);
     return true;
   }
 

@@ -49,6 +49,18 @@ final class Masking {
     }
   }
 
+  /** XORs {@code a[from, from + length)} with {@code key} in place, eight bytes at a time. */
+  static void xor(byte[] a, int from, int length, int key) {
+    long wide = wide(key);
+    int i = 0;
+    for (int end = length - 7; i < end; i += 8) {
+      LONGS.set(a, from + i, (long) LONGS.get(a, from + i) ^ wide);
+    }
+    for (; i < length; i++) {
+      a[from + i] ^= (byte) keyByte(key, i);
+    }
+  }
+
   /**
    * Writes {@code src[from, from + length)} XORed with {@code key} into {@code dst} from its index 0
    * on (one pass: masking while copying).

@@ -43,13 +43,6 @@ final class MessageAssembler {
     return ByteBuffer.wrap(p.array(), p.arrayOffset(), p.readableBytes()).slice();
   }
 
-  /** A copy of {@code src[from, from + length)} the listener may keep: a message in one run. */
-  static ByteBuffer copy(ByteBuf src, int from, int length) {
-    ByteBuffer out = ByteBuffer.allocate(length);
-    src.getBytes(from, out);
-    return out.flip();
-  }
-
   /** Drops a message in progress (the connection ended). */
   void release() {
     if (parts != null) {

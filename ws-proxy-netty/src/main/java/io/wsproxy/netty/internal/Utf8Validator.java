@@ -55,6 +55,23 @@ final class Utf8Validator implements ByteProcessor {
     return state != REJECT;
   }
 
+  /** Feeds {@code a[from, from + length)}; {@code false} if they cannot be (part of) UTF-8. */
+  boolean feed(byte[] a, int from, int length) {
+    int s = state;
+    for (int i = from, end = from + length; i < end; i++) {
+      int b = a[i];
+      if (b >= 0 && s == ACCEPT) {
+        continue; // ASCII between characters
+      }
+      s = STATES[s + TYPES[b & 0xFF]];
+      if (s == REJECT) {
+        break;
+      }
+    }
+    state = s;
+    return s != REJECT;
+  }
+
   /** Whether everything fed since the last {@link #reset} is whole, valid UTF-8. */
   boolean complete() {
     return state == ACCEPT;
