@@ -91,6 +91,15 @@ final class FrameDecoder {
         int run = (int) Math.min(length - done, end - i);
         go = payload(buf, i, run);
         i += run;
+      } else if (state == FIRST && end - i >= Long.BYTES) {
+        // a frame's start with 8 bytes behind it: its header (or its first 8 bytes) in one read
+        // of the buffer, not one checked read per byte
+        long h = buf.getLong(i);
+        int take = Math.min(Long.BYTES, headerLength((int) (h >>> 48) & 0xFF));
+        for (int k = 0; go && k < take; k++) {
+          go = header((int) (h >>> (56 - 8 * k)) & 0xFF);
+        }
+        i += take;
       } else {
         go = header(buf.getByte(i++) & 0xFF);
       }
@@ -148,6 +157,12 @@ final class FrameDecoder {
         return true;
       }
     }
+  }
+
+  /** The length of a header whose second byte is {@code b1}. */
+  private static int headerLength(int b1) {
+    int code = b1 & 0x7F;
+    return 2 + (code == 126 ? 2 : code == 127 ? 8 : 0) + ((b1 & 0x80) != 0 ? 4 : 0);
   }
 
   /** The second byte's checks of the opcode against the frame and the message in progress. */
