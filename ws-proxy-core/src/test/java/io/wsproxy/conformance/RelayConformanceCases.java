@@ -3,6 +3,7 @@ package io.wsproxy.conformance;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.wsproxy.CloseCodes;
 import io.wsproxy.ConnectMode;
@@ -198,6 +199,55 @@ public abstract class RelayConformanceCases extends HardeningConformanceCases {
     up.send("tail");
     assertEquals("upstream parts", client.next(AWAIT));
     assertEquals("tail", client.next(AWAIT));
+  }
+
+  /** A, the euro sign (3 bytes), an emoji (4 bytes), z. */
+  private static final String CUT_TEXT = "a\u20ac\ud83d\ude00z";
+
+  /** {@link #CUT_TEXT} in four fragments, each but the first starting inside a character. */
+  private static List<byte[]> cutFragments() {
+    byte[] b = utf8(CUT_TEXT);
+    return List.of(slice(b, 0, 2), slice(b, 2, 6), slice(b, 6, 7), slice(b, 7, 9));
+  }
+
+  /**
+   * Whether this combination's server side takes text fragments that cut a character (RFC 6455
+   * 5.6: a text message is UTF-8 as a whole). Java-WebSocket validates each text frame as if it
+   * were whole and fails such a message with 1007: a known defect of that library.
+   */
+  protected boolean serverTakesCharactersCutBetweenFragments() {
+    return true;
+  }
+
+  /** Whether this combination's upstream side does (see the server's). */
+  protected boolean upstreamTakesCharactersCutBetweenFragments() {
+    return true;
+  }
+
+  @Test
+  void relaysAClientsTextWhoseCharactersAreCutBetweenFragments() throws Exception {
+    assumeTrue(serverTakesCharactersCutBetweenFragments(), "a known defect of this server side");
+    Pair p = echoPair();
+    p.client().sendFragmented(Opcode.TEXT, cutFragments());
+    assertEquals(CUT_TEXT, p.up().next(AWAIT), "upstream got");
+    assertEquals(CUT_TEXT, p.client().next(AWAIT), "client got the echo");
+  }
+
+  @Test
+  void relaysAnUpstreamsTextWhoseCharactersAreCutBetweenFragments() throws Exception {
+    assumeTrue(upstreamTakesCharactersCutBetweenFragments(), "a known defect of this upstream side");
+    Pair p = echoPair();
+    p.up().sendFragmented(Opcode.TEXT, cutFragments());
+    assertEquals(CUT_TEXT, p.client().next(AWAIT), "client got the upstream's");
+  }
+
+  /** A frame client of an echo proxy, and its upstream connection. */
+  private record Pair(FrameClient client, UpstreamPeer.Conn up) {}
+
+  private Pair echoPair() throws Exception {
+    startEchoProxy();
+    FrameClient client = connectFrameClient("/cut");
+    return new Pair(client, upstream().awaitConnection(AWAIT));
   }
 
   @Test

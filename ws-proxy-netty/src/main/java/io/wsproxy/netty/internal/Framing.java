@@ -5,12 +5,10 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 
 /**
- * The WebSocket framing settings both legs share: strict RFC 6455 decoding (masking as the side
- * demands, no extensions, a finite frame size) with violations reported to the
- * {@link NettyWsChannel} rather than answered by Netty, so the close codes and reasons are ours.
+ * The WebSocket settings both legs share (decoding is {@link FrameDecoder}'s, strict RFC 6455 on
+ * both legs).
  *
  * <p><b>Threading.</b> Stateless; thread-safe.
  */
@@ -22,24 +20,6 @@ public final class Framing {
   public static final int DEFAULT_HIGH_WATER_MARK = 256 * 1024;
 
   private Framing() {}
-
-  /**
-   * The decoder settings of one leg.
-   *
-   * @param expectMasked true on the server side (client frames must be masked), false on the
-   *                     client side (server frames must not be)
-   * @param maxFrameSize largest frame payload; larger frames fail with 1009
-   */
-  static WebSocketDecoderConfig decoderConfig(boolean expectMasked, int maxFrameSize) {
-    return WebSocketDecoderConfig.newBuilder()
-        .expectMaskedFrames(expectMasked)
-        .allowMaskMismatch(false)
-        .allowExtensions(false)
-        .maxFramePayloadLength(maxFrameSize)
-        .closeOnProtocolViolation(false)
-        .withUTF8Validator(false) // added by us, after the decoder, reporting to the channel
-        .build();
-  }
 
   /** {@code value} when it is at least {@code min}; else names {@code field} in the exception. */
   public static int atLeast(String field, int value, int min) {
