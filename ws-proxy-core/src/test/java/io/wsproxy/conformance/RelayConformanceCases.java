@@ -3,7 +3,6 @@ package io.wsproxy.conformance;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.wsproxy.CloseCodes;
 import io.wsproxy.ConnectMode;
@@ -210,23 +209,8 @@ public abstract class RelayConformanceCases extends HardeningConformanceCases {
     return List.of(slice(b, 0, 2), slice(b, 2, 6), slice(b, 6, 7), slice(b, 7, 9));
   }
 
-  /**
-   * Whether this combination's server side takes text fragments that cut a character (RFC 6455
-   * 5.6: a text message is UTF-8 as a whole). Java-WebSocket validates each text frame as if it
-   * were whole and fails such a message with 1007: a known defect of that library.
-   */
-  protected boolean serverTakesCharactersCutBetweenFragments() {
-    return true;
-  }
-
-  /** Whether this combination's upstream side does (see the server's). */
-  protected boolean upstreamTakesCharactersCutBetweenFragments() {
-    return true;
-  }
-
   @Test
   void relaysAClientsTextWhoseCharactersAreCutBetweenFragments() throws Exception {
-    assumeTrue(serverTakesCharactersCutBetweenFragments(), "a known defect of this server side");
     Pair p = echoPair();
     p.client().sendFragmented(Opcode.TEXT, cutFragments());
     assertEquals(CUT_TEXT, p.up().next(AWAIT), "upstream got");
@@ -235,7 +219,6 @@ public abstract class RelayConformanceCases extends HardeningConformanceCases {
 
   @Test
   void relaysAnUpstreamsTextWhoseCharactersAreCutBetweenFragments() throws Exception {
-    assumeTrue(upstreamTakesCharactersCutBetweenFragments(), "a known defect of this upstream side");
     Pair p = echoPair();
     p.up().sendFragmented(Opcode.TEXT, cutFragments());
     assertEquals(CUT_TEXT, p.client().next(AWAIT), "client got the upstream's");

@@ -25,9 +25,4 @@ abstract class JavaWebSocketServerConformanceKit extends TransportConformanceKit
   protected WebSocketServerFactory newUpstreamServerFactory() {
     return GuardedFactory.endOfStreamOnly(new DefaultWebSocketServerFactory());
   }
-
-  @Override
-  protected boolean serverTakesCharactersCutBetweenFragments() {
-    return false; // Java-WebSocket validates each text frame as whole UTF-8: 1007
-  }
 }

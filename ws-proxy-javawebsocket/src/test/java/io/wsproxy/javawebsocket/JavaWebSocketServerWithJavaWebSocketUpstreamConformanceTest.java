@@ -10,9 +10,4 @@ class JavaWebSocketServerWithJavaWebSocketUpstreamConformanceTest
   protected UpstreamConnector newUpstreamConnector() {
     return new JavaWebSocketUpstreamConnector();
   }
-
-  @Override
-  protected boolean upstreamTakesCharactersCutBetweenFragments() {
-    return false; // Java-WebSocket validates each text frame as whole UTF-8: 1007
-  }
 }

@@ -28,9 +28,4 @@ class JavaWebSocketServerWithNettyUpstreamConformanceTest extends TransportConfo
   protected boolean upstreamPausesReading() {
     return true; // auto-read off while the client cannot take more
   }
-
-  @Override
-  protected boolean serverTakesCharactersCutBetweenFragments() {
-    return false; // Java-WebSocket validates each text frame as whole UTF-8: 1007
-  }
 }

@@ -13,9 +13,4 @@ class NettyServerWithJavaWebSocketUpstreamConformanceTest extends NettyServerCon
   protected UpstreamConnector newUpstreamConnector() {
     return new JavaWebSocketUpstreamConnector();
   }
-
-  @Override
-  protected boolean upstreamTakesCharactersCutBetweenFragments() {
-    return false; // Java-WebSocket validates each text frame as whole UTF-8: 1007
-  }
 }
