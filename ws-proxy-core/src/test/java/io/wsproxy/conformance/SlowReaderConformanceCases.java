@@ -48,6 +48,13 @@ public abstract class SlowReaderConformanceCases extends ConformanceFixture {
         .limits(KIT_LIMITS.toBuilder().maxQueuedBytes(QUEUE_MARK).build()));
     RawClient client = register(RawClient.connect(proxyPort(), "/flood", AWAIT, 16 * 1024));
     UpstreamPeer.Conn up = upstream().awaitConnection(AWAIT);
+    // the flood starts once the connection is open end to end: what an upstream that cannot pause
+    // sends before its client is there waits in the early buffer (earlyBytes, a limit of its own,
+    // 4 MiB here) and goes into the client's queue all at once when it opens, which on a busy
+    // machine made this queue look 1-4 MB deep at its first check
+    upstream().echo(false);
+    client.sendText("open");
+    assertEquals("open", up.next(AWAIT), "the client's first message reached the upstream");
     int messages = (int) (FLOOD_BYTES / FLOOD_MESSAGE_BYTES);
     for (int i = 0; i < messages; i++) {
       try {
