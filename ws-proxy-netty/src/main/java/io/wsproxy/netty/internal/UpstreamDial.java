@@ -6,7 +6,6 @@ import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
@@ -139,7 +138,7 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     Channel c = Transports.newSocketChannel(channelClass);
     ChannelConfig config = c.config();
     config.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, connectMillis));
-    config.setOption(ChannelOption.TCP_NODELAY, true);
+    // TCP_NODELAY is on already: Netty's socket channels set it when they are made
     config.setWriteBufferWaterMark(waterMark);
     ChannelPipeline p = c.pipeline();
     if (ssl != null) {
