@@ -1,6 +1,5 @@
 package io.wsproxy.netty.internal;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
@@ -10,14 +9,10 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.ssl.SslContext;
@@ -144,7 +139,7 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     if (ssl != null) {
       p.addLast("ws-proxy-tls", ssl.newHandler(c.alloc(), host, port));
     }
-    p.addLast(HTTP, new HttpClientCodec());
+    p.addLast(HTTP, new HttpResponseDecoder()); // the request is ours, as bytes
     p.addLast("ws-proxy-dial", this);
     registered = loop.register(c);
     registered.addListener(f -> {
@@ -190,10 +185,8 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
-        handshake.target(), Unpooled.EMPTY_BUFFER);
-    handshake.writeHeaders(req.headers());
-    ctx.writeAndFlush(req).addListener(f -> {
+    // written as bytes, straight past the response decoder
+    ctx.writeAndFlush(handshake.request(ctx.alloc())).addListener(f -> {
       if (!f.isSuccess()) {
         fail(UpstreamConnectException.unreachable("upgrade request not sent: " + f.cause(),
             f.cause()));
@@ -237,9 +230,7 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     p.addAfter("ws-proxy-decoder", "ws-proxy-utf8", new Utf8FrameValidator(false));
     p.addAfter("ws-proxy-utf8", "ws-proxy-channel", ws.handler());
     p.remove(this);
-    // data frames are written as whole frames (FrameWriter), which the HTTP encoder must not see;
-    // its decoder stays until the listener is there, for the bytes that came behind the 101
-    ((HttpClientCodec) p.get(HTTP)).removeOutboundHandler();
+    // the response decoder stays until the listener is there, for the bytes that came behind the 101
     ws.open(listener);
     if (!future.complete(ws)) {
       ws.close(io.wsproxy.CloseCodes.GOING_AWAY, "Dial cancelled"); // the listener hears onClose
