@@ -1,11 +1,16 @@
 package io.wsproxy.netty.internal;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The WebSocket framing settings both legs share: strict RFC 6455 decoding (masking as the side
@@ -39,6 +44,26 @@ public final class Framing {
         .closeOnProtocolViolation(false)
         .withUTF8Validator(false) // added by us, after the decoder, reporting to the channel
         .build();
+  }
+
+  /**
+   * A close frame with {@code code} and {@code reason}, its payload from {@code ch}'s (pooled)
+   * allocator: Netty's {@code new CloseWebSocketFrame(code, reason)} takes an unpooled direct buffer,
+   * a {@code DirectByteBuffer} with its own native memory and {@code Cleaner}, for every close.
+   *
+   * @throws IllegalArgumentException for a code RFC 6455 does not allow on the wire, as Netty's
+   *                                  constructor does
+   */
+  static CloseWebSocketFrame closeFrame(Channel ch, int code, String reason) {
+    if (!WebSocketCloseStatus.isValidStatusCode(code)) {
+      throw new IllegalArgumentException(
+          "WebSocket close status code does NOT comply with RFC-6455: " + code);
+    }
+    String text = reason == null ? "" : reason;
+    ByteBuf payload = ch.alloc().buffer(2 + ByteBufUtil.utf8Bytes(text));
+    payload.writeShort(code);
+    payload.writeCharSequence(text, StandardCharsets.UTF_8);
+    return new CloseWebSocketFrame(true, 0, payload);
   }
 
   /** {@code value} when it is at least {@code min}; else names {@code field} in the exception. */
