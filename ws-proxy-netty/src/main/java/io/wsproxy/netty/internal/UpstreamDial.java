@@ -6,7 +6,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -103,7 +102,7 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
         connectMillis, TimeUnit.MILLISECONDS);
     String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
     byte[] ip = NetUtil.createByteArrayFromIpAddressString(literal);
-    ch = channel(loop, channelClass, ssl, waterMark, host, port, connectMillis);
+    ch = channel(loop, channelClass, ssl, waterMark, host, port);
     if (ip != null) {
       connectTo(new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(literal), port));
       return;
@@ -129,10 +128,12 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
    * would do it, without a bootstrap, its options map and its initializer handler per dial.
    */
   private Channel channel(EventLoop loop, Class<? extends Channel> channelClass, SslContext ssl,
-      WriteBufferWaterMark waterMark, String host, int port, long connectMillis) {
+      WriteBufferWaterMark waterMark, String host, int port) {
     Channel c = Transports.newSocketChannel(channelClass);
     ChannelConfig config = c.config();
-    config.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, connectMillis));
+    // no connect timeout of Netty's own (its default is 30 s): the dial's timeout, armed first with
+    // the same delay, covers the TCP connect and fired first anyway; one timer less per dial
+    config.setConnectTimeoutMillis(0);
     // TCP_NODELAY is on already: Netty's socket channels set it when they are made
     config.setWriteBufferWaterMark(waterMark);
     ChannelPipeline p = c.pipeline();
@@ -167,10 +168,8 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     connect.addListener(f -> {
       if (!f.isSuccess()) {
         Throwable cause = f.cause();
-        fail(cause instanceof ConnectTimeoutException
-            ? UpstreamConnectException.timedOut("connect timed out: " + cause.getMessage())
-            : UpstreamConnectException.unreachable("cannot connect to " + address + ": " + cause,
-                cause));
+        fail(UpstreamConnectException.unreachable("cannot connect to " + address + ": " + cause,
+            cause));
       }
     });
   }
