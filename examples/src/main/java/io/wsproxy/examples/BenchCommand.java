@@ -99,7 +99,8 @@ final class BenchCommand implements Command {
                                   flags together: that jar with those arguments
           --rounds N              rounds of --compare (default 7; each --seconds long, 5 s
                                   by default)
-          --pin CPU|none          pin the proxies to this CPU with taskset (default 1 when
+          --pin CPU|none          pin the proxies to this CPU with taskset, and the backend
+                                  and load generator to the other CPUs (default 1 when
                                   taskset exists and there are 2 or more CPUs)
           --help                  show this help
         """;

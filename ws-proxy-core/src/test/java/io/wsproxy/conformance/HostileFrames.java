@@ -69,6 +69,13 @@ final class HostileFrames {
     // 8.1: text is UTF-8, close reasons too
     v.add(new Violation("a text message that is not UTF-8",
         m -> minimal(0x81, new byte[] {(byte) 0xC3, 0x28}, m), CloseCodes.INVALID_PAYLOAD));
+    v.add(new Violation("a first text fragment that is not UTF-8",
+        m -> concat(minimal(0x01, new byte[] {'a', (byte) 0xFF}, m), minimal(0x80, utf8("b"), m)),
+        CloseCodes.INVALID_PAYLOAD));
+    // a character may be cut between fragments (5.6), but what joins must be UTF-8
+    v.add(new Violation("text fragments that join into invalid UTF-8",
+        m -> concat(minimal(0x01, new byte[] {'a', (byte) 0xE2, (byte) 0x82}, m),
+            minimal(0x80, utf8("x"), m)), CloseCodes.INVALID_PAYLOAD));
     v.add(new Violation("a close reason that is not UTF-8",
         m -> minimal(0x88, new byte[] {0x03, (byte) 0xE8, (byte) 0xFF, (byte) 0xFE}, m),
         CloseCodes.INVALID_PAYLOAD));

@@ -200,6 +200,39 @@ public abstract class RelayConformanceCases extends HardeningConformanceCases {
     assertEquals("tail", client.next(AWAIT));
   }
 
+  /** A, the euro sign (3 bytes), an emoji (4 bytes), z. */
+  private static final String CUT_TEXT = "a\u20ac\ud83d\ude00z";
+
+  /** {@link #CUT_TEXT} in four fragments, each but the first starting inside a character. */
+  private static List<byte[]> cutFragments() {
+    byte[] b = utf8(CUT_TEXT);
+    return List.of(slice(b, 0, 2), slice(b, 2, 6), slice(b, 6, 7), slice(b, 7, 9));
+  }
+
+  @Test
+  void relaysAClientsTextWhoseCharactersAreCutBetweenFragments() throws Exception {
+    Pair p = echoPair();
+    p.client().sendFragmented(Opcode.TEXT, cutFragments());
+    assertEquals(CUT_TEXT, p.up().next(AWAIT), "upstream got");
+    assertEquals(CUT_TEXT, p.client().next(AWAIT), "client got the echo");
+  }
+
+  @Test
+  void relaysAnUpstreamsTextWhoseCharactersAreCutBetweenFragments() throws Exception {
+    Pair p = echoPair();
+    p.up().sendFragmented(Opcode.TEXT, cutFragments());
+    assertEquals(CUT_TEXT, p.client().next(AWAIT), "client got the upstream's");
+  }
+
+  /** A frame client of an echo proxy, and its upstream connection. */
+  private record Pair(FrameClient client, UpstreamPeer.Conn up) {}
+
+  private Pair echoPair() throws Exception {
+    startEchoProxy();
+    FrameClient client = connectFrameClient("/cut");
+    return new Pair(client, upstream().awaitConnection(AWAIT));
+  }
+
   @Test
   void answersClientPingWithPong() throws Exception {
     startEchoProxy();

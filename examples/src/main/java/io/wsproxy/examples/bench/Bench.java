@@ -50,13 +50,19 @@ public final class Bench {
     List<String> echo = new ArrayList<>(cfg.childJava());
     // --flood: the flood phase asks the backend for its flood; other phases never send "flood "
     echo.addAll(List.of("echo", "--listen", "127.0.0.1:" + backendPort, "--flood"));
+    int cpus = Runtime.getRuntime().availableProcessors(); // before this JVM is pinned
+    String loadCpus = loadCpus();
+    if (loadCpus != null) {
+      echo.addAll(0, List.of("taskset", "-c", loadCpus));
+    }
     try (ChildProcess backend = start("echo backend", echo, backendPort)) {
-      Machine.describe(cfg, out);
+      Machine.describe(cfg, cpus, loadCpus, out);
       if (cfg.comparing()) {
         compare(backendPort);
         return;
       }
-      Phases phases = new Phases(cfg, out, notes);
+      Phases phases = new Phases(cfg, out, notes,
+          loadCpus == null ? cpus : loadCpus.split(",").length);
       Figures direct = phases.measure("direct", backendPort, null);
       Figures proxy;
       int port = ChildProcess.freePort();
@@ -97,7 +103,7 @@ public final class Bench {
         } else {
           command = new ArrayList<>(cfg.proxyCommand(port, backendPort));
           if (i == 1 && cfg.compareJar() != null) {
-            command.set(command.indexOf("-jar") + 1, cfg.compareJar());
+            command = Comparison.withJar(command, cfg.compareJar());
           }
           if (i == 1) { // JVM options go before the jar, the rest after the proxy's own
             int at = 1;
@@ -158,6 +164,25 @@ public final class Bench {
       }
     } catch (IOException e) {
       // no error log: nothing went wrong worth a line
+    }
+  }
+
+  /**
+   * With the proxies pinned: pins this JVM (the load generator) to the other CPUs and answers them,
+   * for the backend too; null when the proxies are not pinned or no other CPU is left.
+   */
+  private String loadCpus() throws InterruptedException {
+    String allowed = cfg.pinCpu() == null ? null : CpuPinning.allowedCpus();
+    String others = allowed == null ? null : CpuPinning.others(allowed, cfg.pinCpu());
+    if (others == null) {
+      return null;
+    }
+    try {
+      CpuPinning.pinThisProcess(others);
+      return others;
+    } catch (IOException e) {
+      notes.add("the load generator and backend are not pinned: " + e.getMessage());
+      return null;
     }
   }
 

@@ -20,6 +20,22 @@ import java.util.Locale;
 final class Comparison {
 
   /** A running target: its column name, its port and its process (for CPU). */
+  /**
+   * {@code command} (a JVM running this CLI, from {@code -jar JAR} or {@code -cp JAR Main}) with
+   * {@code jar} in place of its jar: the variant of a {@code --compare-jar} run.
+   *
+   * @throws IllegalArgumentException when the command runs no jar of its own
+   */
+  static List<String> withJar(List<String> command, String jar) {
+    List<String> out = new ArrayList<>(command);
+    int at = Math.max(out.indexOf("-jar"), out.indexOf("-cp"));
+    if (at < 0 || at + 1 >= out.size()) {
+      throw new IllegalArgumentException("the proxy command runs no jar to replace: " + command);
+    }
+    out.set(at + 1, jar);
+    return out;
+  }
+
   record Target(String name, int port, ProcessHandle process) {}
 
   private final BenchConfig cfg;

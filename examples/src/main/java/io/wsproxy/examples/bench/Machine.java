@@ -12,8 +12,12 @@ final class Machine {
 
   private Machine() {}
 
-  static void describe(BenchConfig cfg, PrintStream out) {
-    out.println("bench: machine: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors()
+  /**
+   * @param cpus     the CPUs the bench may use
+   * @param loadCpus the CPUs of the backend and load generator, or null when not pinned
+   */
+  static void describe(BenchConfig cfg, int cpus, String loadCpus, PrintStream out) {
+    out.println("bench: machine: " + cpuModel() + ", " + cpus
         + " CPUs, Linux " + System.getProperty("os.version") + ", Java "
         + System.getProperty("java.version"));
     out.println("bench: proxy under test: " + String.join(" ", cfg.proxyCommand()));
@@ -22,7 +26,7 @@ final class Machine {
     out.println("bench: " + (cfg.pinCpu() == null
         ? "proxies not pinned to a CPU"
         : "proxies pinned to CPU " + cfg.pinCpu() + " with taskset; backend and load generator "
-            + "unpinned"));
+            + (loadCpus == null ? "unpinned" : "pinned to CPU " + loadCpus)));
     out.printf("bench: phases: warm-up %d s, then up to %d s more while a JIT compiler is busy;"
             + " %d B echo x %d connections, %d s or %,d round trips;"
             + " 1 MiB echo x %d, %d s or %,d; handshakes x %d loops, %d s or %,d; %,d idle;"

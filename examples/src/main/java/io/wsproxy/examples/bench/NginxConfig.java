@@ -4,8 +4,10 @@ import java.nio.file.Path;
 
 /**
  * The nginx configuration the bench runs nginx with: one worker, WebSocket upgrades proxied to the
- * bench's echo backend, no access log, every file (pid, temp paths, error log) inside the bench's
- * temporary directory so nothing of the system's nginx is touched. Pure.
+ * bench's echo backend, its default access log on (one line per connection in the combined format,
+ * as ws-proxy's CLI logs one line per connection by default: each proxy as it runs out of the box),
+ * every file (pid, temp paths, logs) inside the bench's temporary directory so nothing of the
+ * system's nginx is touched. Pure.
  */
 public final class NginxConfig {
 
@@ -69,7 +71,7 @@ public final class NginxConfig {
         }
 
         http {
-            access_log off;
+            access_log %1$s/access.log;
             client_body_temp_path %1$s/client_body;
             proxy_temp_path %1$s/proxy;
             fastcgi_temp_path %1$s/fastcgi;

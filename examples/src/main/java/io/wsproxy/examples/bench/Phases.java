@@ -18,11 +18,14 @@ final class Phases {
   private final BenchConfig cfg;
   private final PrintStream out;
   private final List<String> notes;
+  private final int loadCpus;
 
-  Phases(BenchConfig cfg, PrintStream out, List<String> notes) {
+  /** @param loadCpus the CPUs the load generator and backend may use */
+  Phases(BenchConfig cfg, PrintStream out, List<String> notes, int loadCpus) {
     this.cfg = cfg;
     this.out = out;
     this.notes = notes;
+    this.loadCpus = loadCpus;
   }
 
   Figures measure(String target, int port, ProcessHandle proxy) throws InterruptedException {
@@ -68,10 +71,12 @@ final class Phases {
   private Figures echo(Figures f, int port, ProcessHandle proxy) {
     progress(f, "echo " + BenchConfig.SMALL + " B, " + cfg.connections() + " connections");
     try {
+      LoadSide load = LoadSide.start(proxy);
       ProcStats.Sample c0 = sample(proxy);
       EchoLoad.Result r = nonEmpty(EchoLoad.run(port, cfg.connections(), BenchConfig.SMALL,
           BenchConfig.MAX_ROUND_TRIPS, cfg.echoLimit()));
       ProcStats.Sample c1 = sample(proxy);
+      loadSide(f, "echo 64 B", load.cpus(), proxy != null);
       double cpuMicros = cpuMicros(c0, c1) / (2.0 * r.roundTrips());
       detail(f, r, cpuMicros * 2 * r.roundTrips());
       double user = c1 == null ? Double.NaN : c1.userPercentSince(c0);
@@ -110,10 +115,12 @@ final class Phases {
   private Figures handshakes(Figures f, int port, ProcessHandle proxy)
       throws InterruptedException {
     progress(f, "handshakes, " + BenchConfig.HANDSHAKE_LOOPS + " loops");
+    LoadSide load = LoadSide.start(proxy);
     ProcStats.Sample c0 = sample(proxy);
     HandshakeLoad.Result r = HandshakeLoad.run(port, BenchConfig.HANDSHAKE_LOOPS,
         BenchConfig.MAX_HANDSHAKES, cfg.handshakeLimit());
     ProcStats.Sample c1 = sample(proxy);
+    loadSide(f, "handshakes", load.cpus(), proxy != null);
     double cpu = cpuMicros(c0, c1);
     // CPU per handshake tells a proxy that is busy from one that waits (on the upstream, on timers)
     progress(f, String.format("%,d handshakes in %.1f s%s", r.completed(), r.wallNanos() / 1e9,
@@ -143,6 +150,20 @@ final class Phases {
   private void detail(Figures f, EchoLoad.Result r, double cpuMicros) {
     progress(f, String.format("%,d round trips in %.1f s%s", r.roundTrips(), r.wallNanos() / 1e9,
         Double.isNaN(cpuMicros) ? "" : String.format(", proxy CPU %.2f s", cpuMicros / 1e6)));
+  }
+
+  /**
+   * Prints what the load side used, and a note when it was saturated in front of a proxy (it
+   * bounded the phase; the direct run is bounded by its load by design).
+   */
+  private void loadSide(Figures f, String phase, double used, boolean proxied) {
+    progress(f, String.format("load generator and backend used %.2f of their %d CPU%s", used,
+        loadCpus, loadCpus == 1 ? "" : "s"));
+    if (proxied && LoadSide.saturated(used, loadCpus)) {
+      notes.add(String.format("%s %s: the load generator and backend used %.2f of their %d CPUs,"
+          + " so the load may have bounded this phase's figures, not the proxy", f.target(), phase,
+          used, loadCpus));
+    }
   }
 
   private void progress(Figures f, String what) {

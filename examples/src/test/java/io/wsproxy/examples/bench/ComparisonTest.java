@@ -1,6 +1,7 @@
 package io.wsproxy.examples.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -11,6 +12,17 @@ class ComparisonTest {
   private static final List<Comparison.Target> TARGETS = List.of(
       new Comparison.Target("ws-proxy", 1, ProcessHandle.current()),
       new Comparison.Target("ws-proxy --admin-listen 127.0.0.1:0", 2, ProcessHandle.current()));
+
+  @Test
+  void theVariantRunsTheOtherJarWhetherTheProxyRunsFromAJarOrAClasspath() {
+    assertEquals(List.of("java", "-jar", "/old.jar", "proxy"),
+        Comparison.withJar(List.of("java", "-jar", "/new/ws-proxy.jar", "proxy"), "/old.jar"));
+    assertEquals(List.of("taskset", "-c", "1", "java", "-cp", "/old.jar", "Main", "proxy"),
+        Comparison.withJar(List.of("taskset", "-c", "1", "java", "-cp", "/new/any-name.jar",
+            "Main", "proxy"), "/old.jar"));
+    assertThrows(IllegalArgumentException.class,
+        () -> Comparison.withJar(List.of("nginx", "-c", "x.conf"), "/old.jar"));
+  }
 
   @Test
   void medianOfAnOddCountIsTheMiddleAndOfAnEvenCountTheMeanOfTheMiddleTwo() {

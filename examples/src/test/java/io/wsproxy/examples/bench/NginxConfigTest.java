@@ -23,11 +23,11 @@ class NginxConfigTest {
   }
 
   @Test
-  void runsOneWorkerWithLogsOffAndEveryFileInTheBenchDirectory() {
+  void runsOneWorkerWithItsDefaultAccessLogAndEveryFileInTheBenchDirectory() {
     assertTrue(conf.contains("worker_processes 1;"), conf);
-    assertTrue(conf.contains("access_log off;"), conf);
+    assertTrue(conf.contains("access_log /tmp/bench-dir/access.log;"), conf);
     assertTrue(conf.contains("worker_connections 4500;"), conf);
-    for (String directive : new String[] {"pid", "error_log", "client_body_temp_path",
+    for (String directive : new String[] {"pid", "error_log", "access_log", "client_body_temp_path",
         "proxy_temp_path", "fastcgi_temp_path", "uwsgi_temp_path", "scgi_temp_path"}) {
       assertTrue(conf.contains(directive + " /tmp/bench-dir/"), directive + " in " + conf);
     }

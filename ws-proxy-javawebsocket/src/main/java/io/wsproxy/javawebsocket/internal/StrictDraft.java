@@ -150,8 +150,10 @@ public class StrictDraft extends Draft_6455 {
       return;
     }
     if (frame.getOpcode() == Opcode.TEXT && !frame.isFin()
-        && !FrameChecks.isUtf8(frame.getPayloadData())) {
-      // Java-WebSocket would reject this first fragment too, after logging an ERROR
+        && !FrameChecks.isUtf8Prefix(frame.getPayloadData())) {
+      // fails fast; a first fragment whose last character is cut is fine (the joiner hands the
+      // whole message on, which Java-WebSocket validates then), though Java-WebSocket's own check
+      // of a first fragment, which the joiner keeps it from, would refuse it
       fail(ws, new FrameChecks.Violation(CloseFrame.NO_UTF8, FrameChecks.INVALID_UTF8,
           "first fragment is not UTF-8"));
       return;

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,12 +69,7 @@ public final class EarlyBytes {
     if (b == null) {
       return;
     }
-    // the fair-reads budget first, when there is one: it follows frame boundaries from the first
-    // byte on (and unmasks)
-    ChannelHandlerContext decoder = p.context(FairReads.class);
-    if (decoder == null) {
-      decoder = p.context(WebSocketFrameDecoder.class);
-    }
+    ChannelHandlerContext decoder = p.context(FrameReader.class);
     if (decoder == null) {
       b.release();
       return;

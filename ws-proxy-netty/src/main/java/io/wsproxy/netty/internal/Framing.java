@@ -9,13 +9,11 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The WebSocket framing settings both legs share: strict RFC 6455 decoding (masking as the side
- * demands, no extensions, a finite frame size) with violations reported to the
- * {@link NettyWsChannel} rather than answered by Netty, so the close codes and reasons are ours.
+ * The WebSocket settings both legs share (decoding is {@link FrameDecoder}'s, strict RFC 6455 on
+ * both legs).
  *
  * <p><b>Threading.</b> Stateless; thread-safe.
  */
@@ -27,24 +25,6 @@ public final class Framing {
   public static final int DEFAULT_HIGH_WATER_MARK = 256 * 1024;
 
   private Framing() {}
-
-  /**
-   * The decoder settings of one leg.
-   *
-   * @param expectMasked true on the server side (client frames must be masked), false on the
-   *                     client side (server frames must not be)
-   * @param maxFrameSize largest frame payload; larger frames fail with 1009
-   */
-  static WebSocketDecoderConfig decoderConfig(boolean expectMasked, int maxFrameSize) {
-    return WebSocketDecoderConfig.newBuilder()
-        .expectMaskedFrames(expectMasked)
-        .allowMaskMismatch(false)
-        .allowExtensions(false)
-        .maxFramePayloadLength(maxFrameSize)
-        .closeOnProtocolViolation(false)
-        .withUTF8Validator(false) // added by us, after the decoder, reporting to the channel
-        .build();
-  }
 
   /**
    * A close frame with {@code code} and {@code reason}, its payload from {@code ch}'s (pooled)

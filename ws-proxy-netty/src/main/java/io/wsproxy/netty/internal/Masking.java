@@ -9,7 +9,7 @@ import java.nio.ByteOrder;
 /**
  * RFC 6455 masking (section 5.3), eight bytes at a time, for the two places the Netty transport
  * touches payload bytes: {@link MaskingFrameEncoder} (masking what goes upstream) and {@link
- * FrameWalker} (unmasking what a client sent). Masking and unmasking are the same XOR. The key
+ * FrameDecoder} (unmasking what a client sent). Masking and unmasking are the same XOR. The key
  * is an {@code int} whose high byte masks the first payload byte (the key as written, big-endian);
  * a payload that starts {@code k} bytes into the key takes {@link #keyAt the key rotated} by it.
  *
@@ -46,6 +46,18 @@ final class Masking {
     }
     for (; i < length; i++) {
       view.put(i, (byte) (view.get(i) ^ keyByte(key, i)));
+    }
+  }
+
+  /** XORs {@code a[from, from + length)} with {@code key} in place, eight bytes at a time. */
+  static void xor(byte[] a, int from, int length, int key) {
+    long wide = wide(key);
+    int i = 0;
+    for (int end = length - 7; i < end; i += 8) {
+      LONGS.set(a, from + i, (long) LONGS.get(a, from + i) ^ wide);
+    }
+    for (; i < length; i++) {
+      a[from + i] ^= (byte) keyByte(key, i);
     }
   }
 

@@ -22,10 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link WsChannel} over one Netty channel whose pipeline already frames WebSocket (Netty's frame
- * decoder and encoder plus {@code Utf8FrameValidator}); its {@link FrameHandler}, the pipeline's last
- * WebSocket handler, turns frames into listener events. Server side (the client's connection) and
- * client side (the upstream connection) alike.
+ * A {@link WsChannel} over one Netty channel whose pipeline already encodes WebSocket frames; its
+ * {@link FrameReader} (our own frame decoder, the one WebSocket handler reads go through) turns
+ * what is read into listener events. Server side (the client's connection) and client side (the
+ * upstream connection) alike.
  *
  * <p><b>Threading.</b> Everything of one connection runs on its event loop: frames are read there and
  * the listener is called there, one event at a time, never from inside a call to one of this
@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * (at most the close timeout). Our close waits for the peer's answer for the close timeout and then
  * cuts the connection. A protocol violation (1002), invalid UTF-8 (1007) or an oversized frame or
  * message (1009) fails the connection: a close frame with that code, TCP closed, the code reported;
- * what the peer sends after it is read and released, no longer decoded ({@link DrainReads}).
+ * what the peer sends after it is read and released, no longer decoded
+ * ({@link FrameReader#drain}).
  */
 public final class NettyWsChannel implements WsChannel {
 
@@ -65,8 +66,7 @@ public final class NettyWsChannel implements WsChannel {
   private final Runnable pause = () -> autoRead(false);
   private final Runnable resume = () -> autoRead(true);
 
-  private final FrameHandler handler = new FrameHandler(this);
-  private final FairReads fairReads;
+  private final FrameReader reader;
   private final Outbound out;
   private WsListener listener; // loop-confined from open on
   private boolean closeReceived; // loop-confined
@@ -81,31 +81,31 @@ public final class NettyWsChannel implements WsChannel {
    * @param client         whether this end is the client (it waits for the server to close TCP)
    * @param subprotocol    the negotiated subprotocol, or {@code null}
    * @param closeTimeout   how long the peer has to answer our close (or close TCP after its own)
+   * @param maxFrameSize   largest frame payload accepted (larger: 1009)
    * @param maxMessageSize largest whole message accepted (larger: 1009)
    */
   public NettyWsChannel(Channel ch, boolean client, String subprotocol, Duration closeTimeout,
-      int maxMessageSize) {
+      int maxFrameSize, int maxMessageSize) {
     this.ch = Objects.requireNonNull(ch, "ch");
     this.loop = ch.eventLoop();
     this.client = client;
     this.subprotocol = subprotocol;
     this.closeTimeoutNanos = closeTimeout.toNanos();
     this.assembler = new MessageAssembler(maxMessageSize);
-    this.fairReads = new FairReads(ch, !client); // client frames reach the server side masked
+    // client frames reach the server side masked
+    FrameDecoder decoder = new FrameDecoder(new FrameEvents(this), !client, maxFrameSize,
+        maxMessageSize, assembler);
+    this.reader = new FrameReader(this, decoder);
     this.out = new Outbound(ch, writableCheck);
   }
 
-  /** The pipeline handler that turns this connection's frames into listener events. */
-  public FrameHandler handler() {
-    return handler;
-  }
-
   /**
-   * The pipeline handler that goes right in front of the frame decoder: it bounds the frames
-   * decoded per event-loop turn, owns auto-read, and on the server side unmasks.
+   * The pipeline handler that decodes this connection's frames into listener events (it owns
+   * auto-read, and bounds the frames decoded per event-loop turn); it goes where the bytes read
+   * arrive, behind TLS if any.
    */
-  FairReads fairReads() {
-    return fairReads;
+  public FrameReader handler() {
+    return reader;
   }
 
   /**
@@ -224,7 +224,7 @@ public final class NettyWsChannel implements WsChannel {
   }
 
   private void autoRead(boolean on) {
-    fairReads.peerPaused(!on); // reading stays off while its budget for this turn is used, too
+    reader.peerPaused(!on); // reading stays off while its budget for this turn is used, too
   }
 
   // ---------------------------------------------------------------- WsChannel: closing
@@ -287,20 +287,17 @@ public final class NettyWsChannel implements WsChannel {
     return closeSent;
   }
 
-  MessageAssembler assembler() {
-    return assembler;
-  }
-
   Channel channel() {
     return ch;
   }
 
   // ---------------------------------------------------------------- closes seen by the handler
 
-  /** The peer's close frame: our close answered, or the peer's close to answer. */
-  void peerClosed(CloseWebSocketFrame frame) {
-    int code = frame.statusCode();
-    String reason = code < 0 ? "" : frame.reasonText();
+  /**
+   * The peer's close frame ({@code code} -1 if it had no body): our close answered, or the peer's
+   * close to answer.
+   */
+  void peerClosed(int code, String reason) {
     if (code < 0) {
       code = CloseCodes.NO_STATUS;
     } else if (!CloseCodes.isSendable(code)) {
@@ -337,7 +334,7 @@ public final class NettyWsChannel implements WsChannel {
     if (!closeSent && ch.isActive()) {
       closeSent = true;
       ChannelFuture sent = ch.writeAndFlush(Framing.closeFrame(ch, code, reason));
-      DrainReads.install(ch.pipeline()); // what it sends from now on is read but not decoded
+      reader.drain(); // what it sends from now on is read but not decoded
       if (client) {
         armCloseTimer(); // the server ends TCP (a server that drops frames arriving with the FIN
                          // would lose our close if we did); we cut it if it does not

@@ -6,19 +6,19 @@ import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 
 /**
  * The server leg's switch from HTTP to WebSocket framing, done to the pipeline as Netty's
- * {@code WebSocketServerHandshaker} does it (same handlers, same places), in fewer steps: the HTTP
- * codec is replaced in place by the frame decoder and the frame encoder. The connection's {@link
- * FairReads}, which unmasks client frames in place, goes in front of the decoder once it opens.
+ * {@code WebSocketServerHandshaker} does it (same places), in fewer steps: the HTTP codec is
+ * replaced in place by the frame encoder; the connection's {@link FrameReader} (our decoder) goes
+ * right behind it once it opens ({@link #addReader}), where the codec's decoder was.
  *
  * <p><b>Threading.</b> Stateless; call on the channel's event loop.
  */
 final class ServerFraming {
+
+  private static final String ENCODER = "wsencoder";
 
   private ServerFraming() {}
 
@@ -34,12 +34,11 @@ final class ServerFraming {
 
   /**
    * Replaces the HTTP codec (whose decoder half already left; its encoder wrote the 101) by the
-   * WebSocket framing of the server leg: strict decoding with {@code config}, and unmasked
-   * encoding.
+   * server leg's unmasked frame encoder.
    *
    * @throws IllegalStateException if {@code p} has no HTTP server codec or response encoder
    */
-  static void replaceHttpCodec(ChannelPipeline p, WebSocketDecoderConfig config) {
+  static void replaceHttpCodec(ChannelPipeline p) {
     ChannelHandler codec = p.get(HttpServerCodec.class);
     if (codec == null) {
       codec = p.get(HttpResponseEncoder.class);
@@ -47,7 +46,11 @@ final class ServerFraming {
     if (codec == null) {
       throw new IllegalStateException("no HttpServerCodec or HttpResponseEncoder in the pipeline");
     }
-    p.replace(codec, "wsdecoder", new WebSocket13FrameDecoder(config));
-    p.addBefore("wsdecoder", "wsencoder", new WebSocket13FrameEncoder(false));
+    p.replace(codec, ENCODER, new WebSocket13FrameEncoder(false));
+  }
+
+  /** Puts {@code reader} where the HTTP decoder was: the first inbound handler behind TLS. */
+  static void addReader(ChannelPipeline p, FrameReader reader) {
+    p.addAfter(ENCODER, FrameReader.NAME, reader);
   }
 }

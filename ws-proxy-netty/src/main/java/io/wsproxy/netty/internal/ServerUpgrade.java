@@ -13,8 +13,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
@@ -36,8 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One upgrade request from the checks on to the open WebSocket: nothing more is read while the
- * endpoint decides (for a proxy, until its upstream answered) once the client sent anything; then the 101 with the endpoint's subprotocol,
- * or the refusal. A client that leaves first abandons the handshake (which cancels the upstream
+ * endpoint decides (for a proxy, until its upstream answered) once the client sent anything; then
+ * the 101 with the endpoint's subprotocol, or the refusal. A client that leaves first abandons the handshake (which cancels the upstream
  * dial), and a handshake still undecided after the deadline is answered 503 and abandoned.
  *
  * <p><b>Threading.</b> Created on the channel's event loop; the decision may complete on any thread,
@@ -176,8 +174,7 @@ public final class ServerUpgrade {
       written = ch.writeAndFlush(switchingProtocols(subprotocol));
       // the 101 went through the HTTP encoder as it was written (we are on the loop): the codec
       // can leave now, and WebSocket framing takes its place
-      ServerFraming.replaceHttpCodec(ch.pipeline(),
-          Framing.decoderConfig(true, limits.maxFrameSize()));
+      ServerFraming.replaceHttpCodec(ch.pipeline());
     } catch (RuntimeException e) { // a subprotocol Netty's header validation refuses, or no codec
       log.warn("{}: the 101 could not be made", ch, e);
       pending.abandon();
@@ -197,14 +194,9 @@ public final class ServerUpgrade {
 
   private void opened(String subprotocol, Rejection rejection, Limits limits) {
     NettyWsChannel ws = new NettyWsChannel(ch, false, subprotocol, limits.closeTimeout(),
-        limits.maxMessageSize());
+        limits.maxFrameSize(), limits.maxMessageSize());
     ChannelPipeline p = ch.pipeline();
-    ChannelHandlerContext decoder = p.context(WebSocketFrameDecoder.class);
-    if (decoder != null) {
-      p.addBefore(decoder.name(), FairReads.NAME, ws.fairReads()); // it unmasks, too
-    }
-    p.addBefore(ctx.name(), "ws-proxy-utf8", new Utf8FrameValidator(false));
-    p.addBefore(ctx.name(), "ws-proxy-channel", ws.handler());
+    ServerFraming.addReader(p, ws.handler()); // it decodes, unmasks and validates
     Framing.waterMark(ch, highWaterMark);
     if (rejection != null) {
       early.release();

@@ -12,8 +12,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
-import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.NetUtil;
@@ -220,22 +218,17 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     }
     String subprotocol = headers.get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
     NettyWsChannel ws = new NettyWsChannel(ch, true, subprotocol == null ? null : subprotocol.trim(),
-        request.closeTimeout(), request.maxMessageSize());
+        request.closeTimeout(), request.maxFrameSize(), request.maxMessageSize());
     ChannelPipeline p = ctx.pipeline();
     p.addBefore(HTTP, "ws-proxy-encoder", MaskingFrameEncoder.INSTANCE);
-    p.addAfter(HTTP, FairReads.NAME, ws.fairReads());
-    p.addAfter(FairReads.NAME, "ws-proxy-decoder",
-        new WebSocket13FrameDecoder(Framing.decoderConfig(false, request.maxFrameSize())));
-    p.addAfter("ws-proxy-decoder", "ws-proxy-utf8", new Utf8FrameValidator(false));
-    p.addAfter("ws-proxy-utf8", "ws-proxy-channel", ws.handler());
+    p.addAfter(HTTP, FrameReader.NAME, ws.handler()); // our decoder, right behind TLS
     p.remove(this);
     // the response decoder stays until the listener is there, for the bytes that came behind the 101
     ws.open(listener);
     if (!future.complete(ws)) {
       ws.close(io.wsproxy.CloseCodes.GOING_AWAY, "Dial cancelled"); // the listener hears onClose
     }
-    // bytes that came right behind the 101 go on to the frame decoder (through the fair-reads
-    // budget) when the codec leaves
+    // bytes that came right behind the 101 go on to the frame reader when the codec leaves
     p.remove(HTTP);
   }
 

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,7 +34,8 @@ class MaskingFrameEncoderTest {
     assertTrue(wire.isDirect(), "frames are direct, so the socket write copies nothing");
     assertTrue((wire.getByte(1) & 0x80) != 0, "the mask bit is set");
     EmbeddedChannel decoder = new EmbeddedChannel(
-        new WebSocket13FrameDecoder(Framing.decoderConfig(true, 8 << 20)));
+        new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder().expectMaskedFrames(true)
+            .maxFramePayloadLength(8 << 20).build()));
     assertTrue(decoder.writeInbound(wire));
     WebSocketFrame decoded = decoder.readInbound();
     assertFalse(encoder.finish());

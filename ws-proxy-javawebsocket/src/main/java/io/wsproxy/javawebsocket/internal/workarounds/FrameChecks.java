@@ -2,7 +2,9 @@ package io.wsproxy.javawebsocket.internal.workarounds;
 
 import io.wsproxy.CloseCodes;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
@@ -214,6 +216,24 @@ public final class FrameChecks {
     } catch (CharacterCodingException e) {
       return false;
     }
+  }
+
+  /**
+   * Whether {@code bytes}' remaining bytes can begin valid UTF-8: valid, except that the last
+   * character may be cut (up to three bytes of it, completed by the next fragment; RFC 6455
+   * section 5.6 allows a text message's characters to be split between fragments). The buffer is not
+   * moved. Java-WebSocket 1.6.0 validates a first text fragment as if it were a whole message
+   * ({@code Draft_6455.processFrameContinuousAndNonFin}) and fails such messages with 1007; the
+   * draft checks first fragments here instead, and the whole message once it is joined.
+   */
+  public static boolean isUtf8Prefix(ByteBuffer bytes) {
+    ByteBuffer in = bytes.duplicate();
+    CharBuffer out = CharBuffer.allocate(Math.max(1, in.remaining()));
+    CoderResult r = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(in, out, false); // not the end of input: a cut last character waits for more
+    return !r.isError() && in.remaining() < 4;
   }
 
   private boolean fail(int code, String reason, String detail) {
