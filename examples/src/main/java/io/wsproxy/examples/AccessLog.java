@@ -84,8 +84,12 @@ final class AccessLog implements ProxyListener, GatewayListener {
 
   @Override
   public void handshakeRejected(HandshakeRequest request, Rejection rejection) {
+    long dropped = refusals.acquire();
+    if (dropped < 0) {
+      return;
+    }
     InetSocketAddress peer = request.remoteAddress();
-    emit(refusals, "refusals", line("refused")
+    emit(dropped, "refusals", line("refused")
         .add("peer", peer.getAddress() != null ? peer.getAddress().getHostAddress()
             : peer.getHostString())
         .add("path", redact(request.pathAndQuery()))
@@ -96,13 +100,21 @@ final class AccessLog implements ProxyListener, GatewayListener {
 
   @Override
   public void upstreamFailed(ConnectionInfo c, Throwable cause) {
-    emit(refusals, "refusals", about(line("upstream_failed"), c)
+    long dropped = refusals.acquire();
+    if (dropped < 0) {
+      return;
+    }
+    emit(dropped, "refusals", about(line("upstream_failed"), c)
         .add("cause", cause.toString())); // the message only: a dial failure is no bug here
   }
 
   @Override
   public void connectionClosed(ConnectionInfo c, ConnectionSummary s) {
-    emit(connections, "connections", about(line("connection"), c)
+    long dropped = connections.acquire();
+    if (dropped < 0) {
+      return; // over the rate: the line is not even made
+    }
+    emit(dropped, "connections", about(line("connection"), c)
         .add("principal", name(c.principal()))
         .add("subprotocol", s.subprotocol())
         .add("opened", s.opened())
@@ -121,7 +133,11 @@ final class AccessLog implements ProxyListener, GatewayListener {
   @Override
   public void clientDisconnected(ClientInfo client, int code, String reason) {
     // the client id is left out: it is an unguessable handle, not for a log
-    emit(connections, "connections", line("gateway_client")
+    long dropped = connections.acquire();
+    if (dropped < 0) {
+      return;
+    }
+    emit(dropped, "connections", line("gateway_client")
         .add("client", client.clientAddress())
         .add("principal", name(client.principal()))
         .add("authenticated", client.authenticated())
@@ -171,11 +187,11 @@ final class AccessLog implements ProxyListener, GatewayListener {
     return new LogLine(json, event);
   }
 
-  private void emit(LineRateLimit limit, String kind, LogLine line) {
-    long dropped = limit.acquire();
-    if (dropped < 0) {
-      return;
-    }
+  /**
+   * Writes {@code line}, after a {@code suppressed} line when {@code dropped} lines of {@code kind}
+   * were left out before it ({@link LineRateLimit#acquire}, taken before the line was made).
+   */
+  private void emit(long dropped, String kind, LogLine line) {
     if (dropped > 0) {
       sink.accept(line("suppressed").add("kind", kind).add("lines", dropped).toString());
     }

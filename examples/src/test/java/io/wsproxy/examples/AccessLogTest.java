@@ -57,6 +57,23 @@ class AccessLogTest {
   }
 
   @Test
+  void linesOfOneThreadEachHoldOnlyTheirOwnFields() {
+    AccessLog log = log(AccessLog.Format.TEXT);
+    String longReason = "x".repeat(5000); // grows the builder past what is kept for the next line
+    for (String reason : List.of("first", longReason, "third", "fourth")) {
+      log.connectionClosed(new ConnectionInfo(1, "198.51.100.1", "/a", URI.create("ws://up/a"),
+              null, null),
+          new ConnectionSummary(true, null, 1000, reason, 1000, "", "", Duration.ZERO, 0, 0, 0, 0));
+    }
+    assertEquals(4, lines.size());
+    assertTrue(lines.get(0).startsWith("connection id=1 client=198.51.100.1 path=/a "), lines.get(0));
+    assertTrue(lines.get(0).contains(" client_reason=first "), lines.get(0));
+    assertTrue(lines.get(1).contains(" client_reason=" + longReason + " "));
+    assertEquals(lines.get(0).replace("first", "third"), lines.get(2));
+    assertEquals(lines.get(0).replace("first", "fourth"), lines.get(3));
+  }
+
+  @Test
   void aRefusalLineInJsonHasItsStatusAndReasonAndNoToken() {
     log(AccessLog.Format.JSON).handshakeRejected(request("/echo?token=abc&x=1"),
         Rejection.unauthorized("Invalid \"token\""));

@@ -16,19 +16,19 @@ import java.util.List;
 final class AcceptFirstBridge extends Bridge {
 
   private AcceptFirstBridge(BridgeContext ctx, long id, HandshakeDecision.Accept accept,
-      WsChannel client, Runnable onClosed) {
-    super(ctx, id, accept, client, onClosed);
+      WsChannel client, Object affinity, Runnable onClosed) {
+    super(ctx, id, accept, client, affinity, onClosed);
   }
 
   /** Dials now for the already open {@code client} and holds its messages meanwhile. */
   static AcceptFirstBridge start(BridgeContext ctx, long id, HandshakeDecision.Accept accept,
       WsChannel client, List<String> offer, Object affinity, Runnable onClosed) {
-    AcceptFirstBridge b = new AcceptFirstBridge(ctx, id, accept, client, onClosed);
+    AcceptFirstBridge b = new AcceptFirstBridge(ctx, id, accept, client, affinity, onClosed);
     if (client.canPauseReading()) {
       client.pauseReading(); // nothing to buffer: the client waits in its socket buffer
     }
     b.notifyListener(() -> ctx.listener().connectionOpened(b.info()));
-    b.start(offer, affinity);
+    b.start(offer);
     b.accept = null; // dialled: nothing reads it again
     return b;
   }

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Joins one client channel to one upstream channel: the per-connection state machine, composed of
  * small parts ({@link Relay} for the data path, {@link FrameBuffer} for early messages,
  * {@link FlowControl} per direction, {@link Closes} for close mirroring, {@link Ends} for the close
- * bookkeeping, {@link BridgeTimers} on the proxy's one scheduler). The two modes are its two
+ * bookkeeping, {@link BridgeTimers} on the client's event loop or the proxy's one scheduler). The two modes are its two
  * subclasses: {@link ConnectFirstBridge} and {@link AcceptFirstBridge}.
  *
  * <p><b>States.</b> DIALING (the upstream is being dialled; accept-first: the client's messages go
@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threading.</b> Client events arrive on the client transport's thread, upstream events on the
  * upstream's (the same thread when a transport runs both on one event loop); timers on the
- * scheduler's. {@link #lock} guards every transition, the early buffer and the close bookkeeping.
+ * client's event loop when the server transport gave one as its affinity, else on the scheduler's.
+ * {@link #lock} guards every transition, the early buffer and the close bookkeeping.
  * The OPEN relay path reads the volatile {@link #state} and sends without the lock; channel sends
  * never block. Listener (user) code is never called with the lock held.
  */
@@ -64,6 +65,7 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
   // the route's own upstream-failure code, else the proxy's: every failure close of this bridge
   final int upstreamFailureCloseCode;
   private final Runnable onClosed;
+  private final Object affinity;
   final Relay relay;
   private final long startNanos = System.nanoTime();
 
@@ -80,8 +82,13 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
   final BridgeTimers timers;
   final Ends ends = new Ends();
 
+  /**
+   * @param affinity the server transport's affinity hint: the upstream request carries it, and the
+   *                 timers run on it when it is a {@link java.util.concurrent.ScheduledExecutorService}
+   *                 (see {@link BridgeTimers})
+   */
   Bridge(BridgeContext ctx, long id, HandshakeDecision.Accept accept, WsChannel client,
-      Runnable onClosed) {
+      Object affinity, Runnable onClosed) {
     this.ctx = ctx;
     this.accept = accept;
     this.route = accept.route();
@@ -93,7 +100,8 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
     this.info = new ConnectionInfo(id, accept.clientAddress(), accept.request().path(),
         route.upstream(), accept.principal(), accept.subprotocol());
     this.early = new FrameBuffer(ctx.limits().earlyBytes());
-    this.timers = new BridgeTimers(ctx.scheduler());
+    this.affinity = affinity;
+    this.timers = new BridgeTimers(ctx.scheduler(), affinity);
   }
 
   /** The listener the transport feeds client events into. */
@@ -129,7 +137,7 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
   }
 
   /** Joins the groups, dials, and starts the timers. Called once, by the factory. */
-  void start(List<String> offer, Object affinity) {
+  void start(List<String> offer) {
     ctx.connections().join(this);
     if (route.group() != null) {
       route.group().join(this);

@@ -1,13 +1,26 @@
 package io.wsproxy.internal;
 
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 /**
- * The timers of one {@link Bridge}, all on the proxy's one {@link Scheduler}: the connect safety net,
- * the idle check, the keepalive check of both legs and the close watchdog. Thread-safe: every method is called with the bridge's lock
- * held, and timer tasks take that lock themselves.
+ * The timers of one {@link Bridge}: the connect safety net, the idle check, the keepalive check of
+ * both legs and the close watchdog. Thread-safe: every method is called with the bridge's lock held,
+ * and timer tasks take that lock themselves.
+ *
+ * <p><b>Where they run.</b> On the server transport's affinity when it is a
+ * {@link ScheduledExecutorService} (a Netty event loop: the thread of the client's channel, and of
+ * its upstream when that is a Netty one too), so that arming and cancelling a connection's timers
+ * takes no shared lock and wakes no other thread; otherwise, or when that executor refuses a task
+ * (it is shutting down), on the proxy's one {@link Scheduler}. A task on the affinity takes the
+ * bridge's lock on that thread, which never blocks it for long: nothing blocks while holding the
+ * lock. A loop that shuts down drops its pending timers, and closes its channels as it does, so a
+ * close still ends without its watchdog; the proxy's own shutdown
+ * ({@link Scheduler#shutdownAfter}) does not stop timers on a loop that keeps running.
  *
  * <p>Idle detection reads an activity counter the relay bumps without locking; it checks every
  * quarter of the idle timeout and fires after four quiet checks in a row, so an idle connection is
@@ -18,6 +31,7 @@ final class BridgeTimers {
   private static final int IDLE_CHECKS = 4;
 
   private final Scheduler scheduler;
+  private final ScheduledExecutorService loop; // the affinity, or null
   private ScheduledFuture<?> connect;
   private ScheduledFuture<?> idle;
   private ScheduledFuture<?> watchdog;
@@ -25,12 +39,18 @@ final class BridgeTimers {
   private int lastActivity;
   private int quietChecks;
 
-  BridgeTimers(Scheduler scheduler) {
+  /**
+   * @param affinity the server transport's affinity hint: the executor the timers run on when it is
+   *                 a {@link ScheduledExecutorService}; anything else (or {@code null}) means
+   *                 {@code scheduler}
+   */
+  BridgeTimers(Scheduler scheduler, Object affinity) {
     this.scheduler = scheduler;
+    this.loop = affinity instanceof ScheduledExecutorService s ? s : null;
   }
 
   void startConnect(Duration timeout, Runnable onTimeout) {
-    connect = scheduler.schedule(timeout, onTimeout);
+    connect = schedule(timeout, onTimeout);
   }
 
   void cancelConnect() {
@@ -44,7 +64,7 @@ final class BridgeTimers {
     }
     lastActivity = activity.getAsInt();
     // in nanoseconds: Duration.dividedBy goes through BigDecimal, once per connection
-    idle = scheduler.every(Duration.ofNanos(timeout.toNanos() / IDLE_CHECKS), () -> {
+    idle = every(timeout.toNanos() / IDLE_CHECKS, () -> {
       int now = activity.getAsInt();
       if (now != lastActivity) {
         lastActivity = now;
@@ -64,7 +84,7 @@ final class BridgeTimers {
     if (interval.isZero() || keepalive != null) {
       return;
     }
-    keepalive = scheduler.every(Keepalive.checkPeriod(interval), () -> {
+    keepalive = every(Keepalive.checkPeriod(interval).toNanos(), () -> {
       client.run();
       upstream.run();
     });
@@ -73,7 +93,7 @@ final class BridgeTimers {
   /** Arms the watchdog once; later calls do nothing. */
   void armWatchdog(Duration delay, Runnable onExpiry) {
     if (watchdog == null) {
-      watchdog = scheduler.schedule(delay, onExpiry);
+      watchdog = schedule(delay, onExpiry);
     }
   }
 
@@ -82,6 +102,29 @@ final class BridgeTimers {
     cancel(idle);
     cancel(watchdog);
     cancel(keepalive);
+  }
+
+  private ScheduledFuture<?> schedule(Duration delay, Runnable task) {
+    if (loop != null) {
+      try {
+        return loop.schedule(Scheduler.guard(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        // the loop is shutting down: the proxy's own timer thread still runs it
+      }
+    }
+    return scheduler.schedule(delay, task);
+  }
+
+  private ScheduledFuture<?> every(long periodNanos, Runnable task) {
+    if (loop != null) {
+      try {
+        return loop.scheduleWithFixedDelay(Scheduler.guard(task), periodNanos, periodNanos,
+            TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        // as in schedule
+      }
+    }
+    return scheduler.every(Duration.ofNanos(periodNanos), task);
   }
 
   private static void cancel(ScheduledFuture<?> f) {

@@ -30,16 +30,16 @@ final class ConnectFirstBridge extends Bridge {
   private CompletableFuture<HandshakeDecision> decision = new CompletableFuture<>();
 
   private ConnectFirstBridge(BridgeContext ctx, long id, HandshakeDecision.Accept accept,
-      Runnable onClosed) {
-    super(ctx, id, accept, null, onClosed);
+      Object affinity, Runnable onClosed) {
+    super(ctx, id, accept, null, affinity, onClosed);
   }
 
   /** Dials now with {@code offer}; {@link #decision()} completes once the upstream answered. */
   static ConnectFirstBridge start(BridgeContext ctx, long id, HandshakeDecision.Accept accept,
       List<String> offer, Object affinity, Runnable onClosed) {
-    ConnectFirstBridge b = new ConnectFirstBridge(ctx, id, accept, onClosed);
+    ConnectFirstBridge b = new ConnectFirstBridge(ctx, id, accept, affinity, onClosed);
     b.notifyListener(() -> ctx.listener().connectionOpened(b.info()));
-    b.start(offer, affinity);
+    b.start(offer);
     return b;
   }
 

@@ -8,7 +8,9 @@ import io.wsproxy.security.internal.HeaderNames;
 import io.wsproxy.spi.UpgradeCheck;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -47,7 +49,8 @@ public final class ForwardedHeaders {
    *
    * @param trustedProxies  peers whose forwarding and identity headers are kept
    * @param identityHeaders headers that assert who the user is (e.g. {@code Tailscale-User-Login}),
-   *                        dropped from untrusted peers; names are stored lower-case
+   *                        dropped from untrusted peers; names are stored lower-case, in a set
+   *                        that matches names in any case
    * @param principalHeader header the authenticated principal's name is sent upstream in (client
    *                        copies are always replaced), or {@code null} to send none
    */
@@ -57,15 +60,14 @@ public final class ForwardedHeaders {
     public Policy {
       Objects.requireNonNull(trustedProxies, "trustedProxies");
       Objects.requireNonNull(identityHeaders, "identityHeaders");
-      Set<String> names = new TreeSet<>();
+      List<String> names = new ArrayList<>();
       for (String h : identityHeaders) {
-        names.add(HeaderNames.requireToken("identityHeaders", h).toLowerCase(Locale.ROOT));
+        names.add(HeaderNames.requireToken("identityHeaders", h));
       }
-      identityHeaders = Set.copyOf(names);
+      identityHeaders = names(names.toArray(String[]::new));
       if (principalHeader != null) {
         HeaderNames.requireToken("principalHeader", principalHeader);
-        if (NEVER_FORWARDED.contains(principalHeader.toLowerCase(Locale.ROOT))
-            || PROXY_SET.contains(principalHeader.toLowerCase(Locale.ROOT))) {
+        if (NEVER_FORWARDED.contains(principalHeader) || PROXY_SET.contains(principalHeader)) {
           throw new IllegalArgumentException("principalHeader must not be a hop-by-hop, handshake "
               + "or forwarding header: " + principalHeader);
         }
@@ -87,14 +89,15 @@ public final class ForwardedHeaders {
       return new Policy(trustedProxies, identityHeaders, name);
     }
 
-    private boolean isDroppedFromUntrusted(String lowerName) {
-      return PROXY_SET.contains(lowerName) || PASSED_FROM_TRUSTED.contains(lowerName)
-          || identityHeaders.contains(lowerName) || WELL_KNOWN_IDENTITY_HEADERS.contains(lowerName)
-          || (principalHeader != null && principalHeader.equalsIgnoreCase(lowerName));
+    /** Whether header {@code name} (in any case) is dropped from an untrusted peer. */
+    private boolean isDroppedFromUntrusted(String name) {
+      return PROXY_SET.contains(name) || PASSED_FROM_TRUSTED.contains(name)
+          || identityHeaders.contains(name) || WELL_KNOWN_IDENTITY_HEADERS.contains(name)
+          || (principalHeader != null && principalHeader.equalsIgnoreCase(name));
     }
   }
 
-  private static final Set<String> NEVER_FORWARDED = lower(
+  private static final Set<String> NEVER_FORWARDED = names(
       // hop-by-hop (RFC 7230 section 6.1)
       "Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "Proxy-Connection",
       "TE", "Trailer", "Transfer-Encoding", "Upgrade",
@@ -103,11 +106,11 @@ public final class ForwardedHeaders {
       "Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol", "Sec-WebSocket-Accept");
 
   /** Set (or appended to) by the proxy itself: client copies never pass as they are. */
-  private static final Set<String> PROXY_SET = lower(
+  private static final Set<String> PROXY_SET = names(
       "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded");
 
   /** Forwarding headers passed on from a trusted peer, dropped from anyone else. */
-  private static final Set<String> PASSED_FROM_TRUSTED = lower(
+  private static final Set<String> PASSED_FROM_TRUSTED = names(
       "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Forwarded-Server", "X-Real-IP");
 
   /**
@@ -116,7 +119,7 @@ public final class ForwardedHeaders {
    * none is configured: an upstream that trusts one of them would otherwise be open to anyone who
    * sends it. From a trusted proxy they pass.
    */
-  public static final Set<String> WELL_KNOWN_IDENTITY_HEADERS = lower(
+  public static final Set<String> WELL_KNOWN_IDENTITY_HEADERS = names(
       "Tailscale-User-Login", "Tailscale-User-Name", "Tailscale-User-Profile-Pic",
       "X-Forwarded-User", "X-Forwarded-Email", "X-Forwarded-Preferred-Username",
       "X-Forwarded-Groups", "X-Auth-Request-User", "X-Auth-Request-Email",
@@ -135,7 +138,7 @@ public final class ForwardedHeaders {
     }
     Headers.Builder kept = null;
     for (String name : request.headers().names()) {
-      if (policy.isDroppedFromUntrusted(name.toLowerCase(Locale.ROOT))) {
+      if (policy.isDroppedFromUntrusted(name)) {
         kept = (kept != null ? kept : request.headers().toBuilder()).remove(name);
       }
     }
@@ -163,11 +166,11 @@ public final class ForwardedHeaders {
 
     Headers.Builder out = Headers.builder();
     request.headers().forEach((name, value) -> {
-      String n = name.toLowerCase(Locale.ROOT);
-      boolean drop = NEVER_FORWARDED.contains(n) || PROXY_SET.contains(n)
-          || UpgradeCheck.hasToken(connection, n) // named in Connection: hop-by-hop
-          || (policy.principalHeader() != null && policy.principalHeader().equalsIgnoreCase(n))
-          || (!peerTrusted && policy.isDroppedFromUntrusted(n));
+      // names are matched in any case, without a lower-case copy of each
+      boolean drop = NEVER_FORWARDED.contains(name) || PROXY_SET.contains(name)
+          || namedIn(connection, name) // named in Connection: hop-by-hop
+          || (policy.principalHeader() != null && policy.principalHeader().equalsIgnoreCase(name))
+          || (!peerTrusted && policy.isDroppedFromUntrusted(name));
       if (!drop) {
         out.add(name, value);
       }
@@ -194,7 +197,22 @@ public final class ForwardedHeaders {
     if (policy.principalHeader() != null && !principal.isAnonymous()) {
       out.set(policy.principalHeader(), principal.name());
     }
-    return new Result(clientAddress(request, policy.trustedProxies()), out.build());
+    // an untrusted peer's forwarding headers are not believed: the client is the peer
+    String client = peerTrusted || peer == null ? clientAddress(request, policy.trustedProxies())
+        : peerIp;
+    return new Result(client, out.build());
+  }
+
+  /**
+   * Whether the {@code Connection} header values name {@code name} (in any case), as
+   * {@link UpgradeCheck#hasToken} would after lower-casing it: the usual {@code Upgrade} is a
+   * handshake header, dropped anyway, and is the only token checked without a copy of the name.
+   */
+  private static boolean namedIn(List<String> connection, String name) {
+    if (connection.size() == 1 && connection.get(0).equalsIgnoreCase("upgrade")) {
+      return name.equalsIgnoreCase("upgrade");
+    }
+    return UpgradeCheck.hasToken(connection, name.toLowerCase(Locale.ROOT));
   }
 
   private static boolean isPeerTrusted(HandshakeRequest request, TrustedProxies trusted) {
@@ -214,11 +232,15 @@ public final class ForwardedHeaders {
     return peer instanceof Inet6Address ? "\"[" + ip + "]\"" : ip;
   }
 
-  private static Set<String> lower(String... names) {
-    Set<String> s = new TreeSet<>();
-    for (String n : List.of(names)) {
+  /**
+   * An unmodifiable set of header names, stored lower-case, whose {@code contains} matches a name in
+   * any case (header names are ASCII tokens): no lower-case copy of every name looked up.
+   */
+  private static Set<String> names(String... names) {
+    Set<String> s = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    for (String n : names) {
       s.add(n.toLowerCase(Locale.ROOT));
     }
-    return Set.copyOf(s);
+    return Collections.unmodifiableSet(s);
   }
 }

@@ -69,7 +69,8 @@ public final class Scheduler {
     executor.shutdownNow();
   }
 
-  private static Runnable guard(Runnable task) {
+  /** {@code task}, logging (not throwing) what it throws, as every task of this scheduler does. */
+  static Runnable guard(Runnable task) {
     return () -> {
       try {
         task.run();

@@ -23,7 +23,12 @@ public interface WsEndpoint {
    *
    * @param request  the client's upgrade request
    * @param affinity the transport's affinity hint, passed on to {@link UpstreamRequest#affinity()}
-   *                 (Netty: the client channel's event loop), or {@code null}
+   *                 (Netty: the client channel's event loop), or {@code null}. When it is a
+   *                 {@link java.util.concurrent.ScheduledExecutorService}, a proxy also runs the
+   *                 connection's timers (connect safety net, idle and keepalive checks, close
+   *                 watchdog) on it, falling back to its own timer thread when it refuses a task:
+   *                 such an executor must run short non-blocking tasks, and must close the
+   *                 transport's channels when it shuts down (or keep running its timers)
    */
   PendingHandshake handshake(HandshakeRequest request, Object affinity);
 

@@ -55,6 +55,22 @@ class ForwardedHeadersTest {
   }
 
   @Test
+  void dropsHeadersWhateverTheCaseOfTheirNames() {
+    HandshakeRequest r = from("203.0.113.9", "x-FORWARDED-for", "6.6.6.6", "TAILSCALE-user-LOGIN",
+        "admin@example.com", "x-forwarded-USER", "admin", "x-real-ip", "6.6.6.6",
+        "Connection", "keep-alive, X-Hop", "x-HOP", "hop", "keep-ALIVE", "5", "proxy-authorization",
+        "Basic eA==", "host", "app.test", "x-custom", "kept");
+    assertEquals(Set.of("Connection", "x-HOP", "keep-ALIVE", "proxy-authorization", "host",
+        "x-custom"), ForwardedHeaders.dropUntrusted(r, POLICY).headers().names());
+    Headers up = upstream(r, Principal.ANONYMOUS);
+    assertEquals(Set.of("x-custom", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"),
+        up.names());
+    assertEquals(List.of("203.0.113.9"), up.all("X-Forwarded-For"));
+    assertThrows(IllegalArgumentException.class,
+        () -> POLICY.withPrincipalHeader("x-forwarded-FOR"), "a forwarding header in any case");
+  }
+
+  @Test
   void keepsAndAppendsToATrustedPeersChain() {
     HandshakeRequest r = from("10.0.0.1", SPOOFED);
     assertSame(r, ForwardedHeaders.dropUntrusted(r, POLICY));

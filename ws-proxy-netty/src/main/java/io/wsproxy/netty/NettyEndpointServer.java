@@ -106,7 +106,8 @@ public final class NettyEndpointServer implements AutoCloseable {
               ch.pipeline().addLast("fatal", fatal).addLast("accept-errors", new AcceptErrors());
             }
           })
-          .childOption(ChannelOption.TCP_NODELAY, true)
+          // no childOption(TCP_NODELAY): Netty's socket channels turn it on when they are made, and
+          // setting it again was one more setsockopt per accepted connection
           .childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {

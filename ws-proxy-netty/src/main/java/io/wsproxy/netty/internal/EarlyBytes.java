@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * The bytes a client sent right behind its upgrade request, before it had the 101: a pipelining
  * client's first frames. HTTP decoding stops at the upgrade request (the decoder is taken out, and
  * hands over what it had buffered); the bytes wait here, and go to the WebSocket frame decoder once
- * it is in place, ahead of anything read later. Reading is off meanwhile, so at most one read's
- * worth arrives; more than {@link #MAX_BYTES} closes the connection.
+ * it is in place, ahead of anything read later. The first of them turn reading off until then
+ * (the channel's auto-read: the read they came in ends there), so at most one read's worth
+ * arrives; more than {@link #MAX_BYTES} closes the connection.
  *
  * <p><b>Threading.</b> One per upgrade request, on the channel's event loop.
  */
@@ -42,13 +43,14 @@ public final class EarlyBytes {
     }
   }
 
-  /** Holds {@code bytes} (taking them over). */
+  /** Holds {@code bytes} (taking them over); the first turn reading off. */
   public void add(ChannelHandlerContext ctx, ByteBuf bytes) {
     if (done) {
       bytes.release();
       return;
     }
     if (held == null) {
+      ctx.channel().config().setAutoRead(false); // back on when the WebSocket opens
       held = ctx.alloc().compositeBuffer();
     }
     held.addComponent(true, bytes);

@@ -243,7 +243,7 @@ public final class NettyWsChannel implements WsChannel {
       return; // channelInactive reports the end
     }
     int wire = CloseCodes.isSendable(code) ? code : CloseCodes.forWire(code);
-    ch.writeAndFlush(new CloseWebSocketFrame(wire, CloseCodes.truncateReason(reason)),
+    ch.writeAndFlush(Framing.closeFrame(ch, wire, CloseCodes.truncateReason(reason)),
         ch.voidPromise());
     armCloseTimer();
   }
@@ -315,7 +315,7 @@ public final class NettyWsChannel implements WsChannel {
     }
     closeSent = true;
     CloseWebSocketFrame echo = code == CloseCodes.NO_STATUS
-        ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
+        ? new CloseWebSocketFrame() : Framing.closeFrame(ch, code, "");
     if (client) {
       ch.writeAndFlush(echo, ch.voidPromise());
       armCloseTimer(); // the server closes TCP; we cut it if it does not
@@ -333,7 +333,7 @@ public final class NettyWsChannel implements WsChannel {
     }
     if (!closeSent && ch.isActive()) {
       closeSent = true;
-      ChannelFuture sent = ch.writeAndFlush(new CloseWebSocketFrame(code, reason));
+      ChannelFuture sent = ch.writeAndFlush(Framing.closeFrame(ch, code, reason));
       reader.drain(); // what it sends from now on is read but not decoded
       if (client) {
         armCloseTimer(); // the server ends TCP (a server that drops frames arriving with the FIN

@@ -33,9 +33,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One upgrade request from the checks on to the open WebSocket: reading stays off while the endpoint
- * decides (for a proxy, until its upstream answered); then the 101 with the endpoint's subprotocol,
- * or the refusal. A client that leaves first abandons the handshake (which cancels the upstream
+ * One upgrade request from the checks on to the open WebSocket: nothing more is read while the
+ * endpoint decides (for a proxy, until its upstream answered) once the client sent anything; then
+ * the 101 with the endpoint's subprotocol, or the refusal. A client that leaves first abandons the handshake (which cancels the upstream
  * dial), and a handshake still undecided after the deadline is answered 503 and abandoned.
  *
  * <p><b>Threading.</b> Created on the channel's event loop; the decision may complete on any thread,
@@ -83,7 +83,9 @@ public final class ServerUpgrade {
   public static void start(ChannelHandlerContext ctx, HttpRequest req, WsEndpoint endpoint,
       int highWaterMark, EarlyBytes early) {
     Channel ch = ctx.channel();
-    ch.config().setAutoRead(false); // nothing more is read until the client has its answer
+    // reading stays on until the client sends something before its answer: then EarlyBytes turns
+    // it off. Most clients send nothing, and the upgrade costs no epoll_ctl to stop reading and
+    // another to start again
     ch.closeFuture().addListener(f -> early.release());
     EarlyBytes.stopHttpDecoding(ctx.pipeline()); // what follows the request is WebSocket
     Limits limits = endpoint.limits();

@@ -1,24 +1,17 @@
 package io.wsproxy.netty.internal;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.NetUtil;
@@ -107,7 +100,7 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
         connectMillis, TimeUnit.MILLISECONDS);
     String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
     byte[] ip = NetUtil.createByteArrayFromIpAddressString(literal);
-    ch = channel(loop, channelClass, ssl, waterMark, host, port, connectMillis);
+    ch = channel(loop, channelClass, ssl, waterMark, host, port);
     if (ip != null) {
       connectTo(new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(literal), port));
       return;
@@ -133,17 +126,19 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
    * would do it, without a bootstrap, its options map and its initializer handler per dial.
    */
   private Channel channel(EventLoop loop, Class<? extends Channel> channelClass, SslContext ssl,
-      WriteBufferWaterMark waterMark, String host, int port, long connectMillis) {
+      WriteBufferWaterMark waterMark, String host, int port) {
     Channel c = Transports.newSocketChannel(channelClass);
     ChannelConfig config = c.config();
-    config.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, connectMillis));
-    config.setOption(ChannelOption.TCP_NODELAY, true);
+    // no connect timeout of Netty's own (its default is 30 s): the dial's timeout, armed first with
+    // the same delay, covers the TCP connect and fired first anyway; one timer less per dial
+    config.setConnectTimeoutMillis(0);
+    // TCP_NODELAY is on already: Netty's socket channels set it when they are made
     config.setWriteBufferWaterMark(waterMark);
     ChannelPipeline p = c.pipeline();
     if (ssl != null) {
       p.addLast("ws-proxy-tls", ssl.newHandler(c.alloc(), host, port));
     }
-    p.addLast(HTTP, new HttpClientCodec());
+    p.addLast(HTTP, new HttpResponseDecoder()); // the request is ours, as bytes
     p.addLast("ws-proxy-dial", this);
     registered = loop.register(c);
     registered.addListener(f -> {
@@ -171,10 +166,8 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     connect.addListener(f -> {
       if (!f.isSuccess()) {
         Throwable cause = f.cause();
-        fail(cause instanceof ConnectTimeoutException
-            ? UpstreamConnectException.timedOut("connect timed out: " + cause.getMessage())
-            : UpstreamConnectException.unreachable("cannot connect to " + address + ": " + cause,
-                cause));
+        fail(UpstreamConnectException.unreachable("cannot connect to " + address + ": " + cause,
+            cause));
       }
     });
   }
@@ -189,10 +182,8 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
-        handshake.target(), Unpooled.EMPTY_BUFFER);
-    handshake.writeHeaders(req.headers());
-    ctx.writeAndFlush(req).addListener(f -> {
+    // written as bytes, straight past the response decoder
+    ctx.writeAndFlush(handshake.request(ctx.alloc())).addListener(f -> {
       if (!f.isSuccess()) {
         fail(UpstreamConnectException.unreachable("upgrade request not sent: " + f.cause(),
             f.cause()));
@@ -232,9 +223,7 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     p.addBefore(HTTP, "ws-proxy-encoder", MaskingFrameEncoder.INSTANCE);
     p.addAfter(HTTP, FrameReader.NAME, ws.handler()); // our decoder, right behind TLS
     p.remove(this);
-    // data frames are written as whole frames (FrameWriter), which the HTTP encoder must not see;
-    // its decoder stays until the listener is there, for the bytes that came behind the 101
-    ((HttpClientCodec) p.get(HTTP)).removeOutboundHandler();
+    // the response decoder stays until the listener is there, for the bytes that came behind the 101
     ws.open(listener);
     if (!future.complete(ws)) {
       ws.close(io.wsproxy.CloseCodes.GOING_AWAY, "Dial cancelled"); // the listener hears onClose

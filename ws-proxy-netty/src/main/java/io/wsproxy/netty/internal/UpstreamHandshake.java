@@ -1,6 +1,11 @@
 package io.wsproxy.netty.internal;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValidationUtil;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.wsproxy.spi.UpstreamConnectException;
@@ -12,7 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The client half of the opening handshake with an upstream (RFC 6455 section 4.1): the request
- * headers, and the checks a 101 must pass (accept key, {@code Upgrade}/{@code Connection}, a
+ * as bytes, and the checks a 101 must pass (accept key, {@code Upgrade}/{@code Connection}, a
  * subprotocol that was offered, no extension: none is ever offered).
  *
  * <p><b>Threading.</b> One per dial, on its event loop.
@@ -24,6 +29,11 @@ final class UpstreamHandshake {
       "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol",
       "sec-websocket-extensions", "sec-websocket-accept", "content-length", "transfer-encoding",
       "keep-alive", "te", "trailer", "proxy-connection"};
+
+  /** Room for a usual upgrade request without regrowing. */
+  private static final int REQUEST_BYTES = 512;
+  private static final int CRLF = ('\r' << 8) | '\n';
+  private static final int COLON_SPACE = (':' << 8) | ' ';
 
   private final UpstreamRequest request;
   private final String key;
@@ -53,27 +63,58 @@ final class UpstreamHandshake {
     return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
   }
 
-  /** Sets the upgrade request's headers: the caller's, then ours. */
-  void writeHeaders(HttpHeaders h) {
-    request.headers().forEach((name, value) -> {
-      if (!isOurs(name)) {
-        h.add(name, value);
+  /**
+   * The upgrade request as bytes: the request line, the caller's headers, then ours, byte for byte
+   * what Netty's HTTP encoder writes for a {@code DefaultFullHttpRequest} with these headers (names
+   * as given, {@code name: value}, US-ASCII), without the request object, its header map and the
+   * encoder. Header values are checked as Netty's header map checks them.
+   *
+   * @throws IllegalArgumentException for a header name or value Netty would refuse
+   */
+  ByteBuf request(ByteBufAllocator alloc) {
+    ByteBuf b = alloc.buffer(REQUEST_BYTES);
+    try {
+      b.writeCharSequence("GET ", US_ASCII);
+      b.writeCharSequence(target(), US_ASCII);
+      b.writeCharSequence(" HTTP/1.1\r\n", US_ASCII);
+      request.headers().forEach((name, value) -> {
+        if (!isOurs(name)) {
+          header(b, name, value);
+        }
+      });
+      URI uri = request.uri();
+      int port = port(uri);
+      boolean defaultPort = port == ("wss".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
+      String host = uri.getHost().contains(":") && !uri.getHost().startsWith("[")
+          ? "[" + uri.getHost() + "]" : uri.getHost();
+      header(b, HttpHeaderNames.HOST, defaultPort ? host : host + ":" + port);
+      header(b, HttpHeaderNames.UPGRADE, "websocket");
+      header(b, HttpHeaderNames.CONNECTION, "Upgrade");
+      header(b, HttpHeaderNames.SEC_WEBSOCKET_KEY, key);
+      header(b, HttpHeaderNames.SEC_WEBSOCKET_VERSION, UpgradeRequests.VERSION);
+      List<String> offer = request.subprotocols();
+      if (!offer.isEmpty()) {
+        header(b, HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, String.join(", ", offer));
       }
-    });
-    URI uri = request.uri();
-    int port = port(uri);
-    boolean defaultPort = port == ("wss".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
-    String host = uri.getHost().contains(":") && !uri.getHost().startsWith("[")
-        ? "[" + uri.getHost() + "]" : uri.getHost();
-    h.set(HttpHeaderNames.HOST, defaultPort ? host : host + ":" + port);
-    h.set(HttpHeaderNames.UPGRADE, "websocket");
-    h.set(HttpHeaderNames.CONNECTION, "Upgrade");
-    h.set(HttpHeaderNames.SEC_WEBSOCKET_KEY, key);
-    h.set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, UpgradeRequests.VERSION);
-    List<String> offer = request.subprotocols();
-    if (!offer.isEmpty()) {
-      h.set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, String.join(", ", offer));
+      b.writeShort(CRLF);
+      return b;
+    } catch (RuntimeException e) {
+      b.release();
+      throw e;
     }
+  }
+
+  private static void header(ByteBuf b, CharSequence name, CharSequence value) {
+    if (HttpHeaderValidationUtil.validateToken(name) >= 0) {
+      throw new IllegalArgumentException("a header name Netty refuses: " + name);
+    }
+    if (HttpHeaderValidationUtil.validateValidHeaderValue(value) >= 0) {
+      throw new IllegalArgumentException("a value of header " + name + " that Netty refuses");
+    }
+    b.writeCharSequence(name, US_ASCII);
+    b.writeShort(COLON_SPACE);
+    b.writeCharSequence(value, US_ASCII);
+    b.writeShort(CRLF);
   }
 
   /** Whether {@code name} is one of {@link #OURS}, in any case (a scan: no lower-cased copy). */
