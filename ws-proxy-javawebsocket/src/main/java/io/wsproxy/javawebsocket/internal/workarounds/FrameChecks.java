@@ -3,8 +3,7 @@ package io.wsproxy.javawebsocket.internal.workarounds;
 import io.wsproxy.CloseCodes;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CoderResult;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
@@ -209,13 +208,7 @@ public final class FrameChecks {
 
   /** Whether {@code bytes}' remaining bytes are valid UTF-8 (the buffer is not moved). */
   public static boolean isUtf8(ByteBuffer bytes) {
-    try {
-      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes.duplicate());
-      return true;
-    } catch (CharacterCodingException e) {
-      return false;
-    }
+    return decodes(bytes, true);
   }
 
   /**
@@ -227,13 +220,23 @@ public final class FrameChecks {
    * draft checks first fragments here instead, and the whole message once it is joined.
    */
   public static boolean isUtf8Prefix(ByteBuffer bytes) {
+    return decodes(bytes, false);
+  }
+
+  /**
+   * Decodes {@code bytes}' remaining bytes strictly; {@code whole}: they are all of the text, else a
+   * cut last character is left over (at most three bytes) and waits for more.
+   */
+  private static boolean decodes(ByteBuffer bytes, boolean whole) {
     ByteBuffer in = bytes.duplicate();
-    CharBuffer out = CharBuffer.allocate(Math.max(1, in.remaining()));
-    CoderResult r = StandardCharsets.UTF_8.newDecoder()
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT)
-        .decode(in, out, false); // not the end of input: a cut last character waits for more
-    return !r.isError() && in.remaining() < 4;
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharBuffer out = CharBuffer.allocate(Math.max(1, in.remaining())); // a char or two per 1-4 bytes
+    if (decoder.decode(in, out, whole).isError()) {
+      return false;
+    }
+    return whole ? !decoder.flush(out).isError() && !in.hasRemaining() : in.remaining() < 4;
   }
 
   private boolean fail(int code, String reason, String detail) {
