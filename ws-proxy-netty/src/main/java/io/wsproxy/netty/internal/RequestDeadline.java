@@ -37,7 +37,7 @@ public final class RequestDeadline extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof HttpRequest) {
+    if (msg instanceof HttpRequest || msg instanceof RequestHead) {
       cancel();
       ctx.pipeline().remove(this);
     }

@@ -12,14 +12,12 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.wsproxy.HandshakeDecision;
 import io.wsproxy.HandshakeRequest;
-import io.wsproxy.Headers;
 import io.wsproxy.Limits;
 import io.wsproxy.Rejection;
 import io.wsproxy.RejectionMode;
@@ -53,7 +51,7 @@ public final class ServerUpgrade {
   private final ChannelHandlerContext ctx;
   private final Channel ch;
   private final EventLoop loop;
-  private final HttpRequest request;
+  private final String key; // the client's Sec-WebSocket-Key, which the checks passed
   private final WsEndpoint endpoint;
   private final int highWaterMark;
   private final EarlyBytes early;
@@ -64,12 +62,12 @@ public final class ServerUpgrade {
   private GenericFutureListener<Future<? super Void>> abandonOnClose;
   private boolean answered; // loop-confined
 
-  private ServerUpgrade(ChannelHandlerContext ctx, HttpRequest request, WsEndpoint endpoint,
+  private ServerUpgrade(ChannelHandlerContext ctx, String key, WsEndpoint endpoint,
       int highWaterMark, EarlyBytes early) {
     this.ctx = ctx;
     this.ch = ctx.channel();
     this.loop = ch.eventLoop();
-    this.request = request;
+    this.key = key;
     this.endpoint = endpoint;
     this.highWaterMark = highWaterMark;
     this.early = early;
@@ -80,7 +78,7 @@ public final class ServerUpgrade {
    * context): checks it, hands it to {@code endpoint}, and answers the client when it decided.
    * Bytes behind the request go to {@code early} (the ws-proxy handler passes them on).
    */
-  public static void start(ChannelHandlerContext ctx, HttpRequest req, WsEndpoint endpoint,
+  public static void start(ChannelHandlerContext ctx, RequestHead req, WsEndpoint endpoint,
       int highWaterMark, EarlyBytes early) {
     Channel ch = ctx.channel();
     // reading stays on until the client sends something before its answer: then EarlyBytes turns
@@ -89,22 +87,16 @@ public final class ServerUpgrade {
     ch.closeFuture().addListener(f -> early.release());
     EarlyBytes.stopHttpDecoding(ctx.pipeline()); // what follows the request is WebSocket
     Limits limits = endpoint.limits();
-    HandshakeRequest hr;
-    try {
-      Headers headers = UpgradeRequests.headers(req);
-      UpgradeCheck.Refusal refusal = UpgradeRequests.check(req, headers, limits);
-      if (refusal != null) {
-        log.debug("{}: upgrade refused before the endpoint: {} {}", ch, refusal.status(),
-            refusal.reason());
-        HttpReplies.replyAndClose(ctx, refusal.status(), refusal.reason(), refusal.headers());
-        return;
-      }
-      hr = UpgradeRequests.toHandshakeRequest(req, headers, ch);
-    } catch (IllegalArgumentException e) { // a header name or value the core's Headers refuses
-      HttpReplies.replyAndClose(ctx, 400, "Bad request");
+    UpgradeCheck.Refusal refusal = UpgradeRequests.check(req, limits);
+    if (refusal != null) {
+      log.debug("{}: upgrade refused before the endpoint: {} {}", ch, refusal.status(),
+          refusal.reason());
+      HttpReplies.replyAndClose(ctx, refusal.status(), refusal.reason(), refusal.headers());
       return;
     }
-    new ServerUpgrade(ctx, req, endpoint, highWaterMark, early).begin(hr, limits);
+    HandshakeRequest hr = UpgradeRequests.toHandshakeRequest(req, ch);
+    String key = req.headers().first("Sec-WebSocket-Key").orElseThrow().strip();
+    new ServerUpgrade(ctx, key, endpoint, highWaterMark, early).begin(hr, limits);
   }
 
   private void begin(HandshakeRequest hr, Limits limits) {
@@ -231,7 +223,7 @@ public final class ServerUpgrade {
   private FullHttpResponse switchingProtocols(String subprotocol) {
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
         HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER);
-    byte[] accept = AcceptKey.of(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY));
+    byte[] accept = AcceptKey.of(key);
     res.headers()
         .set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET)
         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE)
