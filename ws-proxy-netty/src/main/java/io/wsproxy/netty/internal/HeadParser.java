@@ -46,6 +46,18 @@ final class HeadParser {
     }
   }
 
+  /**
+   * Names and values nearly every upgrade head carries, as sent by browsers, the usual clients and
+   * servers: read as these constants when the bytes are the same (case included), without a new
+   * string each.
+   */
+  private static final String[] COMMON = {"GET", "/", "Host", "Upgrade", "websocket", "Connection",
+      "Sec-WebSocket-Key", "Sec-WebSocket-Version", "13", "Sec-WebSocket-Accept",
+      "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions", "Origin", "User-Agent", "Accept",
+      "Accept-Encoding", "Accept-Language", "Cache-Control", "no-cache", "Pragma", "Cookie",
+      "Authorization", "101", "Switching Protocols", "upgrade", "Date", "Server",
+      "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Content-Length"};
+
   private static final byte CR = '\r';
   private static final byte LF = '\n';
 
@@ -232,7 +244,22 @@ final class HeadParser {
   }
 
   private static String text(ByteBuf b, int start, int end) {
-    return b.toString(start, end - start, ISO_8859_1);
+    int n = end - start;
+    for (String c : COMMON) {
+      if (c.length() == n && same(b, start, c)) {
+        return c;
+      }
+    }
+    return b.toString(start, n, ISO_8859_1);
+  }
+
+  private static boolean same(ByteBuf b, int start, String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (b.getByte(start + i) != s.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Refuses control characters other than HT (and DEL), as Netty's header validation does. */

@@ -143,7 +143,7 @@ final class UpstreamHandshake {
       return UpstreamConnectException.invalidHandshake("101 without Connection: upgrade");
     }
     List<String> accept = h.all("Sec-WebSocket-Accept");
-    if (accept.size() != 1 || !expectedAccept().equals(accept.get(0).trim())) {
+    if (accept.size() != 1 || !AcceptKey.matches(key, accept.get(0).trim())) {
       return UpstreamConnectException.invalidHandshake("101 with a wrong Sec-WebSocket-Accept");
     }
     if (h.contains("Sec-WebSocket-Extensions")) {
@@ -156,9 +156,5 @@ final class UpstreamHandshake {
           "101 selected a subprotocol that was not offered: " + protocol);
     }
     return null;
-  }
-
-  private String expectedAccept() {
-    return AcceptKey.text(key);
   }
 }

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.netty.buffer.ByteBuf;
@@ -66,6 +67,15 @@ class HeadParserTest {
     assertEquals("HTTP/1.0", h.first());
     assertEquals("404", h.second());
     assertEquals("", h.third());
+  }
+
+  @Test
+  void readsCommonNamesAndValuesAsSharedConstants() throws Exception {
+    HeadParser.Head h = parse(true, "GET / HTTP/1.1\r\nUpgrade: websocket\r\nupgrade: x\r\n\r\n");
+    assertSame("GET", h.first());
+    assertSame("Upgrade", h.headers().names().iterator().next());
+    assertSame("websocket", h.headers().all("upgrade").get(0));
+    assertEquals("x", h.headers().all("upgrade").get(1));
   }
 
   @Test
