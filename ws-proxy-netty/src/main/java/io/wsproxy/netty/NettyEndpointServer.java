@@ -15,7 +15,6 @@ import io.wsproxy.netty.internal.AcceptErrors;
 import io.wsproxy.netty.internal.Framing;
 import io.wsproxy.netty.internal.PendingSockets;
 import io.wsproxy.netty.internal.PlainHttpHandler;
-import io.wsproxy.netty.internal.RequestDeadline;
 import io.wsproxy.netty.internal.RequestHeadDecoder;
 import io.wsproxy.netty.internal.Transports;
 import io.wsproxy.spi.WsEndpoint;
@@ -111,11 +110,11 @@ public final class NettyEndpointServer implements AutoCloseable {
             protected void initChannel(Channel ch) {
               children.add(ch); // removed by the group itself when the channel closes
               // our own request decoder (it leaves after the one request head a connection has)
-              // and Netty's response encoder, which writes the 101 or the answer
+              // and Netty's response encoder for refusals and plain answers (the 101 is bytes)
               ch.pipeline().addLast("http", new HttpResponseEncoder())
-                  .addLast("http-request", new RequestHeadDecoder(MAX_INITIAL_LINE, maxHeaderBytes))
+                  .addLast("http-request", new RequestHeadDecoder(MAX_INITIAL_LINE, maxHeaderBytes,
+                      limits.handshakeTimeout())) // which closes a connection without a head
                   .addLast("pending", pending.handler())
-                  .addLast("deadline", new RequestDeadline(limits.handshakeTimeout()))
                   .addLast("ws-proxy", ws)
                   .addLast("fatal", fatal) // after the WebSocket handlers, which forward fatal errors
                   .addLast("plain", plain);

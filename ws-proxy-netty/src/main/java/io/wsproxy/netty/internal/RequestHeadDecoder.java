@@ -3,7 +3,12 @@ package io.wsproxy.netty.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.wsproxy.Headers;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ready server's request decoder: reads one request head ({@link HeadParser}) and fires it as a
@@ -14,21 +19,36 @@ import io.wsproxy.Headers;
  * cannot be read is fired as a failed {@code RequestHead} (400 or 431), and the bytes after it are
  * dropped. In place of Netty's {@code HttpRequestDecoder}: no {@code HttpRequest}, header map,
  * {@code AsciiString}s or last-content message per connection, and the fields go straight into the
- * core's {@link Headers}.
+ * core's {@link Headers}. A connection whose request head has not arrived within the deadline (an
+ * idle socket, a slowloris) is closed.
  *
  * <p><b>Threading.</b> One per connection, on its event loop.
  */
 public final class RequestHeadDecoder extends ChannelInboundHandlerAdapter {
 
+  private static final Logger log = LoggerFactory.getLogger(RequestHeadDecoder.class);
+
   private final HeadParser parser;
+  private final long deadlineNanos;
+  private ScheduledFuture<?> timer;
   private ByteBuf rest; // what followed the head, until this decoder leaves the pipeline
 
   /**
    * @param maxLine longest request line, in bytes before its LF (longer: 431)
    * @param maxHeaderBytes largest header block, lines with their line ends (larger: 431)
+   * @param deadline time from accept to a whole request head
    */
-  public RequestHeadDecoder(int maxLine, int maxHeaderBytes) {
+  public RequestHeadDecoder(int maxLine, int maxHeaderBytes, Duration deadline) {
     this.parser = new HeadParser(true, maxLine, maxHeaderBytes);
+    this.deadlineNanos = deadline.toNanos();
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    timer = ctx.executor().schedule(() -> {
+      log.debug("{}: no request within the handshake timeout; closing", ctx.channel());
+      ctx.close();
+    }, deadlineNanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
@@ -51,6 +71,7 @@ public final class RequestHeadDecoder extends ChannelInboundHandlerAdapter {
       head = RequestHead.failed(f.status());
       in.release(); // nothing after a malformed head is read
     }
+    cancelTimer(); // from here the upgrade's own deadline applies
     // a taken upgrade removes this decoder as it starts (EarlyBytes.stopHttpDecoding), and the rest
     // goes on then, before the endpoint may have decided; anything else leaves here
     ctx.fireChannelRead(head);
@@ -61,6 +82,7 @@ public final class RequestHeadDecoder extends ChannelInboundHandlerAdapter {
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
+    cancelTimer();
     parser.release(); // a cut line of a connection that ended before its head did
     ByteBuf r = rest;
     rest = null;
@@ -68,6 +90,13 @@ public final class RequestHeadDecoder extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(r); // what followed the head: not HTTP
     } else if (r != null) {
       r.release();
+    }
+  }
+
+  private void cancelTimer() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
     }
   }
 }

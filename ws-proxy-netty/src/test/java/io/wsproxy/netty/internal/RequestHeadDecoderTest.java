@@ -2,6 +2,7 @@ package io.wsproxy.netty.internal;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,11 +22,12 @@ import org.junit.jupiter.api.Test;
  */
 class RequestHeadDecoderTest {
 
+  private static final Duration LONG = Duration.ofMinutes(1);
   private static final String HEAD = "GET /a HTTP/1.1\r\nHost: x\r\n\r\n";
 
   @Test
   void firesTheHeadThenWhatFollowedItAndLeavesThePipeline() {
-    EmbeddedChannel ch = new EmbeddedChannel(new RequestHeadDecoder(100, 200));
+    EmbeddedChannel ch = new EmbeddedChannel(new RequestHeadDecoder(100, 200, LONG));
     ch.writeInbound(Unpooled.copiedBuffer("GET /a HT", ISO_8859_1));
     assertNull(ch.readInbound(), "no head yet");
     ch.writeInbound(Unpooled.copiedBuffer("TP/1.1\r\nHost: x\r\n\r\nFRAMES", ISO_8859_1));
@@ -44,7 +48,7 @@ class RequestHeadDecoderTest {
   @Test
   void theBytesBehindTheHeadGoOnWhenATakenUpgradeTakesTheDecoderOut() {
     StringBuilder seen = new StringBuilder();
-    EmbeddedChannel ch = new EmbeddedChannel(new RequestHeadDecoder(100, 200),
+    EmbeddedChannel ch = new EmbeddedChannel(new RequestHeadDecoder(100, 200, LONG),
         new ChannelInboundHandlerAdapter() {
           @Override
           public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -66,7 +70,7 @@ class RequestHeadDecoderTest {
 
   @Test
   void aMalformedHeadIsFiredAsA400AndWhatFollowsIsDropped() {
-    EmbeddedChannel ch = new EmbeddedChannel(new RequestHeadDecoder(100, 200));
+    EmbeddedChannel ch = new EmbeddedChannel(new RequestHeadDecoder(100, 200, LONG));
     ByteBuf in = Unpooled.copiedBuffer("GET / HTTP/1.1\r\n folded\r\n\r\nFRAMES", ISO_8859_1);
     ch.writeInbound(in);
     RequestHead head = ch.readInbound();
@@ -78,11 +82,32 @@ class RequestHeadDecoderTest {
 
   @Test
   void aLineOverTheLimitIsFiredAsA431() {
-    EmbeddedChannel ch = new EmbeddedChannel(new RequestHeadDecoder(10, 200));
+    EmbeddedChannel ch = new EmbeddedChannel(new RequestHeadDecoder(10, 200, LONG));
     ch.writeInbound(Unpooled.copiedBuffer("GET /0123456789", ISO_8859_1));
     RequestHead head = ch.readInbound();
     assertEquals(431, head.failure());
     assertTrue(!head.isWebSocketUpgrade());
     ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void closesAConnectionWhoseHeadIsNotInWithinTheDeadlineAndNotOneWhoseHeadIs() {
+    EmbeddedChannel slow = new EmbeddedChannel(new RequestHeadDecoder(100, 200,
+        Duration.ofSeconds(5)));
+    slow.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHo", ISO_8859_1));
+    slow.advanceTimeBy(4, TimeUnit.SECONDS);
+    slow.runScheduledPendingTasks();
+    assertTrue(slow.isOpen(), "still within the deadline");
+    slow.advanceTimeBy(2, TimeUnit.SECONDS);
+    slow.runScheduledPendingTasks();
+    assertFalse(slow.isOpen(), "closed at the deadline");
+
+    EmbeddedChannel quick = new EmbeddedChannel(new RequestHeadDecoder(100, 200,
+        Duration.ofSeconds(5)));
+    quick.writeInbound(Unpooled.copiedBuffer(HEAD, ISO_8859_1));
+    quick.advanceTimeBy(6, TimeUnit.SECONDS);
+    quick.runScheduledPendingTasks();
+    assertTrue(quick.isOpen(), "a head in time ends the deadline");
+    quick.finishAndReleaseAll();
   }
 }
