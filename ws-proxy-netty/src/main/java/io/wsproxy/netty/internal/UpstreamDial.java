@@ -11,7 +11,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.NetUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.wsproxy.Headers;
 import io.wsproxy.spi.UpstreamConnectException;
@@ -100,11 +99,10 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     timeout = loop.schedule(() -> fail(UpstreamConnectException.timedOut(
         "no upgrade from " + host + ":" + port + " within " + request.connectTimeout())),
         connectMillis, TimeUnit.MILLISECONDS);
-    String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    byte[] ip = NetUtil.createByteArrayFromIpAddressString(literal);
     ch = channel(loop, channelClass, ssl, waterMark, host, port);
+    InetSocketAddress ip = LiteralAddress.of(host, port);
     if (ip != null) {
-      connectTo(new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(literal), port));
+      connectTo(ip);
       return;
     }
     // a name: the JDK resolver blocks, so it runs off the event loop (its answers are cached)
