@@ -238,7 +238,7 @@ public final class Headers {
   /** Builds {@link Headers}; not thread-safe. */
   public static final class Builder {
     // name, value, name, value, ... in the order added; grouped by name in build()
-    private String[] pairs = new String[32];
+    private String[] pairs = new String[16]; // room for 8 fields; it grows
     private int size;
 
     private Builder() {}
@@ -296,6 +296,9 @@ public final class Headers {
         return EMPTY;
       }
       int n = size / 2;
+      if (n <= SCAN_LIMIT && distinctNames(n)) {
+        return distinct(n);
+      }
       String[] names = new String[n];
       int[] next = new int[n]; // pair to the next pair of its field, or -1
       int[] first = new int[n];
@@ -339,6 +342,31 @@ public final class Headers {
       }
       return new Headers(fields == n ? names : Arrays.copyOf(names, fields), values,
           index != null && fields > SCAN_LIMIT ? index : null);
+    }
+
+    /** Whether the first {@code n} pairs have distinct names (a scan: {@code n} is small). */
+    private boolean distinctNames(int n) {
+      for (int p = 1; p < n; p++) {
+        String name = pairs[2 * p];
+        for (int q = 0; q < p; q++) {
+          if (sameName(pairs[2 * q], name)) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+
+    /** The usual request: one value per name, so no grouping and none of its scratch arrays. */
+    private Headers distinct(int n) {
+      String[] names = new String[n];
+      @SuppressWarnings("unchecked")
+      List<String>[] values = (List<String>[]) new List<?>[n];
+      for (int p = 0; p < n; p++) {
+        names[p] = pairs[2 * p];
+        values[p] = List.of(pairs[2 * p + 1]);
+      }
+      return new Headers(names, values, null);
     }
 
     private static void validateName(String name) {

@@ -26,7 +26,17 @@ import java.util.Objects;
  */
 public final class PathPrefixRoutes implements RouteResolver {
 
-  private record Entry(String prefix, Route route) {}
+  /**
+   * A prefix, its route template, and the route a request for the prefix itself (no rest, no query)
+   * resolves to, made once instead of re-parsing the same URI for every such request (null when
+   * that URI is invalid: each request then gets its refusal).
+   */
+  private record Entry(String prefix, Route route, Route exact) {
+    static Entry of(String prefix, Route route) {
+      URI target = RequestPaths.appendPathAndQuery(route.upstream(), "", null);
+      return new Entry(prefix, route, target == null ? null : route.withUpstream(target));
+    }
+  }
 
   private final List<Entry> entries; // longest prefix first
 
@@ -49,7 +59,11 @@ public final class PathPrefixRoutes implements RouteResolver {
       if (RequestPaths.hasTraversal(rest)) {
         return Rejection.badRequest("Invalid path");
       }
-      URI target = RequestPaths.appendPathAndQuery(e.route.upstream(), rest, request.rawQuery());
+      String query = request.rawQuery();
+      if (rest.isEmpty() && (query == null || query.isEmpty()) && e.exact != null) {
+        return e.exact; // immutable: shared by every request for the prefix itself
+      }
+      URI target = RequestPaths.appendPathAndQuery(e.route.upstream(), rest, query);
       if (target == null) {
         return Rejection.badRequest("Invalid path");
       }
@@ -98,7 +112,7 @@ public final class PathPrefixRoutes implements RouteResolver {
       if (route.upstream().getRawFragment() != null) {
         throw new IllegalArgumentException("upstream must not have a fragment: " + route.upstream());
       }
-      entries.add(new Entry(p, route));
+      entries.add(Entry.of(p, route));
       return this;
     }
 

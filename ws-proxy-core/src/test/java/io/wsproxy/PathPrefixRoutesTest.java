@@ -62,6 +62,15 @@ class PathPrefixRoutesTest {
   }
 
   @Test
+  void thePrefixItselfResolvesToOneRouteMadeOnceWithTheUpstreamsPathAndQuery() {
+    assertEquals(URI.create("ws://127.0.0.1:9002/"), upstream("/api/v2"));
+    assertSame(resolve("/api/v2"), resolve("/api/v2"));
+    assertEquals(URI.create("ws://127.0.0.1:9003/q?fixed=1"), upstream("/q"));
+    assertEquals(URI.create("ws://127.0.0.1:9003/q?fixed=1"), upstream("/q?"));
+    assertEquals(URI.create("ws://127.0.0.1:9003/q?fixed=1&t=2"), upstream("/q?t=2"));
+  }
+
+  @Test
   void rootPrefixMatchesEverything() {
     PathPrefixRoutes root = PathPrefixRoutes.builder().route("/", "ws://127.0.0.1:9/").build();
     HandshakeRequest r = HandshakeRequest.builder().target("/a/b?c")

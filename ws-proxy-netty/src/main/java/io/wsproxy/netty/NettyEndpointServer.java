@@ -9,14 +9,13 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.wsproxy.Limits;
 import io.wsproxy.netty.internal.AcceptErrors;
 import io.wsproxy.netty.internal.Framing;
 import io.wsproxy.netty.internal.PendingSockets;
 import io.wsproxy.netty.internal.PlainHttpHandler;
-import io.wsproxy.netty.internal.RequestDeadline;
+import io.wsproxy.netty.internal.RequestHeadDecoder;
 import io.wsproxy.netty.internal.Transports;
 import io.wsproxy.spi.WsEndpoint;
 import java.io.IOException;
@@ -68,7 +67,7 @@ public final class NettyEndpointServer implements AutoCloseable {
   public static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
   /** Longest initial request line. */
   static final int MAX_INITIAL_LINE = 8 * 1024;
-  /** Over the header-byte limit Netty's decoder counts separators and line ends too. */
+  /** Over the header-byte limit the request decoder counts separators and line ends too. */
   static final int HEADER_SLACK = 4 * 1024;
 
   private final EventLoopGroup group;
@@ -90,9 +89,7 @@ public final class NettyEndpointServer implements AutoCloseable {
     PendingSockets pending = new PendingSockets(limits.maxPendingHandshakes());
     FatalErrors fatal = new FatalErrors(b.fatalErrorHandler != null ? b.fatalErrorHandler
         : this::defaultFatalError);
-    HttpDecoderConfig http = new HttpDecoderConfig()
-        .setMaxInitialLineLength(MAX_INITIAL_LINE)
-        .setMaxHeaderSize(limits.maxHandshakeHeaderBytes() + HEADER_SLACK);
+    int maxHeaderBytes = limits.maxHandshakeHeaderBytes() + HEADER_SLACK;
     this.group = Transports.newGroup(b.threads, "ws-proxy-netty");
     try {
       ServerBootstrap sb = new ServerBootstrap()
@@ -112,9 +109,12 @@ public final class NettyEndpointServer implements AutoCloseable {
             @Override
             protected void initChannel(Channel ch) {
               children.add(ch); // removed by the group itself when the channel closes
-              ch.pipeline().addLast("http", new HttpServerCodec(http))
+              // our own request decoder (it leaves after the one request head a connection has)
+              // and Netty's response encoder for refusals and plain answers (the 101 is bytes)
+              ch.pipeline().addLast("http", new HttpResponseEncoder())
+                  .addLast("http-request", new RequestHeadDecoder(MAX_INITIAL_LINE, maxHeaderBytes,
+                      limits.handshakeTimeout())) // which closes a connection without a head
                   .addLast("pending", pending.handler())
-                  .addLast("deadline", new RequestDeadline(limits.handshakeTimeout()))
                   .addLast("ws-proxy", ws)
                   .addLast("fatal", fatal) // after the WebSocket handlers, which forward fatal errors
                   .addLast("plain", plain);

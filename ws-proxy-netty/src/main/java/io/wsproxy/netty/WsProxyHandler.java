@@ -9,6 +9,7 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.wsproxy.netty.internal.EarlyBytes;
 import io.wsproxy.netty.internal.Framing;
+import io.wsproxy.netty.internal.RequestHead;
 import io.wsproxy.netty.internal.ServerUpgrade;
 import io.wsproxy.netty.internal.UpgradeRequests;
 import io.wsproxy.spi.WsEndpoint;
@@ -95,15 +96,24 @@ public final class WsProxyHandler extends ChannelInboundHandlerAdapter {
     }
     if (msg instanceof HttpRequest req && UpgradeRequests.isWebSocketUpgrade(req)
         && paths.test(UpgradeRequests.path(req.uri()))) {
-      early = new EarlyBytes();
-      ctx.channel().attr(TAKEN).set(early);
       try {
-        ServerUpgrade.start(ctx, req, endpoint, highWaterMark, early);
+        take(ctx, UpgradeRequests.head(req));
       } finally {
         ReferenceCountUtil.release(msg);
       }
       return;
     }
+    if (msg instanceof RequestHead head && head.isWebSocketUpgrade()
+        && paths.test(UpgradeRequests.path(head.target()))) {
+      take(ctx, head); // the ready server's own decoder read it
+      return;
+    }
     ctx.fireChannelRead(msg);
+  }
+
+  private void take(ChannelHandlerContext ctx, RequestHead head) {
+    EarlyBytes early = new EarlyBytes();
+    ctx.channel().attr(TAKEN).set(early);
+    ServerUpgrade.start(ctx, head, endpoint, highWaterMark, early);
   }
 }

@@ -67,6 +67,17 @@ class NettyEndpointServerTest extends Resources {
   }
 
   @Test
+  void answersAHeadHealthCheckWithTheHeadAlone() throws Exception {
+    int port = echoProxy(RejectionMode.HTTP_STATUS);
+    RawSocket s = raw(port);
+    s.send("HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    String all = s.readToEnd();
+    assertTrue(all.startsWith("HTTP/1.1 200 OK\r\n"), all);
+    assertTrue(all.toLowerCase().contains("content-length: 3\r\n"), all);
+    assertTrue(all.endsWith("\r\n\r\n"), "no body after the head: " + all);
+  }
+
+  @Test
   void answersOtherPlainRequestsWith426AndAOneLineBody() throws Exception {
     int port = echoProxy(RejectionMode.HTTP_STATUS);
     RawSocket s = raw(port);

@@ -59,6 +59,11 @@ final class RawSocket implements AutoCloseable {
     socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
   }
 
+  /** Every byte until the peer closes the connection. */
+  String readToEnd() throws IOException {
+    return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+  }
+
   /** Reads a response head; with a Content-Length, its body too. */
   Response readResponse() throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();

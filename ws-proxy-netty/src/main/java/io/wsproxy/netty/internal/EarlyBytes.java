@@ -40,6 +40,8 @@ public final class EarlyBytes {
       codec.removeInboundHandler(); // the encoder half stays for the 101 or the refusal
     } else if (p.get(HttpRequestDecoder.class) != null) {
       p.remove(HttpRequestDecoder.class);
+    } else if (p.get(RequestHeadDecoder.class) != null) {
+      p.remove(RequestHeadDecoder.class); // the ready server's
     }
   }
 

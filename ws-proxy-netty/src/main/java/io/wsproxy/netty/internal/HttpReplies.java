@@ -2,6 +2,7 @@ package io.wsproxy.netty.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -29,7 +30,22 @@ public final class HttpReplies {
    */
   public static ChannelFuture replyAndClose(ChannelHandlerContext ctx, int status, String body,
       Headers extra) {
+    return replyAndClose(ctx, status, body, extra, true);
+  }
+
+  /**
+   * {@link #replyAndClose(ChannelHandlerContext, int, String, Headers)}, without the body's bytes
+   * when {@code withBody} is false (the answer to a {@code HEAD} request: the same headers, its
+   * {@code Content-Length} included).
+   */
+  public static ChannelFuture replyAndClose(ChannelHandlerContext ctx, int status, String body,
+      Headers extra, boolean withBody) {
     ByteBuf content = ByteBufUtil.writeUtf8(ctx.alloc(), body + "\n");
+    int length = content.readableBytes();
+    if (!withBody) {
+      content.release();
+      content = Unpooled.EMPTY_BUFFER;
+    }
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
         HttpResponseStatus.valueOf(status), content);
     if (extra != null) {
@@ -37,7 +53,7 @@ public final class HttpReplies {
     }
     res.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
-        .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes())
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, length)
         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     return ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
   }

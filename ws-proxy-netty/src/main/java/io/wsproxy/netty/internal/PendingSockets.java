@@ -1,5 +1,6 @@
 package io.wsproxy.netty.internal;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -62,7 +63,8 @@ public final class PendingSockets {
       @Override
       public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise)
           throws Exception {
-        boolean answer = msg instanceof HttpResponse;
+        // the first response: an HTTP one, or the 101 the upgrade writes as bytes
+        boolean answer = msg instanceof HttpResponse || msg instanceof ByteBuf;
         ctx.write(msg, promise);
         if (answer) {
           release();

@@ -3,8 +3,6 @@ package io.wsproxy.netty.internal;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
 import io.wsproxy.Headers;
@@ -13,7 +11,9 @@ import java.util.function.BooleanSupplier;
 /**
  * The ready server's answer to every request that is not a WebSocket upgrade: {@code GET /healthz}
  * is 200 "ok" while the server accepts (503 once it shuts down); anything else is 426 Upgrade
- * Required with a one-line body. Each answer closes the connection.
+ * Required with a one-line body (a {@code HEAD} request gets the same head without the body). Each
+ * answer closes the connection. It takes the ready server's {@link RequestHead}s and a host codec's
+ * {@code HttpRequest}s alike.
  *
  * <p><b>Threading.</b> Sharable and stateless; runs on the channels' event loops.
  */
@@ -33,26 +33,32 @@ public final class PlainHttpHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
-      if (!(msg instanceof HttpRequest req)) {
-        return; // request bodies and anything after an answer: dropped, the connection closes
+      if (msg instanceof RequestHead head) {
+        answer(ctx, head);
+      } else if (msg instanceof HttpRequest req) {
+        answer(ctx, UpgradeRequests.head(req));
       }
-      if (req.decoderResult().isFailure()) {
-        boolean tooLong = req.decoderResult().cause() instanceof TooLongFrameException;
-        HttpReplies.replyAndClose(ctx, tooLong ? 431 : 400,
-            tooLong ? "Request header fields too large" : "Bad request");
-      } else if (HEALTH_PATH.equals(UpgradeRequests.path(req.uri()))
-          && (HttpMethod.GET.equals(req.method()) || HttpMethod.HEAD.equals(req.method()))) {
-        boolean up = accepting.getAsBoolean();
-        HttpReplies.replyAndClose(ctx, up ? 200 : 503, up ? "ok" : "shutting down");
-      } else {
-        HttpReplies.replyAndClose(ctx, 426,
-            "This is a WebSocket endpoint: connect with a WebSocket client",
-            Headers.of("Upgrade", "websocket", "Sec-WebSocket-Version", UpgradeRequests.VERSION));
-      }
-      ctx.channel().config().setAutoRead(false); // the answer ends the connection
+      // else request bodies and anything after an answer: dropped, the connection closes
     } finally {
       ReferenceCountUtil.release(msg);
     }
+  }
+
+  private void answer(ChannelHandlerContext ctx, RequestHead req) {
+    boolean head = "HEAD".equals(req.method());
+    if (req.failure() != 0) {
+      HttpReplies.replyAndClose(ctx, req.failure(), req.failureReason());
+    } else if (HEALTH_PATH.equals(UpgradeRequests.path(req.target()))
+        && ("GET".equals(req.method()) || head)) {
+      boolean up = accepting.getAsBoolean();
+      HttpReplies.replyAndClose(ctx, up ? 200 : 503, up ? "ok" : "shutting down", null, !head);
+    } else {
+      HttpReplies.replyAndClose(ctx, 426,
+          "This is a WebSocket endpoint: connect with a WebSocket client",
+          Headers.of("Upgrade", "websocket", "Sec-WebSocket-Version", UpgradeRequests.VERSION),
+          !head);
+    }
+    ctx.channel().config().setAutoRead(false); // the answer ends the connection
   }
 
   @Override

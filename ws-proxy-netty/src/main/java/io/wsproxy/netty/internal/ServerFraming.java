@@ -33,8 +33,8 @@ final class ServerFraming {
   }
 
   /**
-   * Replaces the HTTP codec (whose decoder half already left; its encoder wrote the 101) by the
-   * server leg's unmasked frame encoder.
+   * Replaces the HTTP codec (whose decoder half already left) by the server leg's unmasked frame
+   * encoder, before the 101 is written as bytes (which the frame encoder passes as they are).
    *
    * @throws IllegalStateException if {@code p} has no HTTP server codec or response encoder
    */

@@ -1,25 +1,18 @@
 package io.wsproxy.netty.internal;
 
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.util.AsciiString;
+import io.netty.handler.codec.http.HttpHeaderValidationUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.wsproxy.HandshakeDecision;
 import io.wsproxy.HandshakeRequest;
-import io.wsproxy.Headers;
 import io.wsproxy.Limits;
 import io.wsproxy.Rejection;
 import io.wsproxy.RejectionMode;
@@ -27,6 +20,7 @@ import io.wsproxy.spi.PendingHandshake;
 import io.wsproxy.spi.UpgradeCheck;
 import io.wsproxy.spi.WsEndpoint;
 import io.wsproxy.spi.WsListener;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -47,13 +41,19 @@ public final class ServerUpgrade {
 
   /** Reason of the close sent when the endpoint fails to take an accepted connection. */
   private static final String OPEN_FAILED = "Internal error";
+  private static final byte[] SWITCHING = ("HTTP/1.1 101 Switching Protocols\r\n"
+      + "upgrade: websocket\r\nconnection: upgrade\r\nsec-websocket-accept: ")
+      .getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] PROTOCOL =
+      "\r\nsec-websocket-protocol: ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
   /** Slack over the endpoint's own handshake and connect timeouts before the transport gives up. */
   static final Duration DEADLINE_SLACK = Duration.ofSeconds(1);
 
   private final ChannelHandlerContext ctx;
   private final Channel ch;
   private final EventLoop loop;
-  private final HttpRequest request;
+  private final String key; // the client's Sec-WebSocket-Key, which the checks passed
   private final WsEndpoint endpoint;
   private final int highWaterMark;
   private final EarlyBytes early;
@@ -64,12 +64,12 @@ public final class ServerUpgrade {
   private GenericFutureListener<Future<? super Void>> abandonOnClose;
   private boolean answered; // loop-confined
 
-  private ServerUpgrade(ChannelHandlerContext ctx, HttpRequest request, WsEndpoint endpoint,
+  private ServerUpgrade(ChannelHandlerContext ctx, String key, WsEndpoint endpoint,
       int highWaterMark, EarlyBytes early) {
     this.ctx = ctx;
     this.ch = ctx.channel();
     this.loop = ch.eventLoop();
-    this.request = request;
+    this.key = key;
     this.endpoint = endpoint;
     this.highWaterMark = highWaterMark;
     this.early = early;
@@ -80,7 +80,7 @@ public final class ServerUpgrade {
    * context): checks it, hands it to {@code endpoint}, and answers the client when it decided.
    * Bytes behind the request go to {@code early} (the ws-proxy handler passes them on).
    */
-  public static void start(ChannelHandlerContext ctx, HttpRequest req, WsEndpoint endpoint,
+  public static void start(ChannelHandlerContext ctx, RequestHead req, WsEndpoint endpoint,
       int highWaterMark, EarlyBytes early) {
     Channel ch = ctx.channel();
     // reading stays on until the client sends something before its answer: then EarlyBytes turns
@@ -89,22 +89,16 @@ public final class ServerUpgrade {
     ch.closeFuture().addListener(f -> early.release());
     EarlyBytes.stopHttpDecoding(ctx.pipeline()); // what follows the request is WebSocket
     Limits limits = endpoint.limits();
-    HandshakeRequest hr;
-    try {
-      Headers headers = UpgradeRequests.headers(req);
-      UpgradeCheck.Refusal refusal = UpgradeRequests.check(req, headers, limits);
-      if (refusal != null) {
-        log.debug("{}: upgrade refused before the endpoint: {} {}", ch, refusal.status(),
-            refusal.reason());
-        HttpReplies.replyAndClose(ctx, refusal.status(), refusal.reason(), refusal.headers());
-        return;
-      }
-      hr = UpgradeRequests.toHandshakeRequest(req, headers, ch);
-    } catch (IllegalArgumentException e) { // a header name or value the core's Headers refuses
-      HttpReplies.replyAndClose(ctx, 400, "Bad request");
+    UpgradeCheck.Refusal refusal = UpgradeRequests.check(req, limits);
+    if (refusal != null) {
+      log.debug("{}: upgrade refused before the endpoint: {} {}", ch, refusal.status(),
+          refusal.reason());
+      HttpReplies.replyAndClose(ctx, refusal.status(), refusal.reason(), refusal.headers());
       return;
     }
-    new ServerUpgrade(ctx, req, endpoint, highWaterMark, early).begin(hr, limits);
+    HandshakeRequest hr = UpgradeRequests.toHandshakeRequest(req, ch);
+    String key = req.headers().first("Sec-WebSocket-Key").orElseThrow().strip();
+    new ServerUpgrade(ctx, key, endpoint, highWaterMark, early).begin(hr, limits);
   }
 
   private void begin(HandshakeRequest hr, Limits limits) {
@@ -169,18 +163,27 @@ public final class ServerUpgrade {
   private void upgrade(String subprotocol, Rejection rejection) {
     Limits limits = endpoint.limits();
     ChannelFuture written;
+    ByteBuf head;
     try {
-      ServerFraming.dropHttpExtras(ch.pipeline());
-      written = ch.writeAndFlush(switchingProtocols(subprotocol));
-      // the 101 went through the HTTP encoder as it was written (we are on the loop): the codec
-      // can leave now, and WebSocket framing takes its place
-      ServerFraming.replaceHttpCodec(ch.pipeline());
-    } catch (RuntimeException e) { // a subprotocol Netty's header validation refuses, or no codec
+      head = switchingProtocols(ch.alloc(), key, subprotocol);
+    } catch (IllegalArgumentException e) { // a subprotocol a header value cannot carry
       log.warn("{}: the 101 could not be made", ch, e);
       pending.abandon();
       HttpReplies.replyAndClose(ctx, 500, "Internal error");
       return;
     }
+    try {
+      ServerFraming.dropHttpExtras(ch.pipeline());
+      // the 101 is bytes: WebSocket framing takes the HTTP codec's place before it is written
+      ServerFraming.replaceHttpCodec(ch.pipeline());
+    } catch (RuntimeException e) { // no codec
+      log.warn("{}: the 101 could not be written", ch, e);
+      head.release();
+      pending.abandon();
+      ch.close();
+      return;
+    }
+    written = ch.writeAndFlush(head);
     written.addListener(f -> {
       if (!f.isSuccess()) {
         log.debug("{}: the 101 could not be written: {}", ch, f.cause().toString());
@@ -224,21 +227,27 @@ public final class ServerUpgrade {
   }
 
   /**
-   * The 101 of RFC 6455 section 4.2.2, as Netty's {@code WebSocketServerHandshaker13} writes it,
-   * made here from the request our checks passed, without the handshaker's copy of the request and
-   * its headers. {@code subprotocol} is the endpoint's choice (from the client's offer), or null.
+   * The 101 of RFC 6455 section 4.2.2 as bytes, byte for byte what Netty's HTTP encoder writes for
+   * the response {@code WebSocketServerHandshaker13} makes (lower-case names), without the response
+   * object, its header map and the encoder, for the client's {@code key}. {@code subprotocol} is the
+   * endpoint's choice (from the client's offer), or null.
+   *
+   * @throws IllegalArgumentException for a subprotocol Netty's header validation refuses
    */
-  private FullHttpResponse switchingProtocols(String subprotocol) {
-    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER);
-    byte[] accept = AcceptKey.of(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY));
-    res.headers()
-        .set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET)
-        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE)
-        .set(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, new AsciiString(accept, false));
-    if (subprotocol != null) {
-      res.headers().set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, subprotocol);
+  static ByteBuf switchingProtocols(ByteBufAllocator alloc, String key, String subprotocol) {
+    if (subprotocol != null && HttpHeaderValidationUtil.validateValidHeaderValue(subprotocol) >= 0) {
+      throw new IllegalArgumentException("a subprotocol no header value can carry");
     }
-    return res;
+    int length = SWITCHING.length + AcceptKey.LENGTH + END.length
+        + (subprotocol == null ? 0 : PROTOCOL.length + subprotocol.length());
+    ByteBuf b = alloc.buffer(length);
+    b.writeBytes(SWITCHING);
+    AcceptKey.write(key, b);
+    if (subprotocol != null) {
+      b.writeBytes(PROTOCOL);
+      b.writeCharSequence(subprotocol, StandardCharsets.ISO_8859_1);
+    }
+    b.writeBytes(END);
+    return b;
   }
 }

@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An upgrade request as Netty decoded it: checked (Netty's decoding, the header limits, then the
- * core's shared {@link UpgradeCheck}) before the endpoint sees it, and turned into a
- * {@link HandshakeRequest}.
+ * An upgrade request (as Netty or the ready server's {@link RequestHeadDecoder} read it): checked
+ * (its decoding, the header limits, then the core's shared {@link UpgradeCheck}) before the
+ * endpoint sees it, and turned into a {@link HandshakeRequest}.
  *
  * <p><b>Threading.</b> Stateless; thread-safe.
  */
@@ -45,23 +45,41 @@ public final class UpgradeRequests {
   }
 
   /**
-   * What is wrong with {@code req} as a WebSocket upgrade, or {@code null} when nothing is: Netty's
+   * {@code req} as a {@link RequestHead}: failed (431 for Netty's "too long", else 400) when Netty
+   * could not decode it or the core's {@link Headers} refuse a field.
+   */
+  public static RequestHead head(HttpRequest req) {
+    if (req.decoderResult().isFailure()) {
+      return RequestHead.failed(
+          req.decoderResult().cause() instanceof TooLongFrameException ? 431 : 400);
+    }
+    Headers headers;
+    try {
+      headers = headers(req);
+    } catch (IllegalArgumentException e) {
+      return RequestHead.failed(400);
+    }
+    return new RequestHead(req.method().name(), req.uri(), req.protocolVersion().text(), headers,
+        req.headers().size(), headerBytes(req.headers()), 0);
+  }
+
+  /**
+   * What is wrong with {@code req} as a WebSocket upgrade, or {@code null} when nothing is: its
    * decoding, the target and the header limits here, the RFC checks in the core's
    * {@link UpgradeCheck} (shared by every server transport).
    */
-  public static UpgradeCheck.Refusal check(HttpRequest req, Headers headers, Limits limits) {
-    if (req.decoderResult().isFailure()) {
-      return req.decoderResult().cause() instanceof TooLongFrameException
-          ? refuse(431, "Request header fields too large") : refuse(400, "Bad request");
+  public static UpgradeCheck.Refusal check(RequestHead req, Limits limits) {
+    if (req.failure() != 0) {
+      return refuse(req.failure(), req.failureReason());
     }
-    if (!req.uri().startsWith("/")) {
+    if (!req.target().startsWith("/")) {
       return refuse(400, "Bad request target");
     }
-    HttpHeaders h = req.headers();
-    if (h.size() > limits.maxHandshakeHeaders() || headerBytes(h) > limits.maxHandshakeHeaderBytes()) {
+    if (req.fields() > limits.maxHandshakeHeaders()
+        || req.fieldBytes() > limits.maxHandshakeHeaderBytes()) {
       return refuse(431, "Request header fields too large");
     }
-    return UpgradeCheck.check(req.method().name(), req.protocolVersion().text(), headers);
+    return UpgradeCheck.check(req.method(), req.version(), req.headers());
   }
 
   private static UpgradeCheck.Refusal refuse(int status, String reason) {
@@ -69,7 +87,7 @@ public final class UpgradeRequests {
   }
 
   /** The request's header fields as the core's {@link Headers}; refuses names or values it refuses. */
-  public static Headers headers(HttpRequest req) {
+  static Headers headers(HttpRequest req) {
     Headers.Builder headers = Headers.builder();
     // the CharSequence iterator: the String one wraps every entry in a new one
     Iterator<Map.Entry<CharSequence, CharSequence>> it = req.headers().iteratorCharSequence();
@@ -81,10 +99,10 @@ public final class UpgradeRequests {
   }
 
   /** The endpoint's view of a request {@link #check} passed. */
-  public static HandshakeRequest toHandshakeRequest(HttpRequest req, Headers headers, Channel ch) {
+  public static HandshakeRequest toHandshakeRequest(RequestHead req, Channel ch) {
     return HandshakeRequest.builder()
-        .target(req.uri())
-        .headers(headers)
+        .target(req.target())
+        .headers(req.headers())
         .remoteAddress(inet(ch.remoteAddress()))
         .secure(ch.pipeline().get(SslHandler.class) != null)
         .build();

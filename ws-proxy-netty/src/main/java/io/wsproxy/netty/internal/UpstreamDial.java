@@ -1,5 +1,6 @@
 package io.wsproxy.netty.internal;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
@@ -8,14 +9,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.NetUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.wsproxy.Headers;
 import io.wsproxy.spi.UpstreamConnectException;
 import io.wsproxy.spi.UpstreamRequest;
 import io.wsproxy.spi.WsChannel;
@@ -40,12 +37,16 @@ import java.util.concurrent.TimeUnit;
  */
 public final class UpstreamDial extends ChannelInboundHandlerAdapter {
 
-  private static final String HTTP = "ws-proxy-http";
+  private static final String NAME = "ws-proxy-dial";
+  /** Netty's {@code HttpResponseDecoder} limits, which read the upstream's answer before. */
+  static final int MAX_STATUS_LINE = 4096;
+  static final int MAX_HEADER_BYTES = 8192;
 
   private final UpstreamRequest request;
   private final WsListener listener;
   private final CompletableFuture<WsChannel> future = new CompletableFuture<>();
   private final UpstreamHandshake handshake;
+  private HeadParser response; // the 101 being read; null once read
   private Channel ch;
   private ChannelFuture registered;
   private ScheduledFuture<?> timeout;
@@ -98,11 +99,10 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     timeout = loop.schedule(() -> fail(UpstreamConnectException.timedOut(
         "no upgrade from " + host + ":" + port + " within " + request.connectTimeout())),
         connectMillis, TimeUnit.MILLISECONDS);
-    String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    byte[] ip = NetUtil.createByteArrayFromIpAddressString(literal);
     ch = channel(loop, channelClass, ssl, waterMark, host, port);
+    InetSocketAddress ip = LiteralAddress.of(host, port);
     if (ip != null) {
-      connectTo(new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(literal), port));
+      connectTo(ip);
       return;
     }
     // a name: the JDK resolver blocks, so it runs off the event loop (its answers are cached)
@@ -138,8 +138,8 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     if (ssl != null) {
       p.addLast("ws-proxy-tls", ssl.newHandler(c.alloc(), host, port));
     }
-    p.addLast(HTTP, new HttpResponseDecoder()); // the request is ours, as bytes
-    p.addLast("ws-proxy-dial", this);
+    // the request is ours, as bytes, and the answer's head is read here (no HTTP codec)
+    p.addLast(NAME, this);
     registered = loop.register(c);
     registered.addListener(f -> {
       if (!f.isSuccess()) {
@@ -182,7 +182,7 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    // written as bytes, straight past the response decoder
+    response = new HeadParser(false, MAX_STATUS_LINE, MAX_HEADER_BYTES);
     ctx.writeAndFlush(handshake.request(ctx.alloc())).addListener(f -> {
       if (!f.isSuccess()) {
         fail(UpstreamConnectException.unreachable("upgrade request not sent: " + f.cause(),
@@ -194,46 +194,66 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    try {
-      if (done || !(msg instanceof HttpResponse res)) {
-        return; // a refusal's body, or what follows a failure
-      }
-      UpstreamConnectException invalid = handshake.check(res);
-      if (invalid != null) {
-        fail(invalid);
-        return;
-      }
-      opened(ctx, res.headers());
-    } finally {
-      ReferenceCountUtil.release(msg);
+    if (done || response == null || !(msg instanceof ByteBuf in)) {
+      ReferenceCountUtil.release(msg); // what follows a failure
+      return;
     }
+    HeadParser.Head head;
+    try {
+      head = response.parse(in, ctx.alloc());
+    } catch (HeadParser.Failure e) {
+      in.release();
+      fail(UpstreamConnectException.invalidHandshake("unreadable upgrade response: "
+          + e.getMessage()));
+      return;
+    }
+    if (head == null) {
+      in.release(); // all taken: a cut line is held by the parser
+      return;
+    }
+    response = null;
+    UpstreamConnectException invalid = handshake.check(head);
+    if (invalid != null) {
+      in.release();
+      fail(invalid);
+      return;
+    }
+    opened(ctx, head.headers(), in);
   }
 
-  private void opened(ChannelHandlerContext ctx, HttpHeaders headers) {
+  /** Opens the WebSocket; {@code rest} (the bytes behind the 101) goes on to its frame reader. */
+  private void opened(ChannelHandlerContext ctx, Headers headers, ByteBuf rest) {
     done = true;
     cancelTimeout();
     if (future.isDone()) { // cancelled meanwhile
+      rest.release();
       ch.close();
       return;
     }
-    String subprotocol = headers.get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+    String subprotocol = headers.first("Sec-WebSocket-Protocol").orElse(null);
     NettyWsChannel ws = new NettyWsChannel(ch, true, subprotocol == null ? null : subprotocol.trim(),
         request.closeTimeout(), request.maxFrameSize(), request.maxMessageSize());
     ChannelPipeline p = ctx.pipeline();
-    p.addBefore(HTTP, "ws-proxy-encoder", MaskingFrameEncoder.INSTANCE);
-    p.addAfter(HTTP, FrameReader.NAME, ws.handler()); // our decoder, right behind TLS
-    p.remove(this);
-    // the response decoder stays until the listener is there, for the bytes that came behind the 101
+    p.addBefore(NAME, "ws-proxy-encoder", MaskingFrameEncoder.INSTANCE);
+    p.addAfter(NAME, FrameReader.NAME, ws.handler()); // our decoder, right behind TLS
     ws.open(listener);
     if (!future.complete(ws)) {
       ws.close(io.wsproxy.CloseCodes.GOING_AWAY, "Dial cancelled"); // the listener hears onClose
     }
-    // bytes that came right behind the 101 go on to the frame reader when the codec leaves
-    p.remove(HTTP);
+    // bytes that came right behind the 101, once the listener is there
+    if (rest.isReadable()) {
+      ctx.fireChannelRead(rest);
+    } else {
+      rest.release();
+    }
+    p.remove(this);
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (response != null) {
+      response.release();
+    }
     fail(UpstreamConnectException.unreachable("the upstream closed the connection during the upgrade",
         null));
     ctx.fireChannelInactive();

@@ -6,8 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValidationUtil;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponse;
+import io.wsproxy.Headers;
 import io.wsproxy.spi.UpstreamConnectException;
 import io.wsproxy.spi.UpstreamRequest;
 import java.net.URI;
@@ -127,42 +126,35 @@ final class UpstreamHandshake {
     return false;
   }
 
-  /** Why {@code res} does not open the WebSocket, or {@code null} when it does. */
-  UpstreamConnectException check(HttpResponse res) {
-    if (res.decoderResult().isFailure()) {
-      return UpstreamConnectException.invalidHandshake("unreadable upgrade response: "
-          + res.decoderResult().cause());
-    }
-    int status = res.status().code();
+  /** Why the head {@code res} does not open the WebSocket, or {@code null} when it does. */
+  UpstreamConnectException check(HeadParser.Head res) {
+    int status = Integer.parseInt(res.second()); // three digits: the parser checked
     if (status != 101) {
       return status >= 100 && status <= 599
           ? UpstreamConnectException.refused(status, "upstream answered the upgrade with " + status)
           : UpstreamConnectException.invalidHandshake("upstream answered status " + status);
     }
-    HttpHeaders h = res.headers();
-    if (!"websocket".equalsIgnoreCase(String.valueOf(h.get(HttpHeaderNames.UPGRADE)).trim())) {
+    Headers h = res.headers();
+    List<String> upgrade = h.all("Upgrade");
+    if (upgrade.isEmpty() || !"websocket".equalsIgnoreCase(upgrade.get(0).trim())) {
       return UpstreamConnectException.invalidHandshake("101 without Upgrade: websocket");
     }
-    if (!UpgradeRequests.hasToken(h.getAll(HttpHeaderNames.CONNECTION), "upgrade")) {
+    if (!UpgradeRequests.hasToken(h.all("Connection"), "upgrade")) {
       return UpstreamConnectException.invalidHandshake("101 without Connection: upgrade");
     }
-    List<String> accept = h.getAll(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT);
-    if (accept.size() != 1 || !expectedAccept().equals(accept.get(0).trim())) {
+    List<String> accept = h.all("Sec-WebSocket-Accept");
+    if (accept.size() != 1 || !AcceptKey.matches(key, accept.get(0).trim())) {
       return UpstreamConnectException.invalidHandshake("101 with a wrong Sec-WebSocket-Accept");
     }
-    if (h.contains(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS)) {
+    if (h.contains("Sec-WebSocket-Extensions")) {
       return UpstreamConnectException.invalidHandshake("101 with an extension none was offered");
     }
-    List<String> protocol = h.getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+    List<String> protocol = h.all("Sec-WebSocket-Protocol");
     if (protocol.size() > 1
         || (protocol.size() == 1 && !request.subprotocols().contains(protocol.get(0).trim()))) {
       return UpstreamConnectException.invalidHandshake(
           "101 selected a subprotocol that was not offered: " + protocol);
     }
     return null;
-  }
-
-  private String expectedAccept() {
-    return AcceptKey.text(key);
   }
 }
