@@ -28,8 +28,8 @@ final class Masking {
   }
 
   /**
-   * XORs {@code buf[from, from + length)} with {@code key} in place: through one view of its
-   * memory when it has one, else through the buffer's own accessors.
+   * XORs {@code buf[from, from + length)} with {@code key} in place: through the buffer's internal
+   * view of its memory when it is one region, else through the buffer's own accessors.
    */
   static void xor(ByteBuf buf, int from, int length, int key) {
     if (buf.nioBufferCount() != 1) { // not one region of memory: a view would be a copy
@@ -38,14 +38,17 @@ final class Masking {
       }
       return;
     }
-    ByteBuffer view = buf.nioBuffer(from, length); // shares the memory; big-endian
+    // the buffer's own view of its memory (big-endian), positioned at buf[from]: no ByteBuffer
+    // made per call, as nioBuffer would
+    ByteBuffer view = buf.internalNioBuffer(from, length);
+    int at = view.position();
     long wide = wide(key);
     int i = 0;
     for (int end = length - 7; i < end; i += 8) {
-      view.putLong(i, view.getLong(i) ^ wide);
+      view.putLong(at + i, view.getLong(at + i) ^ wide);
     }
     for (; i < length; i++) {
-      view.put(i, (byte) (view.get(i) ^ keyByte(key, i)));
+      view.put(at + i, (byte) (view.get(at + i) ^ keyByte(key, i)));
     }
   }
 
@@ -62,17 +65,18 @@ final class Masking {
   }
 
   /**
-   * Writes {@code src[from, from + length)} XORed with {@code key} into {@code dst} from its index 0
-   * on (one pass: masking while copying).
+   * Writes {@code src[from, from + length)} XORed with {@code key} into {@code dst} from its
+   * position on (one pass: masking while copying); {@code dst}'s position and limit are not moved.
    */
   static void xorInto(byte[] src, int from, ByteBuffer dst, int length, int key) {
     long wide = wide(key);
+    int at = dst.position();
     int i = 0;
     for (int end = length - 7; i < end; i += 8) {
-      dst.putLong(i, (long) LONGS.get(src, from + i) ^ wide);
+      dst.putLong(at + i, (long) LONGS.get(src, from + i) ^ wide);
     }
     for (; i < length; i++) {
-      dst.put(i, (byte) (src[from + i] ^ keyByte(key, i)));
+      dst.put(at + i, (byte) (src[from + i] ^ keyByte(key, i)));
     }
   }
 
