@@ -80,6 +80,22 @@ final class Masking {
     }
   }
 
+  /**
+   * Writes {@code src[src.position(), + length)} XORed with {@code key} into {@code dst[0, length)}
+   * (one pass: unmasking while copying); {@code src}'s position and limit are not moved.
+   */
+  static void xorFrom(ByteBuffer src, byte[] dst, int length, int key) {
+    long wide = wide(key);
+    int at = src.position();
+    int i = 0;
+    for (int end = length - 7; i < end; i += 8) {
+      LONGS.set(dst, i, src.getLong(at + i) ^ wide);
+    }
+    for (; i < length; i++) {
+      dst[i] = (byte) (src.get(at + i) ^ keyByte(key, i));
+    }
+  }
+
   /** The key twice, big-endian, matching eight payload bytes that start at a multiple of 4. */
   private static long wide(int key) {
     return (long) key << 32 | (key & 0xFFFFFFFFL);
