@@ -28,9 +28,10 @@ final class FrameWriter {
    * A frame whose first header byte (FIN, RSV, opcode) is {@code first}, carrying {@code payload}'s
    * remaining bytes (its position is not moved), masked when {@code masked}.
    *
-   * <p>A heap payload (the relay's messages) costs the buffer and nothing else: the header goes in
-   * with one or two absolute writes, the payload with one array copy or, masked, through the
-   * buffer's own view of its memory, with no {@code ByteBuffer} made per frame.
+   * <p>A payload costs the buffer and nothing else, whatever its memory (a relayed binary message
+   * is a heap array, a relayed text's bytes a read-only view): the header goes in with one or two
+   * absolute writes, the payload with one copy by absolute indexes, masked while it is copied, no
+   * {@code ByteBuffer} made per frame.
    */
   static ByteBuf frame(ByteBufAllocator alloc, int first, boolean masked, ByteBuffer payload) {
     int length = payload.remaining();
@@ -38,16 +39,14 @@ final class FrameWriter {
     ByteBuf buf = alloc.directBuffer(start + length);
     try {
       int mask = header(buf, first, length, masked);
-      if (payload.hasArray()) {
-        int from = payload.arrayOffset() + payload.position();
-        if (!masked) {
-          buf.setBytes(start, payload.array(), from, length);
-        } else if (buf.nioBufferCount() == 1) { // mask while copying
-          Masking.xorInto(payload.array(), from, buf.internalNioBuffer(start, length), length,
-              mask);
-        } else {
-          buf.setBytes(start, payload.array(), from, length);
-          Masking.xor(buf, start, length, mask);
+      if (payload.hasArray() && !masked) {
+        buf.setBytes(start, payload.array(), payload.arrayOffset() + payload.position(), length);
+      } else if (buf.nioBufferCount() == 1) {
+        ByteBuffer out = buf.internalNioBuffer(start, length);
+        if (masked) { // mask while copying
+          Masking.xorInto(payload, out, length, mask);
+        } else { // absolute: the payload's position stays, no duplicate needed
+          out.put(out.position(), payload, payload.position(), length);
         }
       } else {
         buf.setBytes(start, payload.duplicate());

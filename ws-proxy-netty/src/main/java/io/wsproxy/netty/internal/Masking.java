@@ -8,8 +8,8 @@ import java.nio.ByteOrder;
 
 /**
  * RFC 6455 masking (section 5.3), eight bytes at a time, for the two places the Netty transport
- * touches payload bytes: {@link MaskingFrameEncoder} (masking what goes upstream) and {@link
- * FrameDecoder} (unmasking what a client sent). Masking and unmasking are the same XOR. The key
+ * touches payload bytes: {@link FrameWriter} (masking what goes upstream, while it copies) and
+ * {@link FrameDecoder} (unmasking what a client sent). Masking and unmasking are the same XOR. The key
  * is an {@code int} whose high byte masks the first payload byte (the key as written, big-endian);
  * a payload that starts {@code k} bytes into the key takes {@link #keyAt the key rotated} by it.
  *
@@ -65,18 +65,23 @@ final class Masking {
   }
 
   /**
-   * Writes {@code src[from, from + length)} XORed with {@code key} into {@code dst} from its
-   * position on (one pass: masking while copying); {@code dst}'s position and limit are not moved.
+   * Writes {@code src}'s bytes from its position on XORed with {@code key} into {@code dst} from its
+   * position on, {@code length} of them (one pass: masking while copying, by absolute indexes: the
+   * positions and limits of both are not moved). {@code src} may be heap, direct or read-only.
    */
-  static void xorInto(byte[] src, int from, ByteBuffer dst, int length, int key) {
+  static void xorInto(ByteBuffer src, ByteBuffer dst, int length, int key) {
+    if (src.order() != ByteOrder.BIG_ENDIAN) { // the key's wide form is big-endian
+      src = src.duplicate(); // big-endian, as every new view
+    }
     long wide = wide(key);
+    int from = src.position();
     int at = dst.position();
     int i = 0;
     for (int end = length - 7; i < end; i += 8) {
-      dst.putLong(at + i, (long) LONGS.get(src, from + i) ^ wide);
+      dst.putLong(at + i, src.getLong(from + i) ^ wide);
     }
     for (; i < length; i++) {
-      dst.put(at + i, (byte) (src[from + i] ^ keyByte(key, i)));
+      dst.put(at + i, (byte) (src.get(from + i) ^ keyByte(key, i)));
     }
   }
 

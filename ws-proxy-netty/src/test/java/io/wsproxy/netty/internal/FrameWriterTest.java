@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +29,10 @@ class FrameWriterTest {
   private static final int[] LENGTHS = {0, 1, 7, 8, 9, 64, 125, 126, 127, 1000, 65535, 65536,
       65539, (1 << 20) + 5};
 
-  /** The ways a payload reaches the writer: heap, at an offset, read-only (a Text's), direct. */
+  /**
+   * The ways a payload reaches the writer: heap, at an offset, read-only (a Text's), direct, and a
+   * sender's buffer set to little-endian (the bytes are what counts, not the order of its views).
+   */
   enum Payload {
     HEAP(ByteBuffer::wrap),
     OFFSET(b -> {
@@ -42,7 +46,8 @@ class FrameWriterTest {
       return ByteBuffer.wrap(padded).position(3);
     }),
     READ_ONLY(b -> ByteBuffer.wrap(b).asReadOnlyBuffer()),
-    DIRECT(b -> ByteBuffer.allocateDirect(b.length).put(b).flip());
+    DIRECT(b -> ByteBuffer.allocateDirect(b.length).put(b).flip()),
+    LITTLE_ENDIAN(b -> ByteBuffer.wrap(b).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN));
 
     final Function<byte[], ByteBuffer> make;
 
