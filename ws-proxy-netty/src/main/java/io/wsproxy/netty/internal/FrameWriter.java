@@ -43,7 +43,10 @@ final class FrameWriter {
         buf.setBytes(start, payload.array(), payload.arrayOffset() + payload.position(), length);
       } else if (buf.nioBufferCount() == 1) {
         ByteBuffer out = buf.internalNioBuffer(start, length);
-        if (masked) { // mask while copying
+        if (masked && payload.hasArray()) { // mask while copying
+          Masking.xorInto(payload.array(), payload.arrayOffset() + payload.position(), out, length,
+              mask);
+        } else if (masked) {
           Masking.xorInto(payload, out, length, mask);
         } else { // absolute: the payload's position stays, no duplicate needed
           out.put(out.position(), payload, payload.position(), length);

@@ -65,6 +65,24 @@ final class Masking {
   }
 
   /**
+   * Writes {@code src[from, from + length)} XORed with {@code key} into {@code dst} from its
+   * position on (one pass: masking while copying); {@code dst}'s position and limit are not moved.
+   * The array form of {@link #xorInto(ByteBuffer, ByteBuffer, int, int)}, for a relayed binary
+   * message: read through a {@code VarHandle}, not a heap buffer's checked {@code getLong}.
+   */
+  static void xorInto(byte[] src, int from, ByteBuffer dst, int length, int key) {
+    long wide = wide(key);
+    int at = dst.position();
+    int i = 0;
+    for (int end = length - 7; i < end; i += 8) {
+      dst.putLong(at + i, (long) LONGS.get(src, from + i) ^ wide);
+    }
+    for (; i < length; i++) {
+      dst.put(at + i, (byte) (src[from + i] ^ keyByte(key, i)));
+    }
+  }
+
+  /**
    * Writes {@code src}'s bytes from its position on XORed with {@code key} into {@code dst} from its
    * position on, {@code length} of them (one pass: masking while copying, by absolute indexes: the
    * positions and limits of both are not moved). {@code src} may be heap, direct or read-only.
