@@ -28,10 +28,11 @@ final class FrameWriter {
    * A frame whose first header byte (FIN, RSV, opcode) is {@code first}, carrying {@code payload}'s
    * remaining bytes (its position is not moved), masked when {@code masked}.
    *
-   * <p>A payload costs the buffer and nothing else, whatever its memory (a relayed binary message
-   * is a heap array, a relayed text's bytes a read-only view): the header goes in with one or two
-   * absolute writes, the payload with one copy by absolute indexes, masked while it is copied, no
-   * {@code ByteBuffer} made per frame.
+   * <p>Whatever the payload's memory (a relayed binary message is a heap array, a relayed text's
+   * bytes a read-only view), the header goes in with one or two absolute writes and the payload
+   * with one copy by absolute indexes, masked while it is copied, and the payload is never
+   * duplicated. (A masked or array-less payload still costs one {@code ByteBuffer}: Netty's
+   * pooled buffers answer {@code internalNioBuffer} with a fresh slice of their chunk.)
    */
   static ByteBuf frame(ByteBufAllocator alloc, int first, boolean masked, ByteBuffer payload) {
     int length = payload.remaining();

@@ -38,8 +38,8 @@ final class Masking {
       }
       return;
     }
-    // the buffer's own view of its memory (big-endian), positioned at buf[from]: no ByteBuffer
-    // made per call, as nioBuffer would
+    // a view of the buffer's memory (big-endian), positioned at buf[from]; cached by unpooled
+    // buffers, a fresh slice from Netty's pooled ones (as nioBuffer)
     ByteBuffer view = buf.internalNioBuffer(from, length);
     int at = view.position();
     long wide = wide(key);
