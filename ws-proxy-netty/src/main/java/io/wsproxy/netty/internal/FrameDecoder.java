@@ -230,14 +230,19 @@ final class FrameDecoder {
   }
 
   /**
-   * A message in one frame, whole in the buffer: copied into the array the listener gets, and
-   * unmasked and validated there (the read buffer is not written).
+   * A message in one frame, whole in the buffer: copied into the array the listener gets (unmasked
+   * while copying when the buffer is one region of memory), and validated there (the read buffer
+   * is not written).
    */
   private boolean wholeMessage(ByteBuf buf, int i, int run) {
     done = run;
     byte[] a = new byte[run];
-    buf.getBytes(i, a);
-    if (masked && mask != 0) {
+    if (!masked || mask == 0) {
+      buf.getBytes(i, a);
+    } else if (buf.nioBufferCount() == 1) { // unmask while copying
+      Masking.xorFrom(buf.internalNioBuffer(i, run), a, run, mask);
+    } else {
+      buf.getBytes(i, a);
       Masking.xor(a, 0, run, mask);
     }
     if (text && !utf8.feed(a, 0, run)) {

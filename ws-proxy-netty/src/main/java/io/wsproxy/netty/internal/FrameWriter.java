@@ -27,23 +27,38 @@ final class FrameWriter {
   /**
    * A frame whose first header byte (FIN, RSV, opcode) is {@code first}, carrying {@code payload}'s
    * remaining bytes (its position is not moved), masked when {@code masked}.
+   *
+   * <p>Whatever the payload's memory (a relayed binary message is a heap array, a relayed text's
+   * bytes a read-only view), the header goes in with one or two absolute writes and the payload
+   * with one copy by absolute indexes, masked while it is copied, and the payload is never
+   * duplicated. (A masked or array-less payload still costs one {@code ByteBuffer}: Netty's
+   * pooled buffers answer {@code internalNioBuffer} with a fresh slice of their chunk.)
    */
   static ByteBuf frame(ByteBufAllocator alloc, int first, boolean masked, ByteBuffer payload) {
     int length = payload.remaining();
-    ByteBuf buf = alloc.directBuffer(headerLength(length, masked) + length);
+    int start = headerLength(length, masked);
+    ByteBuf buf = alloc.directBuffer(start + length);
     try {
       int mask = header(buf, first, length, masked);
-      int start = buf.writerIndex();
-      if (!masked) {
-        buf.writeBytes(payload.duplicate());
-      } else if (payload.hasArray() && buf.nioBufferCount() == 1) { // mask while copying
-        buf.writerIndex(start + length);
-        Masking.xorInto(payload.array(), payload.arrayOffset() + payload.position(),
-            buf.nioBuffer(start, length), length, mask);
+      if (payload.hasArray() && !masked) {
+        buf.setBytes(start, payload.array(), payload.arrayOffset() + payload.position(), length);
+      } else if (buf.nioBufferCount() == 1) {
+        ByteBuffer out = buf.internalNioBuffer(start, length);
+        if (masked && payload.hasArray()) { // mask while copying
+          Masking.xorInto(payload.array(), payload.arrayOffset() + payload.position(), out, length,
+              mask);
+        } else if (masked) {
+          Masking.xorInto(payload, out, length, mask);
+        } else { // absolute: the payload's position stays, no duplicate needed
+          out.put(out.position(), payload, payload.position(), length);
+        }
       } else {
-        buf.writeBytes(payload.duplicate());
-        Masking.xor(buf, start, length, mask);
+        buf.setBytes(start, payload.duplicate());
+        if (masked) {
+          Masking.xor(buf, start, length, mask);
+        }
       }
+      buf.writerIndex(start + length);
       ByteBuf out = buf;
       buf = null;
       return out;
@@ -60,26 +75,29 @@ final class FrameWriter {
   }
 
   /**
-   * Writes the header: {@code first} (FIN, RSV, opcode), the length in its shortest form and, when
-   * {@code masked}, a fresh masking key, which it answers (0 when not masked).
+   * Writes the header at index 0 of {@code buf} (fresh, its capacity the whole frame's): {@code
+   * first} (FIN, RSV, opcode), the length in its shortest form and, when {@code masked}, a fresh
+   * masking key, which it answers (0 when not masked). Absolute writes: no capacity check per field.
    */
   private static int header(ByteBuf buf, int first, int length, boolean masked) {
     int maskBit = masked ? 0x80 : 0;
-    buf.writeByte(first);
+    int at;
     if (length <= 125) {
-      buf.writeByte(maskBit | length);
+      buf.setShort(0, first << 8 | maskBit | length);
+      at = 2;
     } else if (length <= 0xFFFF) {
-      buf.writeByte(maskBit | 126);
-      buf.writeShort(length);
+      buf.setInt(0, first << 24 | (maskBit | 126) << 16 | length);
+      at = 4;
     } else {
-      buf.writeByte(maskBit | 127);
-      buf.writeLong(length);
+      buf.setShort(0, first << 8 | maskBit | 127);
+      buf.setLong(2, length);
+      at = 10;
     }
     if (!masked) {
       return 0;
     }
     int mask = ThreadLocalRandom.current().nextInt();
-    buf.writeInt(mask);
+    buf.setInt(at, mask);
     return mask;
   }
 }

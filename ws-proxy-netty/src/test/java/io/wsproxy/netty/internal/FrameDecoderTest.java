@@ -168,6 +168,18 @@ class FrameDecoderTest {
     assertEquals(List.of("close 1005 "), leg.events);
   }
 
+  @Test
+  void aWholeMaskedMessageOfEveryLengthUpToThreeKeysAndAQuarterIsUnmaskedWhileCopied() {
+    for (int length = 0; length <= 64 + 13; length++) { // every tail behind the 8-byte steps
+      byte[] payload = new byte[length];
+      new Random(length).nextBytes(payload);
+      Leg leg = new Leg(true, LIMIT, LIMIT);
+      leg.read(concat(frame(0x82, payload, true), frame(0x82, payload, true)));
+      String event = "binary " + Leg.hex(java.nio.ByteBuffer.wrap(payload));
+      assertEquals(List.of(event, event), leg.events, "length " + length);
+    }
+  }
+
   private static String hex(String s) {
     return java.util.HexFormat.of().formatHex(utf8(s));
   }
