@@ -172,6 +172,40 @@ public final class RawClient implements AutoCloseable {
     socket.shutdownOutput();
   }
 
+  /** Sends a masked close frame with {@code code} and no reason. */
+  public void sendClose(int code) throws IOException {
+    write(frame(OPCODE_CLOSE, new byte[] {(byte) (code >> 8), (byte) code}, true));
+  }
+
+  /**
+   * Writes the header of one masked binary frame announcing {@code length} payload bytes, and
+   * {@code first} of them (zeros): the start of a message the server may refuse while the rest is
+   * still to come.
+   */
+  public void startBinaryFrame(long length, int first) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    head.write(0x80 | OPCODE_BINARY);
+    head.write(0x80 | 127);
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      head.write((int) (length >>> shift));
+    }
+    head.write(MASK, 0, MASK.length);
+    head.write(new byte[first], 0, first);
+    write(head.toByteArray());
+  }
+
+  /**
+   * Whether the server ended the connection cleanly (TCP FIN) after what was read so far: the next
+   * read finds the end of stream. A reset, or more bytes, answer false.
+   */
+  public boolean endsWithFin() throws IOException {
+    try {
+      return in.read() < 0;
+    } catch (java.net.SocketException e) { // a reset
+      return false;
+    }
+  }
+
   /** How long a read may wait from now on (the default is the connect call's timeout). */
   public void readTimeout(Duration timeout) throws IOException {
     socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));

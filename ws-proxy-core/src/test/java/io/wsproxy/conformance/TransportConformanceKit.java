@@ -212,11 +212,16 @@ public abstract class TransportConformanceKit extends GatewayHardeningConformanc
 
   // ---------------------------------------------------------------- limits
 
-  @Test
-  void closesOversizedFrameWith1009AndOtherConnectionsKeepWorking() throws Exception {
+  /** A proxy to the upstream peer whose frames and messages may be {@link #SMALL_FRAME_LIMIT}. */
+  private void startSmallFrameProxy() throws Exception {
     String target = upstream().uri("").toString();
     startProxy(b -> b.route("/", target).limits(KIT_LIMITS.toBuilder()
         .maxFrameSize(SMALL_FRAME_LIMIT).maxMessageSize(SMALL_FRAME_LIMIT).build()));
+  }
+
+  @Test
+  void closesOversizedFrameWith1009AndOtherConnectionsKeepWorking() throws Exception {
+    startSmallFrameProxy();
     TestClient bystander = connect("/");
     UpstreamPeer.Conn bystanderUp = upstream().awaitConnection(AWAIT);
     TestClient offender = connect("/");
@@ -238,11 +243,36 @@ public abstract class TransportConformanceKit extends GatewayHardeningConformanc
     assertEquals("still serving", newcomer.next(AWAIT));
   }
 
+  /**
+   * A client still sending a message the proxy refused with 1009 (a browser uploading it, say) can
+   * finish its writes and read the close: the proxy goes on reading (and dropping) what follows its
+   * close frame until the client ends, instead of closing its socket under the client, whose writes
+   * the kernel then answers with a reset (the JDK's client reported 1006 then, not 1009).
+   */
+  @Test
+  void aClientStillSendingARefusedMessageReadsTheCloseAndIsNotReset() throws Exception {
+    startSmallFrameProxy();
+    RawClient client = connectRaw("/");
+    UpstreamPeer.Conn up = upstream().awaitConnection(AWAIT);
+    int chunk = 8 * 1024;
+    int chunks = 256; // 2 MiB: more than the sockets buffer before the proxy could close
+    client.startBinaryFrame((long) chunk * (chunks + 1), chunk);
+    client.readTimeout(AWAIT);
+    assertEquals(CloseCodes.MESSAGE_TOO_BIG, client.readCloseCode());
+    // the rest of the message, as the client had sent it before it read the close
+    for (int i = 0; i < chunks; i++) {
+      client.sendRaw(new byte[chunk]); // a reset fails these writes
+    }
+    client.sendClose(CloseCodes.MESSAGE_TOO_BIG);
+    assertTrue(client.endsWithFin(), "the proxy ends the connection with a FIN, not a reset");
+    up.awaitClose(PROMPTLY);
+    assertTrue(up.receivedNothing(), "nothing of the refused message reached the upstream");
+    awaitNoProxyConnections();
+  }
+
   @Test
   void closesBothSidesWith1009WhenUpstreamSendsAnOversizedMessage() throws Exception {
-    String target = upstream().uri("").toString();
-    startProxy(b -> b.route("/", target).limits(KIT_LIMITS.toBuilder()
-        .maxFrameSize(SMALL_FRAME_LIMIT).maxMessageSize(SMALL_FRAME_LIMIT).build()));
+    startSmallFrameProxy();
     TestClient client = connect("/");
     UpstreamPeer.Conn up = roundTrip(client);
     up.send(new byte[SMALL_FRAME_LIMIT + 1]);

@@ -9,6 +9,7 @@ import io.wsproxy.javawebsocket.internal.JavaWebSocketChannel;
 import io.wsproxy.javawebsocket.internal.ServerHandshakes;
 import io.wsproxy.javawebsocket.internal.StrictDraft;
 import io.wsproxy.javawebsocket.internal.Timer;
+import io.wsproxy.javawebsocket.internal.workarounds.LingeringClose;
 import io.wsproxy.javawebsocket.internal.workarounds.LostWriteWakeupSweep;
 import io.wsproxy.spi.WsEndpoint;
 import java.nio.ByteBuffer;
@@ -77,7 +78,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Framing.</b> Frames over {@code maxFrameSize} and messages over {@code maxMessageSize} close
  * the client with 1009; an unmasked client frame or other protocol error with 1002; invalid UTF-8
  * (in a text message or a close reason) with 1007; each logged once at DEBUG, never as an ERROR.
- * Responses never carry a {@code Server} header.
+ * Responses never carry a {@code Server} header. A connection the server closes goes on being read
+ * (and what arrives dropped) after its close frame, until the client ends its side or for at most
+ * {@link io.wsproxy.javawebsocket.internal.workarounds.LingeringClose#LINGER 2 s}, so that a client
+ * still sending gets the close code rather than a TCP reset.
  *
  * <p><b>Ownership.</b> Connections of an installed server are the adapter's: every {@code on*} method
  * ignores a connection the adapter does not serve, except that {@link #onOpen} closes one that
@@ -85,7 +89,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threading.</b> Thread-safe; one adapter may serve several servers. Listener events run on
  * Java-WebSocket's threads, one at a time per connection; {@code onWritable} and close timeouts on the
- * adapter's one daemon timer thread (started on first use), which {@link #close()} stops.
+ * adapter's one daemon timer thread (started on first use; it also reads closed connections that
+ * linger), which {@link #close()} stops.
  */
 public final class JavaWebSocketAdapter implements AutoCloseable {
 
@@ -104,6 +109,7 @@ public final class JavaWebSocketAdapter implements AutoCloseable {
   private final Duration connectionLostTimeout;
   private final int acceptBacklog;
   private final Timer timer = new Timer("ws-proxy-jws-timer");
+  private final LingeringClose lingering = new LingeringClose(timer);
   private final ServerHandshakes handshakes;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean warnedHookMissing = new AtomicBoolean();
@@ -154,7 +160,7 @@ public final class JavaWebSocketAdapter implements AutoCloseable {
     }
     List<Draft> drafts = List.of(new StrictDraft(endpoint.limits().maxFrameSize(),
         endpoint.limits().maxMessageSize()));
-    server.setWebSocketFactory(GuardedFactory.forAdapter(transport, drafts, handshakes));
+    server.setWebSocketFactory(GuardedFactory.forAdapter(transport, drafts, handshakes, lingering));
     server.setTcpNoDelay(true);
     server.setReuseAddr(true);
     server.setConnectionLostTimeout((int) connectionLostTimeout.toSeconds());
@@ -299,6 +305,7 @@ public final class JavaWebSocketAdapter implements AutoCloseable {
     closed.set(true);
     closeUnanswered();
     timer.shutdownNow();
+    lingering.shutdown(); // no timer left to poll them
   }
 
   /** The channel of a connection this adapter serves (past its 101), or {@code null}. */

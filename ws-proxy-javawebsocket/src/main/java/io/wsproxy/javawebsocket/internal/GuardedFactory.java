@@ -1,6 +1,7 @@
 package io.wsproxy.javawebsocket.internal;
 
 import io.wsproxy.javawebsocket.internal.workarounds.EndOfStreamChannel;
+import io.wsproxy.javawebsocket.internal.workarounds.LingeringClose;
 import java.io.IOException;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
@@ -19,26 +20,33 @@ import org.java_websocket.server.DefaultWebSocketServerFactory;
  * connection is a {@link GuardedConnection} with the adapter's drafts, whatever drafts the server
  * was built with (Java-WebSocket uses its own list only to pass it here), so a host needs no
  * {@code drafts()} step. Every socket is wrapped, after the delegate (plain or TLS) wrapped it, in
- * an {@link EndOfStreamChannel}. Thread-safe.
+ * an {@link EndOfStreamChannel}; an adapter's plain sockets are closed through its {@link
+ * LingeringClose}. Thread-safe.
  */
 public final class GuardedFactory implements WebSocketServerFactory {
 
   private final WebSocketServerFactory delegate;
   private final List<Draft> drafts; // null: the server's own
   private final ServerHandshakes handshakes; // null: no held handshake (test peers)
+  private final LingeringClose lingering; // null: sockets closed at once (test peers)
 
   private GuardedFactory(WebSocketServerFactory delegate, List<Draft> drafts,
-      ServerHandshakes handshakes) {
+      ServerHandshakes handshakes, LingeringClose lingering) {
     this.delegate = Objects.requireNonNull(delegate, "transport factory");
     this.drafts = drafts == null ? null : List.copyOf(drafts);
     this.handshakes = handshakes;
+    this.lingering = lingering;
   }
 
-  /** The adapter's factory: held handshakes, its drafts, the end-of-stream guard. */
+  /**
+   * The adapter's factory: held handshakes, its drafts, the end-of-stream guard, plain sockets
+   * closed through {@code lingering}.
+   */
   public static GuardedFactory forAdapter(WebSocketServerFactory delegate, List<Draft> drafts,
-      ServerHandshakes handshakes) {
+      ServerHandshakes handshakes, LingeringClose lingering) {
     return new GuardedFactory(delegate, Objects.requireNonNull(drafts, "drafts"),
-        Objects.requireNonNull(handshakes, "handshakes"));
+        Objects.requireNonNull(handshakes, "handshakes"),
+        Objects.requireNonNull(lingering, "lingering"));
   }
 
   /**
@@ -46,7 +54,7 @@ public final class GuardedFactory implements WebSocketServerFactory {
    * that answers handshakes itself.
    */
   public static GuardedFactory endOfStreamOnly(WebSocketServerFactory delegate) {
-    return new GuardedFactory(delegate, null, null);
+    return new GuardedFactory(delegate, null, null, null);
   }
 
   /** Whether this factory serves an adapter (rather than only guarding end of stream). */
@@ -83,7 +91,7 @@ public final class GuardedFactory implements WebSocketServerFactory {
     ByteChannel wrapped = delegate.wrapChannel(channel, key);
     return wrapped instanceof ISSLChannel
         ? new EndOfStreamChannel.Tls(wrapped, conn.gate())
-        : new EndOfStreamChannel(wrapped, conn.gate());
+        : new EndOfStreamChannel(wrapped, conn.gate(), lingering);
   }
 
   @Override

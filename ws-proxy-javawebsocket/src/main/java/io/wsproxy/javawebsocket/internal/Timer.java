@@ -21,7 +21,7 @@ public final class Timer {
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   /** What {@link #schedule} returns once the timer is shut down: cancelling it does nothing. */
-  private static final Future<?> NOT_SCHEDULED = java.util.concurrent.CompletableFuture.completedFuture(null);
+  public static final Future<?> NOT_SCHEDULED = java.util.concurrent.CompletableFuture.completedFuture(null);
 
   private final ScheduledThreadPoolExecutor executor;
 

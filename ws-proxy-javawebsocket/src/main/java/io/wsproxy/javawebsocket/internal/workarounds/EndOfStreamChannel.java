@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectableChannel;
+import java.nio.channels.SocketChannel;
 import javax.net.ssl.SSLEngine;
 import org.java_websocket.WrappedByteChannel;
 import org.java_websocket.interfaces.ISSLChannel;
@@ -14,7 +15,9 @@ import org.java_websocket.interfaces.ISSLChannel;
  * server factory wraps it, whose reads report the peer's end of stream through the connection's
  * gate, so it reaches Java-WebSocket only once the bytes read before it are decoded; so does a
  * write failing meanwhile (a peer that closed its socket entirely). Without a gate (a connection not
- * made by the module's factory) it passes everything through.
+ * made by the module's factory) it passes everything through. A plain socket given a {@link
+ * LingeringClose} is closed through it (see there), as Java-WebSocket closes a server connection's
+ * socket right after its close frame.
  *
  * <p>Used by the selector thread (reads and writes), apart from a refusal written by a worker before
  * the upgrade, and the close.
@@ -23,11 +26,22 @@ public class EndOfStreamChannel implements WrappedByteChannel {
 
   private final ByteChannel delegate;
   private final EndOfStreamGate gate; // null: the end of stream goes through as read
+  private final LingeringClose lingering; // null, or the delegate is not a plain socket: closed at once
 
   /** Wraps {@code delegate}, reporting its end of stream through {@code gate} (or as read if null). */
   public EndOfStreamChannel(ByteChannel delegate, EndOfStreamGate gate) {
+    this(delegate, gate, null);
+  }
+
+  /**
+   * Wraps {@code delegate}, reporting its end of stream through {@code gate} (or as read if null);
+   * when {@code delegate} is a plain socket and {@code lingering} is not null, it is closed through
+   * {@code lingering}.
+   */
+  public EndOfStreamChannel(ByteChannel delegate, EndOfStreamGate gate, LingeringClose lingering) {
     this.delegate = delegate;
     this.gate = gate;
+    this.lingering = delegate instanceof SocketChannel ? lingering : null;
   }
 
   /** A guarded TLS channel, which Java-WebSocket recognises as secure. */
@@ -92,7 +106,11 @@ public class EndOfStreamChannel implements WrappedByteChannel {
 
   @Override
   public void close() throws IOException {
-    delegate.close();
+    if (lingering != null && (gate == null || !gate.ended())) { // the peer may still be sending
+      lingering.close((SocketChannel) delegate);
+    } else {
+      delegate.close();
+    }
   }
 
   @Override
