@@ -52,6 +52,18 @@ final class HostileRequests {
         with(standard(port), "Content-Length: 5"), "hello"), 400, ""));
     c.add(new Case("a chunked body", head("GET / HTTP/1.1",
         with(standard(port), "Transfer-Encoding: chunked"), "5\r\nhello\r\n0\r\n\r\n"), 400, ""));
+    // RFC 9112: strict heads (a lenient reader here is how requests get smuggled past a proxy)
+    c.add(new Case("two spaces in the request line", head("GET  / HTTP/1.1", standard(port), ""),
+        400, ""));
+    c.add(new Case("a request line of two parts", head("GET /", standard(port), ""), 400, ""));
+    c.add(new Case("a malformed HTTP version", head("GET / HTTP/1.x", standard(port), ""), 400,
+        ""));
+    c.add(new Case("a folded header line (obs-fold)", head("GET / HTTP/1.1",
+        with(with(standard(port), "X-Note: a"), " folded"), ""), 400, ""));
+    c.add(new Case("a bare CR in a field value", head("GET / HTTP/1.1",
+        with(standard(port), "X-Note: a\rb"), ""), 400, ""));
+    c.add(new Case("whitespace before a header's colon", head("GET / HTTP/1.1",
+        with(standard(port), "X-Note : a"), ""), 400, ""));
     return c;
   }
 
