@@ -13,7 +13,6 @@ import io.wsproxy.spi.UpgradeCheck;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,7 +33,7 @@ public final class UpgradeRequests {
 
   /** Whether {@code req} asks to upgrade to WebSocket (an {@code Upgrade} token {@code websocket}). */
   public static boolean isWebSocketUpgrade(HttpRequest req) {
-    return hasToken(req.headers().getAll(HttpHeaderNames.UPGRADE), "websocket");
+    return UpgradeCheck.hasToken(req.headers().getAll(HttpHeaderNames.UPGRADE), "websocket");
   }
 
   /** The path of a request target: what comes before {@code ?}, or {@code /} for none. */
@@ -120,10 +119,5 @@ public final class UpgradeRequests {
       n += e.getKey().length() + e.getValue().length();
     }
     return n;
-  }
-
-  /** Whether any of the comma-separated {@code values} is {@code token}, ignoring case. */
-  static boolean hasToken(List<String> values, String token) {
-    return UpgradeCheck.hasToken(values, token);
   }
 }

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValidationUtil;
 import io.wsproxy.Headers;
+import io.wsproxy.spi.UpgradeCheck;
 import io.wsproxy.spi.UpstreamConnectException;
 import io.wsproxy.spi.UpstreamRequest;
 import java.net.URI;
@@ -139,7 +140,7 @@ final class UpstreamHandshake {
     if (upgrade.isEmpty() || !"websocket".equalsIgnoreCase(upgrade.get(0).trim())) {
       return UpstreamConnectException.invalidHandshake("101 without Upgrade: websocket");
     }
-    if (!UpgradeRequests.hasToken(h.all("Connection"), "upgrade")) {
+    if (!UpgradeCheck.hasToken(h.all("Connection"), "upgrade")) {
       return UpstreamConnectException.invalidHandshake("101 without Connection: upgrade");
     }
     List<String> accept = h.all("Sec-WebSocket-Accept");
