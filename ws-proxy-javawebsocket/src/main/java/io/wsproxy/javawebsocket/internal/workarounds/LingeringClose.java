@@ -34,6 +34,9 @@ public final class LingeringClose {
   static final Duration POLL = Duration.ofMillis(10);
   /** Most bytes one poll reads (and drops) from a lingering socket. */
   static final int BYTES_PER_POLL = 256 * 1024;
+  /** Where what a lingering socket reads is dropped: one per thread that reads (the timer, a selector). */
+  private static final ThreadLocal<ByteBuffer> SCRATCH =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocate(16 * 1024));
 
   private final Timer timer;
   private final Set<SocketChannel> lingering = ConcurrentHashMap.newKeySet();
@@ -90,7 +93,7 @@ public final class LingeringClose {
 
   /** Reads what arrived, and drops it; whether the peer ended its stream (or the socket failed). */
   private static boolean drained(SocketChannel socket) {
-    ByteBuffer scratch = ByteBuffer.allocate(16 * 1024);
+    ByteBuffer scratch = SCRATCH.get();
     try {
       for (int total = 0; total < BYTES_PER_POLL; ) {
         int n = socket.read(scratch.clear());
