@@ -160,21 +160,26 @@ public final class RawClient implements AutoCloseable {
    */
   public void sendTextThenCloseAndHalfClose(String text, int code, String reason)
       throws IOException {
-    byte[] r = reason.getBytes(StandardCharsets.UTF_8);
-    byte[] close = new byte[2 + r.length];
-    close[0] = (byte) (code >> 8);
-    close[1] = (byte) code;
-    System.arraycopy(r, 0, close, 2, r.length);
     ByteArrayOutputStream both = new ByteArrayOutputStream();
     both.writeBytes(frame(OPCODE_TEXT, text.getBytes(StandardCharsets.UTF_8), true));
-    both.writeBytes(frame(OPCODE_CLOSE, close, true));
+    both.writeBytes(closeFrame(code, reason));
     write(both.toByteArray());
     socket.shutdownOutput();
   }
 
   /** Sends a masked close frame with {@code code} and no reason. */
   public void sendClose(int code) throws IOException {
-    write(frame(OPCODE_CLOSE, new byte[] {(byte) (code >> 8), (byte) code}, true));
+    write(closeFrame(code, ""));
+  }
+
+  /** A masked close frame with {@code code} and {@code reason}. */
+  private static byte[] closeFrame(int code, String reason) {
+    byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+    byte[] close = new byte[2 + r.length];
+    close[0] = (byte) (code >> 8);
+    close[1] = (byte) code;
+    System.arraycopy(r, 0, close, 2, r.length);
+    return frame(OPCODE_CLOSE, close, true);
   }
 
   /**
