@@ -12,6 +12,7 @@ module io.wsproxy.netty {
   requires io.netty.codec;
   requires io.netty.handler;
   requires static io.netty.transport.classes.epoll;
+  requires static io.netty.transport.unix.common;
   requires org.slf4j;
 
   exports io.wsproxy.netty;

@@ -74,8 +74,13 @@ final class Comparison {
 
   private double cpuPerMessage(Target t, Duration phase) throws IOException {
     ProcStats.Sample before = ProcStats.sample(t.process());
-    EchoLoad.Result r = EchoLoad.run(t.port(), cfg.connections(), BenchConfig.SMALL,
-        BenchConfig.MAX_ROUND_TRIPS, phase);
+    EchoLoad.Result r;
+    try {
+      r = EchoLoad.run(t.port(), cfg.connections(), BenchConfig.SMALL, BenchConfig.MAX_ROUND_TRIPS,
+          phase);
+    } catch (IOException e) {
+      throw new IOException(t.name() + ": " + e.getMessage(), e); // which target failed
+    }
     ProcStats.Sample after = ProcStats.sample(t.process());
     if (r.roundTrips() == 0) {
       throw new IOException(t.name() + ": no round trip completed within " + phase);

@@ -107,6 +107,7 @@ public final class FrameReader extends ChannelInboundHandlerAdapter {
     } else if (held != null) {
       held = append(held, buf); // read behind what is held: keep the order
     } else {
+      DirectWrite.newTurn(); // the frames of one read share a turn
       decode(buf);
     }
   }

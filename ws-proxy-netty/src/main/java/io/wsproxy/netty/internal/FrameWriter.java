@@ -69,8 +69,47 @@ final class FrameWriter {
     }
   }
 
+  /**
+   * Writes the same frame as {@link #frame} into {@code out} from index 0 on, for {@link
+   * DirectWrite}'s scratch buffer, and answers its length; {@code out}'s limit is not moved, its
+   * position is left at the payload's start, and {@code payload}'s position is not moved.
+   *
+   * @throws IndexOutOfBoundsException if the frame does not fit in {@code out}'s capacity
+   */
+  static int frameInto(ByteBuffer out, int first, boolean masked, ByteBuffer payload) {
+    int length = payload.remaining();
+    int start = headerLength(length, masked);
+    int maskBit = masked ? 0x80 : 0;
+    int at;
+    if (length <= 125) {
+      out.putShort(0, (short) (first << 8 | maskBit | length));
+      at = 2;
+    } else if (length <= 0xFFFF) {
+      out.putInt(0, first << 24 | (maskBit | 126) << 16 | length);
+      at = 4;
+    } else {
+      out.putShort(0, (short) (first << 8 | maskBit | 127));
+      out.putLong(2, length);
+      at = 10;
+    }
+    out.position(start);
+    if (masked) {
+      int mask = ThreadLocalRandom.current().nextInt();
+      out.putInt(at, mask);
+      if (payload.hasArray()) {
+        Masking.xorInto(payload.array(), payload.arrayOffset() + payload.position(), out, length,
+            mask);
+      } else {
+        Masking.xorInto(payload, out, length, mask);
+      }
+    } else {
+      out.put(start, payload, payload.position(), length);
+    }
+    return start + length;
+  }
+
   /** Header bytes of a frame with {@code length} payload bytes, the masking key included. */
-  private static int headerLength(int length, boolean masked) {
+  static int headerLength(int length, boolean masked) {
     return (length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10) + (masked ? 4 : 0);
   }
 

@@ -6,8 +6,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
+import io.netty.channel.unix.Socket;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -15,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * are flushed, and how full its outbound buffer is.
  *
  * <p>On the loop a write goes in at once and the flush is deferred to the end of the loop's
- * current batch, so a burst of relayed messages costs one write system call. A whole frame (a
+ * current batch, so a burst of relayed messages costs one write system call; the first data frame
+ * of a turn with nothing queued is sent straight to the socket ({@link DirectWrite}), no flush
+ * needed. A whole frame (a
  * buffer, see {@link FrameWriter}) goes in below the frame encoder, which would only pass it on,
  * so it walks neither the handlers behind ours (a host's, the ready server's) nor the encoder; a
  * frame object goes in at the pipeline's end, as any write. A write from another thread is queued
@@ -34,6 +38,8 @@ final class Outbound {
   private final Runnable flusher = this::flush;
   private final AtomicLong inFlight = new AtomicLong();
   private ChannelHandlerContext frameOut; // loop-confined
+  private Socket direct; // loop-confined: where frames may go straight, or null (DirectWrite)
+  private long directTurn = -1; // loop-confined: the turn of the last frame sent straight
   private boolean flushScheduled; // loop-confined
 
   /**
@@ -50,6 +56,45 @@ final class Outbound {
   /** Finds the frame encoder; call on the loop once the pipeline frames WebSocket. */
   void open() {
     frameOut = ch.pipeline().context(WebSocketFrameEncoder.class);
+    direct = DirectWrite.socket(ch, frameOut);
+  }
+
+  /**
+   * Writes a whole data frame (see {@link FrameWriter#frame}), flushed soon after: on the loop,
+   * sent straight to the socket when {@link DirectWrite} may, else a buffer framed in the caller's
+   * thread and {@linkplain #write written}.
+   */
+  void writeData(int first, boolean masked, ByteBuffer payload) {
+    if (direct != null && loop.inEventLoop() && sentDirectly(first, masked, payload)) {
+      return;
+    }
+    write(FrameWriter.frame(ch.alloc(), first, masked, payload));
+  }
+
+  /**
+   * Sends the frame straight to the socket when nothing is queued ahead of it and no frame went
+   * this way in the current turn; what the socket did not take is written the normal way. False
+   * when it did not try.
+   */
+  private boolean sentDirectly(int first, boolean masked, ByteBuffer payload) {
+    if (payload.remaining() > DirectWrite.MAX_FRAME - 14 || inFlight.get() != 0
+        || queuedOnChannel() != 0 || !direct.isOpen()) {
+      return false;
+    }
+    DirectWrite dw = DirectWrite.local();
+    if (dw.turn() == directTurn) {
+      return false; // a burst read at once: the rest leaves in one gathering write
+    }
+    directTurn = dw.turn();
+    int length = FrameWriter.frameInto(dw.scratch(), first, masked, payload);
+    int sent = dw.send(direct, length);
+    if (sent < length) { // the socket is full (or failed): the rest queues, as any write
+      ByteBuf rest = ch.alloc().directBuffer(length - sent);
+      rest.writeBytes(dw.scratch().limit(length).position(sent));
+      dw.scratch().clear();
+      write(rest);
+    }
+    return true;
   }
 
   /** Writes {@code frame} (a whole frame or a frame object), flushed soon after. */

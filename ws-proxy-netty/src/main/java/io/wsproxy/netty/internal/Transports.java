@@ -89,6 +89,14 @@ public final class Transports {
         ? EpollSupport.socketChannelClass() : NioSocketChannel.class;
   }
 
+  /**
+   * The native socket of {@code ch} when it is an epoll channel, else {@code null}. Only once
+   * {@link #EPOLL} holds.
+   */
+  static io.netty.channel.unix.Socket epollSocket(Channel ch) {
+    return EpollSupport.socket(ch);
+  }
+
   /** Every reference to an epoll class, loaded only once {@link #EPOLL} holds. */
   private static final class EpollSupport {
     static boolean available() {
@@ -113,6 +121,12 @@ public final class Transports {
 
     static Channel newSocketChannel() {
       return new io.netty.channel.epoll.EpollSocketChannel();
+    }
+
+    static io.netty.channel.unix.Socket socket(Channel ch) {
+      // an epoll channel's descriptor is its LinuxSocket, a Socket (Netty 4.2); anything else: none
+      return ch instanceof io.netty.channel.epoll.AbstractEpollStreamChannel epoll
+          && epoll.fd() instanceof io.netty.channel.unix.Socket s ? s : null;
     }
   }
 }
