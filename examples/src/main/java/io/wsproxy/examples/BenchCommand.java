@@ -99,6 +99,11 @@ final class BenchCommand implements Command {
                                   flags together: that jar with those arguments
           --rounds N              rounds of --compare (default 7; each --seconds long, 5 s
                                   by default)
+          --repeat N              run the whole table N times (1-10, default 1), each
+                                  target in fresh processes every time, and then print the
+                                  median of every figure over the runs (the worst run for
+                                  the held connections and the flood): single runs on a
+                                  small machine vary by 10-20%, nginx's too
           --pin CPU|none          pin the proxies to this CPU with taskset, and the backend
                                   and load generator to the other CPUs (default 1 when
                                   taskset exists and there are 2 or more CPUs)
@@ -110,7 +115,7 @@ final class BenchCommand implements Command {
   public Set<String> valueFlags() {
     return Set.of("connections", "idle", "seconds", "proxy-args", "proxy-jvm-args",
         "proxy-command", "nginx", "pin", "compare", "compare-jar", "rounds", "hold", "flood",
-        "warm-up-max");
+        "warm-up-max", "repeat");
   }
 
   @Override
@@ -142,7 +147,11 @@ final class BenchCommand implements Command {
     if (args.has("rounds") && compare.isEmpty() && compareJar == null) {
       throw new UsageException("--rounds needs --compare or --compare-jar");
     }
+    int repeat = (int) args.number("repeat", 1, 1, 10);
     if (!compare.isEmpty() || compareJar != null) {
+      if (args.has("repeat")) {
+        throw new UsageException("--repeat is for the table; --compare runs --rounds");
+      }
       limits[0] = Duration.ofSeconds(5); // one round's phase per target
     }
     if (args.has("seconds")) {
@@ -172,7 +181,7 @@ final class BenchCommand implements Command {
     Duration settle = Duration.ofSeconds(args.number("warm-up-max", quick ? 0 : 120, 0, 600));
     BenchConfig cfg = new BenchConfig(connections, limits[0], limits[1], limits[2], limits[3],
         settle, idle, hold, flood, limits[4], proxy, proxyName, nginx(args.one("nginx", null)), pin(args.one("pin", null)), java,
-        compare, compareJar, rounds);
+        compare, compareJar, rounds, repeat);
     Bench.run(cfg, out);
     return () -> { };
   }

@@ -99,6 +99,8 @@ class MainTest {
       "bench --flood -1 | --flood must be between 0 and 4096: -1",
       "bench --proxy-command 'nc -l {port}' --proxy-args x | --proxy-command replaces the whole",
       "bench --nginx /nonexistent/nginx | --nginx is not an executable file: /nonexistent/nginx",
+      "bench --repeat 0 | --repeat must be between 1 and 10: 0",
+      "bench --compare '--admin-listen 127.0.0.1:0' --repeat 2 | --repeat is for the table",
       "demo extra | unexpected argument: extra",
   })
   void badFlagsExit2WithAMessageNamingTheFlagAndTheUsage(String argv, String message) {
@@ -150,11 +152,15 @@ class MainTest {
   }
 
   @Test
-  void benchPrintsOneTableOfEveryFigureForTheDirectRunAndTheProxyInItsOwnProcess() {
+  void benchPrintsATableOfEveryFigureForTheDirectRunAndTheProxyPerRunThenTheirMedians() {
     Cli.Result r = Cli.run("bench", "--seconds", "1", "--idle", "20", "--connections", "2",
-        "--hold", "30", "--flood", "8", "--nginx", "none", "--pin", "none");
+        "--hold", "30", "--flood", "8", "--nginx", "none", "--pin", "none", "--repeat", "2");
     assertEquals(0, r.exitCode(), r.err());
     String out = r.out();
+    assertTrue(out.contains("\nbench: run 2 of 2\n"), out);
+    assertTrue(out.contains("\nmedian of 2 runs (held connections and flood: the worst run)\n"
+        + "figure "), out);
+    assertEquals(3, out.split("\nfigure ", -1).length - 1, "a table per run, then the medians");
     assertTrue(out.contains("bench: proxy under test: "), out);
     assertTrue(out.matches("(?s).*\nfigure +direct +ws-proxy +nginx +ws-proxy / nginx\n.*"), out);
     assertTrue(out.matches(

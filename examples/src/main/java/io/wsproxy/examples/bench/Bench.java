@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -63,29 +64,57 @@ public final class Bench {
       }
       Phases phases = new Phases(cfg, out, notes,
           loadCpus == null ? cpus : loadCpus.split(",").length);
-      Figures direct = phases.measure("direct", backendPort, null);
-      Figures proxy;
-      int port = ChildProcess.freePort();
-      try (ChildProcess p = start(cfg.proxyName(), pinned(cfg.proxyCommand(port, backendPort)),
-          port)) {
-        proxy = phases.measure(cfg.proxyName(), port, p.handle());
-      }
-      Figures nginx = null;
-      if (cfg.nginx() != null) {
-        port = ChildProcess.freePort();
-        try (ChildProcess n = start("nginx", pinned(nginxCommand(port, backendPort)), port)) {
-          nginx = phases.measure("nginx", port, n.handle());
+      List<Figures[]> runs = new ArrayList<>();
+      for (int run = 1; run <= cfg.repeat(); run++) {
+        if (cfg.repeat() > 1) {
+          out.printf(Locale.ROOT, "bench: run %d of %d%n", run, cfg.repeat());
         }
-        nginxErrors();
+        Figures[] figures = measureAll(phases, backendPort);
+        runs.add(figures);
+        out.println();
+        out.print(ResultTable.render(figures[0], figures[1], figures[2], cfg.connections(),
+            cfg.idle(), BenchConfig.HANDSHAKE_LOOPS));
+        if (figures[2] == null) {
+          out.println("(nginx not run: install it, e.g. apt-get install nginx, or give --nginx "
+              + "PATH)");
+        }
       }
-      out.println();
-      out.print(ResultTable.render(direct, proxy, nginx, cfg.connections(), cfg.idle(),
-          BenchConfig.HANDSHAKE_LOOPS));
-      if (nginx == null) {
-        out.println("(nginx not run: install it, e.g. apt-get install nginx, or give --nginx PATH)");
+      if (runs.size() > 1) {
+        out.println();
+        out.printf(Locale.ROOT, "median of %d runs (held connections and flood: the worst run)%n",
+            runs.size());
+        out.print(ResultTable.render(median(runs, 0), median(runs, 1), median(runs, 2),
+            cfg.connections(), cfg.idle(), BenchConfig.HANDSHAKE_LOOPS));
       }
-      notes.forEach(n -> out.println("note: " + n));
+      notes.stream().distinct().forEach(n -> out.println("note: " + n));
     }
+  }
+
+  /** One run of every target, each in fresh processes: direct, the proxy, nginx (or null). */
+  private Figures[] measureAll(Phases phases, int backendPort)
+      throws IOException, InterruptedException {
+    Figures direct = phases.measure("direct", backendPort, null);
+    Figures proxy;
+    int port = ChildProcess.freePort();
+    try (ChildProcess p = start(cfg.proxyName(), pinned(cfg.proxyCommand(port, backendPort)),
+        port)) {
+      proxy = phases.measure(cfg.proxyName(), port, p.handle());
+    }
+    Figures nginx = null;
+    if (cfg.nginx() != null) {
+      port = ChildProcess.freePort();
+      try (ChildProcess n = start("nginx", pinned(nginxCommand(port, backendPort)), port)) {
+        nginx = phases.measure("nginx", port, n.handle());
+      }
+      nginxErrors();
+    }
+    return new Figures[] {direct, proxy, nginx};
+  }
+
+  /** The median of column {@code i} of {@code runs} (null when that target did not run). */
+  private static Figures median(List<Figures[]> runs, int i) {
+    List<Figures> column = runs.stream().map(r -> r[i]).toList();
+    return column.get(0) == null ? null : Figures.median(column);
   }
 
   /** {@code --compare}: the proxy, its variant and nginx all running, measured in rounds. */

@@ -29,12 +29,13 @@ import java.util.Objects;
  * @param compareJar      for {@code --compare}: the jar the variant runs instead of the proxy's (to
  *                        measure a change against the build before it), or null
  * @param rounds          rounds of a {@code --compare} run
+ * @param repeat          runs of the whole table, summed up by their medians (1: one run)
  */
 public record BenchConfig(int connections, Duration echoLimit, Duration bigLimit,
     Duration handshakeLimit, Duration warmUp, Duration settleLimit, int idle, int hold, int floodMib,
     Duration floodStall, List<String> proxyCommand,
     String proxyName, String nginx, String pinCpu, List<String> childJava,
-    List<String> compareArgs, String compareJar, int rounds) {
+    List<String> compareArgs, String compareJar, int rounds, int repeat) {
 
   /** Size of the small messages. */
   public static final int SMALL = 64;
@@ -63,6 +64,9 @@ public record BenchConfig(int connections, Duration echoLimit, Duration bigLimit
     compareArgs = List.copyOf(compareArgs);
     if (rounds < 1) {
       throw new IllegalArgumentException("rounds must be positive: " + rounds);
+    }
+    if (repeat < 1) {
+      throw new IllegalArgumentException("repeat must be positive: " + repeat);
     }
     Objects.requireNonNull(proxyName, "proxyName");
     if (connections < 1) {

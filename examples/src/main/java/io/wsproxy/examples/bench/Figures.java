@@ -1,5 +1,10 @@
 package io.wsproxy.examples.bench;
 
+import java.util.List;
+import java.util.Objects;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.DoubleStream;
+
 /**
  * What the bench measured for one target (direct to the backend, ws-proxy, nginx). {@link
  * Double#NaN} marks a figure that does not apply (the direct run has no proxy process) or whose
@@ -76,5 +81,48 @@ public record Figures(String target, double echoPerSecond, double p50Millis, dou
   Figures withFlood(Flood f) {
     return new Figures(target, echoPerSecond, p50Millis, p99Millis, cpuMicrosPerMsg,
         cpuMillisPerMib, handshakesPerSec, rssKibPerIdle, threads, held, f);
+  }
+
+  /**
+   * The median of every figure of {@code runs} (of one target), NaNs left out (NaN when every run
+   * has NaN); for the held connections and the flood, pass-or-fail figures, the worst run's: the
+   * fewest relaying, the most errors, threads and RSS, the largest growth, intact only if every
+   * run was.
+   *
+   * @throws IllegalArgumentException if {@code runs} is empty
+   */
+  public static Figures median(List<Figures> runs) {
+    if (runs.isEmpty()) {
+      throw new IllegalArgumentException("runs must not be empty");
+    }
+    List<Held> held = runs.stream().map(Figures::held).filter(Objects::nonNull).toList();
+    List<Flood> floods = runs.stream().map(Figures::flood).filter(Objects::nonNull).toList();
+    Held worstHeld = held.isEmpty() ? null : new Held(held.get(0).asked(),
+        held.stream().mapToInt(Held::relaying).min().getAsInt(),
+        held.stream().mapToInt(Held::errors).max().getAsInt(),
+        worst(held.stream().mapToDouble(Held::threads)),
+        worst(held.stream().mapToDouble(Held::rssMib)));
+    Flood worstFlood = floods.isEmpty() ? null : new Flood(floods.get(0).mib(),
+        worst(floods.stream().mapToDouble(Flood::rssGrowthMib)),
+        floods.stream().allMatch(Flood::intact));
+    return new Figures(runs.get(0).target(), median(runs, Figures::echoPerSecond),
+        median(runs, Figures::p50Millis), median(runs, Figures::p99Millis),
+        median(runs, Figures::cpuMicrosPerMsg), median(runs, Figures::cpuMillisPerMib),
+        median(runs, Figures::handshakesPerSec), median(runs, Figures::rssKibPerIdle),
+        median(runs, Figures::threads), worstHeld, worstFlood);
+  }
+
+  private static double median(List<Figures> runs, ToDoubleFunction<Figures> figure) {
+    double[] v = runs.stream().mapToDouble(figure).filter(d -> !Double.isNaN(d)).sorted()
+        .toArray();
+    if (v.length == 0) {
+      return Double.NaN;
+    }
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  /** The largest value, NaNs left out (NaN when all are). */
+  private static double worst(DoubleStream values) {
+    return values.filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
   }
 }
