@@ -7,20 +7,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.wsproxy.HandshakeDecision;
-import io.wsproxy.HandshakeRequest;
-import io.wsproxy.Limits;
-import io.wsproxy.RejectionMode;
+import io.wsproxy.netty.HangingEndpoint;
 import io.wsproxy.netty.WsProxyHandler;
-import io.wsproxy.spi.PendingHandshake;
-import io.wsproxy.spi.WsChannel;
-import io.wsproxy.spi.WsEndpoint;
-import io.wsproxy.spi.WsListener;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,54 +25,21 @@ class UpgradeAbandonTest {
       + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
       + "Sec-WebSocket-Version: 13\r\n\r\n";
 
-  private final AtomicInteger abandoned = new AtomicInteger();
-
-  /** An endpoint whose every handshake stays undecided. */
-  private final WsEndpoint undecided = new WsEndpoint() {
-    @Override
-    public PendingHandshake handshake(HandshakeRequest request, Object affinity) {
-      return new PendingHandshake() {
-        @Override
-        public CompletionStage<HandshakeDecision> decision() {
-          return new CompletableFuture<>();
-        }
-
-        @Override
-        public WsListener open(WsChannel client) {
-          throw new IllegalStateException("never decided");
-        }
-
-        @Override
-        public void abandon() {
-          abandoned.incrementAndGet();
-        }
-      };
-    }
-
-    @Override
-    public Limits limits() {
-      return Limits.builder().build();
-    }
-
-    @Override
-    public RejectionMode rejectionMode() {
-      return RejectionMode.HTTP_STATUS;
-    }
-  };
+  private final CountDownLatch abandoned = new CountDownLatch(2); // counts down once per abandon
 
   @Test
   void aClientLeavingBeforeItsAnswerAbandonsOnceAndItsEarlyFramesAreReleased() {
     EmbeddedChannel ch = new EmbeddedChannel(new HttpResponseEncoder(),
         new RequestHeadDecoder(8192, 16384, Duration.ofSeconds(30)),
-        new WsProxyHandler(undecided));
+        new WsProxyHandler(new HangingEndpoint(new CountDownLatch(1), abandoned)));
     ByteBuf in = Unpooled.directBuffer().writeBytes(REQUEST.getBytes(StandardCharsets.US_ASCII))
         .writeBytes(Leg.frame(0x81, Leg.utf8("early"), true));
     ch.writeInbound(in);
     assertTrue(in.refCnt() > 0, "the early frame is held while the upgrade is decided");
-    assertEquals(0, abandoned.get());
+    assertEquals(2, abandoned.getCount());
     ch.close();
     ch.runPendingTasks();
-    assertEquals(1, abandoned.get(), "abandoned once");
+    assertEquals(1, abandoned.getCount(), "abandoned once");
     assertEquals(0, in.refCnt(), "the held frame was released");
   }
 }
