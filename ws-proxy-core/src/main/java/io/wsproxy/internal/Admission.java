@@ -68,17 +68,23 @@ public final class Admission {
 
   /** Runs the pipeline and, for an accepted handshake, takes a connection slot. */
   public CompletionStage<Outcome> admit(HandshakeRequest request) {
-    return pipeline.run(request).thenApply(decision -> {
-      if (!(decision instanceof HandshakeDecision.Accept accept)) {
-        return new Outcome(decision, null);
-      }
-      ConnectionLimiter.Admission slot = limiter.tryAcquire(accept.clientAddress());
-      if (slot instanceof ConnectionLimiter.Refused refused) {
-        log.debug("refused {}: {}", accept.clientAddress(), refused.rejection().reason());
-        return new Outcome(refused.rejection(), null);
-      }
-      return new Outcome(accept, (ConnectionLimiter.Permit) slot);
-    });
+    CompletionStage<HandshakeDecision> decided = pipeline.run(request);
+    HandshakeDecision now = Stages.now(decided);
+    return now != null ? CompletableFuture.completedFuture(outcome(now))
+        : decided.thenApply(this::outcome);
+  }
+
+  /** The outcome of the pipeline's {@code decision}: an accept takes a connection slot here. */
+  private Outcome outcome(HandshakeDecision decision) {
+    if (!(decision instanceof HandshakeDecision.Accept accept)) {
+      return new Outcome(decision, null);
+    }
+    ConnectionLimiter.Admission slot = limiter.tryAcquire(accept.clientAddress());
+    if (slot instanceof ConnectionLimiter.Refused refused) {
+      log.debug("refused {}: {}", accept.clientAddress(), refused.rejection().reason());
+      return new Outcome(refused.rejection(), null);
+    }
+    return new Outcome(accept, (ConnectionLimiter.Permit) slot);
   }
 
   /** The rejection for a handshake refused by {@link #enter()}. */

@@ -67,7 +67,7 @@ public final class ForwardedHeaders {
       identityHeaders = names(names.toArray(String[]::new));
       if (principalHeader != null) {
         HeaderNames.requireToken("principalHeader", principalHeader);
-        if (NEVER_FORWARDED.contains(principalHeader) || PROXY_SET.contains(principalHeader)) {
+        if ((KNOWN.flags(principalHeader) & (NEVER_FORWARDED | PROXY_SET)) != 0) {
           throw new IllegalArgumentException("principalHeader must not be a hop-by-hop, handshake "
               + "or forwarding header: " + principalHeader);
         }
@@ -91,40 +91,62 @@ public final class ForwardedHeaders {
 
     /** Whether header {@code name} (in any case) is dropped from an untrusted peer. */
     private boolean isDroppedFromUntrusted(String name) {
-      return PROXY_SET.contains(name) || PASSED_FROM_TRUSTED.contains(name)
-          || identityHeaders.contains(name) || WELL_KNOWN_IDENTITY_HEADERS.contains(name)
+      return isDroppedFromUntrusted(name, KNOWN.flags(name));
+    }
+
+    /** As {@link #isDroppedFromUntrusted(String)}, with the name's flags already looked up. */
+    private boolean isDroppedFromUntrusted(String name, int known) {
+      return (known & UNTRUSTED_DROPS) != 0
+          || (!identityHeaders.isEmpty() && identityHeaders.contains(name))
           || (principalHeader != null && principalHeader.equalsIgnoreCase(name));
     }
   }
 
-  private static final Set<String> NEVER_FORWARDED = names(
-      // hop-by-hop (RFC 7230 section 6.1)
+  /** Hop-by-hop (RFC 7230 section 6.1), and the WebSocket handshake's own: never forwarded. */
+  private static final String[] NEVER_FORWARDED_NAMES = {
       "Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "Proxy-Connection",
       "TE", "Trailer", "Transfer-Encoding", "Upgrade",
       // the WebSocket handshake itself: the upstream connector sends its own
       "Host", "Content-Length", "Expect", "Sec-WebSocket-Key", "Sec-WebSocket-Version",
-      "Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol", "Sec-WebSocket-Accept");
+      "Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol", "Sec-WebSocket-Accept"};
 
   /** Set (or appended to) by the proxy itself: client copies never pass as they are. */
-  private static final Set<String> PROXY_SET = names(
-      "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded");
+  private static final String[] PROXY_SET_NAMES = {
+      "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded"};
 
   /** Forwarding headers passed on from a trusted peer, dropped from anyone else. */
-  private static final Set<String> PASSED_FROM_TRUSTED = names(
-      "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Forwarded-Server", "X-Real-IP");
+  private static final String[] PASSED_FROM_TRUSTED_NAMES = {
+      "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Forwarded-Server", "X-Real-IP"};
+
+  /** The well-known identity headers, as {@link #WELL_KNOWN_IDENTITY_HEADERS} lists them. */
+  private static final String[] WELL_KNOWN_IDENTITY_NAMES = {
+      "Tailscale-User-Login", "Tailscale-User-Name", "Tailscale-User-Profile-Pic",
+      "X-Forwarded-User", "X-Forwarded-Email", "X-Forwarded-Preferred-Username",
+      "X-Forwarded-Groups", "X-Auth-Request-User", "X-Auth-Request-Email",
+      "X-Auth-Request-Preferred-Username", "X-Auth-Request-Groups", "X-Remote-User",
+      "Remote-User", "Remote-Email", "Remote-Groups", "X-WEBAUTH-USER"};
 
   /**
    * Identity headers that VPNs and auth proxies (Tailscale, oauth2-proxy, Authelia, Grafana's auth
    * proxy mode...) set and upstreams commonly trust. They are dropped from untrusted peers even when
    * none is configured: an upstream that trusts one of them would otherwise be open to anyone who
-   * sends it. From a trusted proxy they pass.
+   * sends it. From a trusted proxy they pass. Lower-case; {@code contains} matches any case.
    */
-  public static final Set<String> WELL_KNOWN_IDENTITY_HEADERS = names(
-      "Tailscale-User-Login", "Tailscale-User-Name", "Tailscale-User-Profile-Pic",
-      "X-Forwarded-User", "X-Forwarded-Email", "X-Forwarded-Preferred-Username",
-      "X-Forwarded-Groups", "X-Auth-Request-User", "X-Auth-Request-Email",
-      "X-Auth-Request-Preferred-Username", "X-Auth-Request-Groups", "X-Remote-User",
-      "Remote-User", "Remote-Email", "Remote-Groups", "X-WEBAUTH-USER");
+  public static final Set<String> WELL_KNOWN_IDENTITY_HEADERS = names(WELL_KNOWN_IDENTITY_NAMES);
+
+  // the flags of the names above, in one table: one lookup per header, not one per set
+  private static final int NEVER_FORWARDED = 1;
+  private static final int PROXY_SET = 2;
+  private static final int PASSED_FROM_TRUSTED = 4;
+  private static final int WELL_KNOWN_IDENTITY = 8;
+  /** Dropped from an untrusted peer (with the policy's own identity and principal headers). */
+  private static final int UNTRUSTED_DROPS = PROXY_SET | PASSED_FROM_TRUSTED | WELL_KNOWN_IDENTITY;
+  private static final HeaderNameTable KNOWN = new HeaderNameTable.Builder()
+      .add(NEVER_FORWARDED, NEVER_FORWARDED_NAMES)
+      .add(PROXY_SET, PROXY_SET_NAMES)
+      .add(PASSED_FROM_TRUSTED, PASSED_FROM_TRUSTED_NAMES)
+      .add(WELL_KNOWN_IDENTITY, WELL_KNOWN_IDENTITY_NAMES)
+      .build();
 
   private ForwardedHeaders() {}
 
@@ -167,10 +189,11 @@ public final class ForwardedHeaders {
     Headers.Builder out = Headers.builder();
     request.headers().forEach((name, value) -> {
       // names are matched in any case, without a lower-case copy of each
-      boolean drop = NEVER_FORWARDED.contains(name) || PROXY_SET.contains(name)
+      int known = KNOWN.flags(name);
+      boolean drop = (known & (NEVER_FORWARDED | PROXY_SET)) != 0
           || namedIn(connection, name) // named in Connection: hop-by-hop
           || (policy.principalHeader() != null && policy.principalHeader().equalsIgnoreCase(name))
-          || (!peerTrusted && policy.isDroppedFromUntrusted(name));
+          || (!peerTrusted && policy.isDroppedFromUntrusted(name, known));
       if (!drop) {
         out.add(name, value);
       }

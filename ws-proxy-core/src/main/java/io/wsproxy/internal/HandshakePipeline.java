@@ -127,17 +127,26 @@ public final class HandshakePipeline {
     if (full != null) {
       return CompletableFuture.completedFuture(reject(request, full));
     }
-    return authenticate(request).thenApply(auth -> {
-      try {
-        if (auth instanceof Rejection r) {
-          return reject(request, r);
-        }
-        return accept(request, clientAddress, (Principal) auth);
-      } catch (RuntimeException e) {
-        log.warn("handshake failed after auth; refusing {}", request, e);
-        return reject(request, INTERNAL_ERROR);
+    CompletionStage<AuthResult> auth = authenticate(request);
+    AuthResult now = Stages.now(auth); // never null once done: refusals are Rejections
+    if (now != null) {
+      return CompletableFuture.completedFuture(afterAuth(request, clientAddress, now));
+    }
+    return auth.thenApply(a -> afterAuth(request, clientAddress, a));
+  }
+
+  /** The steps after auth: the refusal, or the routed accept. */
+  private HandshakeDecision afterAuth(HandshakeRequest request, String clientAddress,
+      AuthResult auth) {
+    try {
+      if (auth instanceof Rejection r) {
+        return reject(request, r);
       }
-    });
+      return accept(request, clientAddress, (Principal) auth);
+    } catch (RuntimeException e) {
+      log.warn("handshake failed after auth; refusing {}", request, e);
+      return reject(request, INTERNAL_ERROR);
+    }
   }
 
   private boolean originAllowed(HandshakeRequest request) {
@@ -190,6 +199,10 @@ public final class HandshakePipeline {
     CompletableFuture<AuthResult> stage;
     try {
       CompletionStage<AuthResult> s = authValidator.validate(request);
+      AuthResult now = s == null ? null : Stages.now(s);
+      if (now != null) {
+        return CompletableFuture.completedFuture(now); // answered at once: no timeout to arm
+      }
       if (s == null) {
         stage = CompletableFuture.failedFuture(new NullPointerException("null stage"));
       } else {

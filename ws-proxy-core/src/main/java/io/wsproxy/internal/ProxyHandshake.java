@@ -50,7 +50,13 @@ public final class ProxyHandshake implements PendingHandshake {
       return Refused.of(Admission.tooManyPending());
     }
     ProxyHandshake h = new ProxyHandshake(ctx, ticket, affinity);
-    admission.admit(request).whenComplete((outcome, error) -> h.admitted(outcome));
+    CompletionStage<Admission.Outcome> admitted = admission.admit(request);
+    Admission.Outcome now = Stages.now(admitted);
+    if (now != null) {
+      h.admitted(now); // the usual case: decided at once, no stage to chain on
+    } else {
+      admitted.whenComplete((outcome, error) -> h.admitted(outcome));
+    }
     return h;
   }
 

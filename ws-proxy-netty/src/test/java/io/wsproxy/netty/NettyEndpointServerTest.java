@@ -214,46 +214,4 @@ class NettyEndpointServerTest extends Resources {
     assertEquals(0xA, pong.opcode());
     assertEquals("p", new String(pong.payload(), StandardCharsets.UTF_8));
   }
-
-  /** An endpoint whose handshakes never decide; it records being asked and abandoned. */
-  static final class HangingEndpoint implements WsEndpoint {
-    private final CountDownLatch asked;
-    private final CountDownLatch abandoned;
-
-    HangingEndpoint(CountDownLatch asked, CountDownLatch abandoned) {
-      this.asked = asked;
-      this.abandoned = abandoned;
-    }
-
-    @Override
-    public PendingHandshake handshake(HandshakeRequest request, Object affinity) {
-      asked.countDown();
-      return new PendingHandshake() {
-        @Override
-        public CompletionStage<HandshakeDecision> decision() {
-          return new CompletableFuture<>();
-        }
-
-        @Override
-        public WsListener open(WsChannel client) {
-          throw new IllegalStateException("never decided");
-        }
-
-        @Override
-        public void abandon() {
-          abandoned.countDown();
-        }
-      };
-    }
-
-    @Override
-    public Limits limits() {
-      return Limits.DEFAULTS;
-    }
-
-    @Override
-    public RejectionMode rejectionMode() {
-      return RejectionMode.HTTP_STATUS;
-    }
-  }
 }

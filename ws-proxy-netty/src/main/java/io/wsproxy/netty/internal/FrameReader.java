@@ -26,8 +26,11 @@ import org.slf4j.LoggerFactory;
  * reading resumes. Frames are never reordered; a turn of 1 MiB messages is a handful of frames.
  *
  * <p>It owns the channel's auto-read, which two parties turn off: the peer's back-pressure
- * ({@link #peerPaused}, from {@link NettyWsChannel#pauseReading}) and the budget. Reading is on
- * only when neither holds it; bytes read and not yet decoded wait while the peer is paused too.
+ * ({@link #peerPaused}, from {@link NettyWsChannel#pauseReading}) and the budget. The peer's pause
+ * is lazy: it turns reading off only once bytes arrive while it holds (they wait here, with the
+ * read they came in ending there), so a pause that ends before anything arrives (a connect-first
+ * upstream held while its client's 101 is written) costs no system call to stop reading and
+ * another to start again. Bytes read and not yet decoded wait while the peer is paused too.
  *
  * <p><b>Draining.</b> Once the connection {@linkplain NettyWsChannel#fail failed} or ended
  * ({@link #drain}), what is read is released, not decoded, and reading stays on: TCP drains and
@@ -65,11 +68,17 @@ public final class FrameReader extends ChannelInboundHandlerAdapter {
     this.decoder = decoder;
   }
 
-  /** Holds reading off while {@code paused} (the peer cannot take more); on the loop only. */
+  /**
+   * Holds what is read while {@code paused} (the peer cannot take more), and reading with it once
+   * something was read; on the loop only.
+   */
   void peerPaused(boolean paused) {
     peerPaused = paused;
+    if (paused) {
+      return; // lazily: channelRead holds what arrives, and turns reading off then
+    }
     applyAutoRead();
-    if (!paused && held != null) {
+    if (held != null) {
       scheduleTurn(); // what was held for the peer goes on in the next turn
     }
   }
@@ -106,6 +115,9 @@ public final class FrameReader extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg); // nothing else reaches a WebSocket leg
     } else if (held != null) {
       held = append(held, buf); // read behind what is held: keep the order
+    } else if (peerPaused) {
+      held = buf; // the peer cannot take it: it waits, and reading stops behind this read
+      applyAutoRead();
     } else {
       DirectWrite.newTurn(); // the frames of one read share a turn
       decode(buf);
@@ -215,8 +227,9 @@ public final class FrameReader extends ChannelInboundHandlerAdapter {
     applyAutoRead();
   }
 
+  /** Reading is on unless a spent budget or held bytes (held for the budget or the peer) stop it. */
   private void applyAutoRead() {
-    boolean on = draining || !peerPaused && (!added || (!spent && held == null));
+    boolean on = draining || !added || (!spent && held == null);
     if (ch.config().isAutoRead() != on) {
       ch.config().setAutoRead(on);
     }

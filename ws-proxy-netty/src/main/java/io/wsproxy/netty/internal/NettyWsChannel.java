@@ -249,8 +249,9 @@ public final class NettyWsChannel implements WsChannel {
     armCloseTimer();
   }
 
+  /** Arms the close timeout once, unless the channel is closed already (nothing left to cut). */
   private void armCloseTimer() {
-    if (closeTimer == null) {
+    if (closeTimer == null && ch.isOpen()) {
       closeTimer = loop.schedule(this::closeTimedOut, closeTimeoutNanos, TimeUnit.NANOSECONDS);
     }
   }

@@ -59,8 +59,9 @@ public final class ServerUpgrade {
   private final EarlyBytes early;
   private PendingHandshake pending;
   private ScheduledFuture<?> deadline;
-  // abandons the handshake if the client leaves first; removed once open (it would be a no-op, and
-  // would keep the handshake, its request and its headers for the connection's life)
+  // abandons the handshake and drops the early bytes if the client leaves first; removed once open
+  // (both would be no-ops, and it would keep the handshake, its request and its headers for the
+  // connection's life)
   private GenericFutureListener<Future<? super Void>> abandonOnClose;
   private boolean answered; // loop-confined
 
@@ -86,18 +87,25 @@ public final class ServerUpgrade {
     // reading stays on until the client sends something before its answer: then EarlyBytes turns
     // it off. Most clients send nothing, and the upgrade costs no epoll_ctl to stop reading and
     // another to start again
-    ch.closeFuture().addListener(f -> early.release());
     EarlyBytes.stopHttpDecoding(ctx.pipeline()); // what follows the request is WebSocket
     Limits limits = endpoint.limits();
     UpgradeCheck.Refusal refusal = UpgradeRequests.check(req, limits);
     if (refusal != null) {
       log.debug("{}: upgrade refused before the endpoint: {} {}", ch, refusal.status(),
           refusal.reason());
+      early.release(); // refused: what the client sent behind the request is dropped
       HttpReplies.replyAndClose(ctx, refusal.status(), refusal.reason(), refusal.headers());
       return;
     }
-    HandshakeRequest hr = UpgradeRequests.toHandshakeRequest(req, ch);
-    String key = req.headers().first("Sec-WebSocket-Key").orElseThrow().strip();
+    HandshakeRequest hr;
+    String key;
+    try {
+      hr = UpgradeRequests.toHandshakeRequest(req, ch);
+      key = req.headers().first("Sec-WebSocket-Key").orElseThrow().strip();
+    } catch (RuntimeException e) {
+      early.release(); // begin, whose close listener drops them, is not reached
+      throw e;
+    }
     new ServerUpgrade(ctx, key, endpoint, highWaterMark, early).begin(hr, limits);
   }
 
@@ -106,6 +114,7 @@ public final class ServerUpgrade {
       pending = endpoint.handshake(hr, loop);
     } catch (RuntimeException e) {
       log.warn("{}: the endpoint failed on a handshake", ch, e);
+      early.release();
       HttpReplies.replyAndClose(ctx, 500, "Internal error");
       return;
     }
@@ -113,7 +122,11 @@ public final class ServerUpgrade {
     Duration limit = limits.handshakeTimeout().plus(limits.connectTimeout()).plus(DEADLINE_SLACK);
     deadline = loop.schedule(this::timedOut, limit.toNanos(), TimeUnit.NANOSECONDS);
     PendingHandshake p = pending; // not this: an open connection must not keep the request
-    abandonOnClose = f -> p.abandon();
+    EarlyBytes e = early;
+    abandonOnClose = f -> {
+      e.release();
+      p.abandon();
+    };
     ch.closeFuture().addListener(abandonOnClose);
     pending.decision().whenComplete((decision, error) -> {
       if (!Loops.run(loop, () -> answer(decision, error))) {

@@ -8,9 +8,13 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.channels.spi.SelectorProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,11 +80,18 @@ public final class Transports {
   }
 
   /**
-   * A new unregistered socket channel of {@code type}, one {@link #socketChannelClass} named: made
-   * directly, where Netty's {@code Bootstrap} would look its constructor up by reflection.
+   * A new unregistered socket channel of {@code type}, one {@link #socketChannelClass} named, for a
+   * connection to {@code address}: made directly, where Netty's {@code Bootstrap} would look its
+   * constructor up by reflection, and of the address's own family. A dual-stack IPv6 socket (what
+   * either transport makes by default) reaches an IPv4 address too, but costs one more system call
+   * ({@code setsockopt IPV6_V6ONLY}) per connection.
    */
-  static Channel newSocketChannel(Class<? extends Channel> type) {
-    return type == NioSocketChannel.class ? new NioSocketChannel() : EpollSupport.newSocketChannel();
+  static Channel newSocketChannel(Class<? extends Channel> type, InetAddress address) {
+    SocketProtocolFamily family = address instanceof Inet4Address
+        ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
+    return type == NioSocketChannel.class
+        ? new NioSocketChannel(SelectorProvider.provider(), family)
+        : EpollSupport.newSocketChannel(family);
   }
 
   /** The socket channel class for a group made by {@link #newGroup}. */
@@ -119,8 +130,8 @@ public final class Transports {
       return io.netty.channel.epoll.EpollSocketChannel.class;
     }
 
-    static Channel newSocketChannel() {
-      return new io.netty.channel.epoll.EpollSocketChannel();
+    static Channel newSocketChannel(SocketProtocolFamily family) {
+      return new io.netty.channel.epoll.EpollSocketChannel(family);
     }
 
     static io.netty.channel.unix.Socket socket(Channel ch) {

@@ -99,10 +99,9 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     timeout = loop.schedule(() -> fail(UpstreamConnectException.timedOut(
         "no upgrade from " + host + ":" + port + " within " + request.connectTimeout())),
         connectMillis, TimeUnit.MILLISECONDS);
-    ch = channel(loop, channelClass, ssl, waterMark, host, port);
     InetSocketAddress ip = LiteralAddress.of(host, port);
     if (ip != null) {
-      connectTo(ip);
+      connectTo(ip, loop, channelClass, ssl, waterMark);
       return;
     }
     // a name: the JDK resolver blocks, so it runs off the event loop (its answers are cached)
@@ -116,18 +115,19 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
       if (error != null) {
         fail(UpstreamConnectException.unreachable("cannot resolve " + host, error.getCause()));
       } else if (!done) {
-        connectTo(new InetSocketAddress(address, port));
+        connectTo(new InetSocketAddress(address, port), loop, channelClass, ssl, waterMark);
       }
     }));
   }
 
   /**
-   * The upstream channel, set up and registered with {@code loop} as Netty's {@code Bootstrap}
-   * would do it, without a bootstrap, its options map and its initializer handler per dial.
+   * The upstream channel for {@code address} (a socket of its family), set up and registered with
+   * {@code loop} as Netty's {@code Bootstrap} would do it, without a bootstrap, its options map and
+   * its initializer handler per dial.
    */
   private Channel channel(EventLoop loop, Class<? extends Channel> channelClass, SslContext ssl,
-      WriteBufferWaterMark waterMark, String host, int port) {
-    Channel c = Transports.newSocketChannel(channelClass);
+      WriteBufferWaterMark waterMark, InetSocketAddress address) {
+    Channel c = Transports.newSocketChannel(channelClass, address.getAddress());
     ChannelConfig config = c.config();
     // no connect timeout of Netty's own (its default is 30 s): the dial's timeout, armed first with
     // the same delay, covers the TCP connect and fired first anyway; one timer less per dial
@@ -135,8 +135,9 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     // TCP_NODELAY is on already: Netty's socket channels set it when they are made
     config.setWriteBufferWaterMark(waterMark);
     ChannelPipeline p = c.pipeline();
-    if (ssl != null) {
-      p.addLast("ws-proxy-tls", ssl.newHandler(c.alloc(), host, port));
+    if (ssl != null) { // the URI's host, for SNI and the certificate's check
+      p.addLast("ws-proxy-tls", ssl.newHandler(c.alloc(), request.uri().getHost(),
+          address.getPort()));
     }
     // the request is ours, as bytes, and the answer's head is read here (no HTTP codec)
     p.addLast(NAME, this);
@@ -148,6 +149,13 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
       }
     });
     return c;
+  }
+
+  /** Makes the channel, once the address (and so the socket's family) is known, and connects. */
+  private void connectTo(InetSocketAddress address, EventLoop loop,
+      Class<? extends Channel> channelClass, SslContext ssl, WriteBufferWaterMark waterMark) {
+    ch = channel(loop, channelClass, ssl, waterMark, address);
+    connectTo(address);
   }
 
   private void connectTo(InetSocketAddress address) {
