@@ -44,7 +44,7 @@ final class FrameDecoder {
   private final int maxMessageSize;
   private final MessageAssembler assembler;
   private final Utf8Validator utf8 = new Utf8Validator();
-  private final byte[] control = new byte[MAX_CONTROL_PAYLOAD];
+  private byte[] control; // made at the first control frame: live data an idle connection saves
 
   private int state = FIRST;
   private boolean fin;
@@ -168,6 +168,9 @@ final class FrameDecoder {
   /** The second byte's checks of the opcode against the frame and the message in progress. */
   private boolean opcodeFits() {
     if (opcode >= OP_CLOSE) { // control
+      if (control == null) { // most connections see no control frame but their close
+        control = new byte[MAX_CONTROL_PAYLOAD];
+      }
       return fin && lengthCode <= MAX_CONTROL_PAYLOAD && opcode <= OP_PONG
           && !(opcode == OP_CLOSE && lengthCode == 1);
     }
