@@ -1,5 +1,7 @@
 package io.wsproxy.netty.internal;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.unix.Socket;
@@ -39,10 +41,12 @@ final class DirectWrite {
     }
   };
 
-  private final ByteBuffer scratch = ByteBuffer.allocateDirect(MAX_FRAME);
+  private final ByteBuffer memory = ByteBuffer.allocateDirect(MAX_FRAME);
+  /** The scratch buffer over {@link #memory}, framed by {@link FrameWriter#write}. */
+  private final ByteBuf scratch = Unpooled.wrappedBuffer(memory);
   /** The scratch buffer's memory address, or 0 where Netty cannot read one (no Unsafe). */
   private final long address = PlatformDependent.hasUnsafe()
-      ? PlatformDependent.directBufferAddress(scratch) : 0;
+      ? PlatformDependent.directBufferAddress(memory) : 0;
   private long turn;
 
   private DirectWrite() {}
@@ -83,20 +87,20 @@ final class DirectWrite {
    * many bytes went (0 when the socket is full or failed: the whole frame is then in {@link
    * #scratch()}, for the normal way, which meets the same failure and reports it).
    *
-   * @param length the frame's length, {@link FrameWriter#frameInto}'s answer
+   * @param length the frame's length, {@link FrameWriter#write}'s answer
    */
   int send(Socket socket, int length) {
     try {
       // by address, as Netty's own writes: no JNI lookup of the buffer's address per send
       return address != 0 ? socket.sendAddress(address, 0, length)
-          : socket.send(scratch, 0, length);
+          : socket.send(memory, 0, length);
     } catch (IOException e) {
       return 0;
     }
   }
 
-  /** The scratch buffer: a frame goes in at index 0 ({@link FrameWriter#frameInto}). */
-  ByteBuffer scratch() {
+  /** The scratch buffer: a frame goes in at index 0 ({@link FrameWriter#write}). */
+  ByteBuf scratch() {
     return scratch;
   }
 }

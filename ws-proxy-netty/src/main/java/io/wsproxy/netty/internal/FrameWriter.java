@@ -36,29 +36,9 @@ final class FrameWriter {
    */
   static ByteBuf frame(ByteBufAllocator alloc, int first, boolean masked, ByteBuffer payload) {
     int length = payload.remaining();
-    int start = headerLength(length, masked);
-    ByteBuf buf = alloc.directBuffer(start + length);
+    ByteBuf buf = alloc.directBuffer(headerLength(length, masked) + length);
     try {
-      int mask = header(buf, first, length, masked);
-      if (payload.hasArray() && !masked) {
-        buf.setBytes(start, payload.array(), payload.arrayOffset() + payload.position(), length);
-      } else if (buf.nioBufferCount() == 1) {
-        ByteBuffer out = buf.internalNioBuffer(start, length);
-        if (masked && payload.hasArray()) { // mask while copying
-          Masking.xorInto(payload.array(), payload.arrayOffset() + payload.position(), out, length,
-              mask);
-        } else if (masked) {
-          Masking.xorInto(payload, out, length, mask);
-        } else { // absolute: the payload's position stays, no duplicate needed
-          out.put(out.position(), payload, payload.position(), length);
-        }
-      } else {
-        buf.setBytes(start, payload.duplicate());
-        if (masked) {
-          Masking.xor(buf, start, length, mask);
-        }
-      }
-      buf.writerIndex(start + length);
+      write(buf, first, masked, payload);
       ByteBuf out = buf;
       buf = null;
       return out;
@@ -70,41 +50,35 @@ final class FrameWriter {
   }
 
   /**
-   * Writes the same frame as {@link #frame} into {@code out} from index 0 on, for {@link
-   * DirectWrite}'s scratch buffer, and answers its length; {@code out}'s limit is not moved, its
-   * position is left at the payload's start, and {@code payload}'s position is not moved.
+   * Writes the frame {@link #frame} makes into {@code buf} from index 0 on ({@code buf}'s capacity
+   * at least the frame's), sets its writer index at the frame's end, and answers the frame's
+   * length. {@link DirectWrite}'s scratch buffer is framed this way too.
    *
-   * @throws IndexOutOfBoundsException if the frame does not fit in {@code out}'s capacity
+   * @throws IndexOutOfBoundsException if the frame does not fit in {@code buf}'s capacity
    */
-  static int frameInto(ByteBuffer out, int first, boolean masked, ByteBuffer payload) {
+  static int write(ByteBuf buf, int first, boolean masked, ByteBuffer payload) {
     int length = payload.remaining();
     int start = headerLength(length, masked);
-    int maskBit = masked ? 0x80 : 0;
-    int at;
-    if (length <= 125) {
-      out.putShort(0, (short) (first << 8 | maskBit | length));
-      at = 2;
-    } else if (length <= 0xFFFF) {
-      out.putInt(0, first << 24 | (maskBit | 126) << 16 | length);
-      at = 4;
-    } else {
-      out.putShort(0, (short) (first << 8 | maskBit | 127));
-      out.putLong(2, length);
-      at = 10;
-    }
-    out.position(start);
-    if (masked) {
-      int mask = ThreadLocalRandom.current().nextInt();
-      out.putInt(at, mask);
-      if (payload.hasArray()) {
+    int mask = header(buf, first, length, masked);
+    if (payload.hasArray() && !masked) {
+      buf.setBytes(start, payload.array(), payload.arrayOffset() + payload.position(), length);
+    } else if (buf.nioBufferCount() == 1) {
+      ByteBuffer out = buf.internalNioBuffer(start, length);
+      if (masked && payload.hasArray()) { // mask while copying
         Masking.xorInto(payload.array(), payload.arrayOffset() + payload.position(), out, length,
             mask);
-      } else {
+      } else if (masked) {
         Masking.xorInto(payload, out, length, mask);
+      } else { // absolute: the payload's position stays, no duplicate needed
+        out.put(out.position(), payload, payload.position(), length);
       }
     } else {
-      out.put(start, payload, payload.position(), length);
+      buf.setBytes(start, payload.duplicate());
+      if (masked) {
+        Masking.xor(buf, start, length, mask);
+      }
     }
+    buf.writerIndex(start + length);
     return start + length;
   }
 

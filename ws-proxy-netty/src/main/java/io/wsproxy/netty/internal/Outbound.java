@@ -77,7 +77,8 @@ final class Outbound {
    * when it did not try.
    */
   private boolean sentDirectly(int first, boolean masked, ByteBuffer payload) {
-    if (payload.remaining() > DirectWrite.MAX_FRAME - 14 || inFlight.get() != 0
+    int size = payload.remaining();
+    if (FrameWriter.headerLength(size, masked) + size > DirectWrite.MAX_FRAME || inFlight.get() != 0
         || queuedOnChannel() != 0 || !direct.isOpen()) {
       return false;
     }
@@ -86,12 +87,11 @@ final class Outbound {
       return false; // a burst read at once: the rest leaves in one gathering write
     }
     directTurn = dw.turn();
-    int length = FrameWriter.frameInto(dw.scratch(), first, masked, payload);
+    int length = FrameWriter.write(dw.scratch(), first, masked, payload);
     int sent = dw.send(direct, length);
     if (sent < length) { // the socket is full (or failed): the rest queues, as any write
       ByteBuf rest = ch.alloc().directBuffer(length - sent);
-      rest.writeBytes(dw.scratch().limit(length).position(sent));
-      dw.scratch().clear();
+      rest.writeBytes(dw.scratch(), sent, length - sent);
       write(rest);
     }
     return true;
