@@ -68,10 +68,7 @@ public final class Admission {
 
   /** Runs the pipeline and, for an accepted handshake, takes a connection slot. */
   public CompletionStage<Outcome> admit(HandshakeRequest request) {
-    CompletionStage<HandshakeDecision> decided = pipeline.run(request);
-    HandshakeDecision now = Stages.now(decided);
-    return now != null ? CompletableFuture.completedFuture(outcome(now))
-        : decided.thenApply(this::outcome);
+    return Stages.thenApply(pipeline.run(request), this::outcome);
   }
 
   /** The outcome of the pipeline's {@code decision}: an accept takes a connection slot here. */

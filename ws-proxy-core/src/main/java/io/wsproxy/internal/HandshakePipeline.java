@@ -127,12 +127,8 @@ public final class HandshakePipeline {
     if (full != null) {
       return CompletableFuture.completedFuture(reject(request, full));
     }
-    CompletionStage<AuthResult> auth = authenticate(request);
-    AuthResult now = Stages.now(auth); // never null once done: refusals are Rejections
-    if (now != null) {
-      return CompletableFuture.completedFuture(afterAuth(request, clientAddress, now));
-    }
-    return auth.thenApply(a -> afterAuth(request, clientAddress, a));
+    // a result is never null once done (refusals are Rejections): at once when auth answered so
+    return Stages.thenApply(authenticate(request), a -> afterAuth(request, clientAddress, a));
   }
 
   /** The steps after auth: the refusal, or the routed accept. */

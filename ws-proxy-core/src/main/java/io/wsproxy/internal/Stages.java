@@ -1,7 +1,9 @@
 package io.wsproxy.internal;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The value of a stage that is complete already, so that a handshake whose steps all answer at once
@@ -26,5 +28,23 @@ final class Stages {
     }
     CompletableFuture<T> f = (CompletableFuture<T>) stage;
     return f.isDone() && !f.isCompletedExceptionally() ? f.getNow(null) : null;
+  }
+
+  /**
+   * {@code stage.thenApply(fn)}, with {@code fn} applied at once, in this thread, when {@link #now}
+   * reads the value: a completed future then, failed (as {@code thenApply} fails it) if {@code fn}
+   * throws.
+   */
+  static <T, U> CompletionStage<U> thenApply(CompletionStage<T> stage,
+      Function<? super T, ? extends U> fn) {
+    T value = now(stage);
+    if (value == null) {
+      return stage.thenApply(fn);
+    }
+    try {
+      return CompletableFuture.completedFuture(fn.apply(value));
+    } catch (Throwable e) {
+      return CompletableFuture.failedFuture(new CompletionException(e));
+    }
   }
 }

@@ -1,9 +1,14 @@
 package io.wsproxy.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,5 +41,29 @@ class StagesTest {
         complete("v");
       }
     }));
+  }
+
+  @Test
+  void thenApplyAppliesAtOnceToAReadableValueAndChainsOnAnythingElse() {
+    CompletableFuture<Integer> done = Stages.thenApply(CompletableFuture.completedFuture(2),
+        v -> v * 3).toCompletableFuture();
+    assertTrue(done.isDone(), "applied in the caller's thread");
+    assertEquals(6, done.join());
+    CompletableFuture<Integer> pending = new CompletableFuture<>();
+    CompletableFuture<Integer> later = Stages.thenApply(pending, v -> v * 3).toCompletableFuture();
+    assertFalse(later.isDone());
+    pending.complete(5);
+    assertEquals(15, later.join());
+  }
+
+  @Test
+  void thenApplyFailsTheStageWhenTheFunctionThrowsAsThenApplyWould() {
+    IllegalStateException boom = new IllegalStateException("boom");
+    CompletableFuture<Object> failed = Stages.thenApply(CompletableFuture.completedFuture(1),
+        v -> {
+          throw boom;
+        }).toCompletableFuture();
+    CompletionException e = assertThrows(CompletionException.class, failed::join);
+    assertSame(boom, e.getCause());
   }
 }
