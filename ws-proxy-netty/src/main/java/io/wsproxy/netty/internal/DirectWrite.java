@@ -51,7 +51,10 @@ final class DirectWrite {
 
   private DirectWrite() {}
 
-  /** This thread's scratch buffer and turn count. */
+  /**
+   * This thread's scratch buffer and turn count: looked up once per channel (its loop's thread
+   * never changes), not per frame.
+   */
   static DirectWrite local() {
     return LOCAL.get();
   }
@@ -60,8 +63,8 @@ final class DirectWrite {
    * Starts a new turn on this thread: called for each read a frame reader takes, so frames decoded
    * from one read share a turn.
    */
-  static void newTurn() {
-    LOCAL.get().turn++;
+  void newTurn() {
+    turn++;
   }
 
   /** The current turn on this thread. */

@@ -61,6 +61,7 @@ public final class FrameReader extends ChannelInboundHandlerAdapter {
   private boolean turnScheduled;
   private boolean added;
   private boolean draining;
+  private DirectWrite turns; // the loop thread's, from handlerAdded
 
   FrameReader(NettyWsChannel ws, FrameDecoder decoder) {
     this.ws = ws;
@@ -102,6 +103,7 @@ public final class FrameReader extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     added = true;
+    turns = DirectWrite.local(); // on the loop: its thread's
   }
 
   @Override
@@ -119,7 +121,7 @@ public final class FrameReader extends ChannelInboundHandlerAdapter {
       held = buf; // the peer cannot take it: it waits, and reading stops behind this read
       applyAutoRead();
     } else {
-      DirectWrite.newTurn(); // the frames of one read share a turn
+      turns.newTurn(); // the frames of one read share a turn
       decode(buf);
     }
   }

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Writing</b> queues the frame in Netty's outbound buffer through its {@link Outbound}, which
  * defers the flush to the end of the loop's current batch; a data frame sent on the loop with
- * nothing queued ahead of it goes straight to the socket instead ({@link DirectWrite}). A send answers {@link Channel#isWritable()}: the channel's {@code WriteBufferWaterMark} is the
+ * nothing queued ahead of it goes straight to the socket instead ({@link DirectWrite}). A send
+ * answers {@link Channel#isWritable()}: the channel's {@code WriteBufferWaterMark} is the
  * back-pressure threshold, and {@link WsListener#onWritable} follows once it drained below its low
  * mark. A data frame is written whole by {@link FrameWriter} in the sender's thread: the message is
  * copied once, into the direct buffer the socket writes from (masked while copying on the client

@@ -39,6 +39,7 @@ final class Outbound {
   private final AtomicLong inFlight = new AtomicLong();
   private ChannelHandlerContext frameOut; // loop-confined
   private Socket direct; // loop-confined: where frames may go straight, or null (DirectWrite)
+  private DirectWrite dw; // the loop thread's, when direct is set
   private long directTurn = -1; // loop-confined: the turn of the last frame sent straight
   private boolean flushScheduled; // loop-confined
 
@@ -57,6 +58,7 @@ final class Outbound {
   void open() {
     frameOut = ch.pipeline().context(WebSocketFrameEncoder.class);
     direct = DirectWrite.socket(ch, frameOut);
+    dw = direct == null ? null : DirectWrite.local();
   }
 
   /**
@@ -82,7 +84,6 @@ final class Outbound {
         || queuedOnChannel() != 0 || !direct.isOpen()) {
       return false;
     }
-    DirectWrite dw = DirectWrite.local();
     if (dw.turn() == directTurn) {
       return false; // a burst read at once: the rest leaves in one gathering write
     }

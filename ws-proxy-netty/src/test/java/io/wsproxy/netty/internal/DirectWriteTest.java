@@ -71,7 +71,7 @@ class DirectWriteTest {
   void aFrameSentOnTheLoopWithNothingQueuedIsOnTheWireBeforeTheSendReturns() throws Exception {
     open(false, false, 0);
     long queued = onLoop(() -> {
-      DirectWrite.newTurn();
+      DirectWrite.local().newTurn();
       ws.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}));
       return ws.queuedBytes();
     });
@@ -83,7 +83,7 @@ class DirectWriteTest {
   void theSecondFrameOfOneTurnQueuesBehindTheFirstAndBothArriveInOrder() throws Exception {
     open(false, false, 0);
     long[] queued = onLoop(() -> {
-      DirectWrite.newTurn();
+      DirectWrite.local().newTurn();
       ws.sendText(io.wsproxy.spi.Text.of("first"));
       long afterFirst = ws.queuedBytes();
       ws.sendText(io.wsproxy.spi.Text.of("second"));
@@ -103,7 +103,7 @@ class DirectWriteTest {
       payload[i] = (byte) (i * 7);
     }
     long queued = onLoop(() -> {
-      DirectWrite.newTurn();
+      DirectWrite.local().newTurn();
       ws.sendBinary(ByteBuffer.wrap(payload));
       return ws.queuedBytes();
     });
@@ -117,7 +117,7 @@ class DirectWriteTest {
     assertNull(onLoop(() -> DirectWrite.socket(ch,
         ch.pipeline().context(WebSocket13FrameEncoder.class))));
     long queued = onLoop(() -> {
-      DirectWrite.newTurn();
+      DirectWrite.local().newTurn();
       ws.sendBinary(ByteBuffer.wrap(new byte[] {9}));
       return ws.queuedBytes();
     });
@@ -147,7 +147,7 @@ class DirectWriteTest {
     for (; frames < 2_000 && !leftQueued; frames++) {
       int seq = frames;
       leftQueued = onLoop(() -> {
-        DirectWrite.newTurn();
+        DirectWrite.local().newTurn();
         ws.sendBinary(ByteBuffer.wrap(payload(seq)));
         return ws.queuedBytes() > 0;
       });
@@ -156,7 +156,7 @@ class DirectWriteTest {
     for (int more = frames + 20; frames < more; frames++) { // behind what is queued
       int seq = frames;
       onLoop(() -> {
-        DirectWrite.newTurn();
+        DirectWrite.local().newTurn();
         return ws.sendBinary(ByteBuffer.wrap(payload(seq)));
       });
     }
@@ -174,7 +174,7 @@ class DirectWriteTest {
     // until the reset is seen: a send to a reset socket fails and the channel closes
     for (int i = 0; i < 1_000 && closed.getCount() > 0; i++) {
       onLoop(() -> {
-        DirectWrite.newTurn();
+        DirectWrite.local().newTurn();
         return ws.sendBinary(ByteBuffer.wrap(new byte[64]));
       });
     }
