@@ -24,7 +24,7 @@ import java.util.function.BiConsumer;
 public final class Headers {
 
   /** Headers with no fields. */
-  public static final Headers EMPTY = new Headers(new String[0], emptyValues(), null);
+  public static final Headers EMPTY = new Headers(new Object[0], null);
 
   /**
    * Most fields looked up by a scan; a larger set (a hostile request can carry hundreds) gets a
@@ -32,22 +32,38 @@ public final class Headers {
    */
   private static final int SCAN_LIMIT = 16;
 
-  // one entry per distinct field, in the order of first appearance: the first spelling of its name,
-  // and its values in order (unmodifiable). Stored as arrays, not a map of lower-cased keys to
-  // records: a request's headers are built for every handshake, and most are looked up a few times.
-  private final String[] names;
-  private final List<String>[] values;
+  // two slots per distinct field, in the order of first appearance: the first spelling of its name,
+  // then its value (a String) or values (an unmodifiable List<String>, in order: of two or more,
+  // or of the one value once all() asked for it; see values).
+  // One flat array, not a map of lower-cased keys to records nor a list per field: a request's
+  // headers are built for every handshake, most fields have one value, and most are looked up a few
+  // times, so the usual build is one array copy.
+  private final Object[] fields;
   private final Map<String, Integer> index; // lower-cased name to field; null up to SCAN_LIMIT
 
-  private Headers(String[] names, List<String>[] values, Map<String, Integer> index) {
-    this.names = names;
-    this.values = values;
+  private Headers(Object[] fields, Map<String, Integer> index) {
+    this.fields = fields;
     this.index = index;
   }
 
+  private String name(int field) {
+    return (String) fields[2 * field];
+  }
+
+  /**
+   * The values of {@code field}: its list, made from its one value at the first call and kept. The
+   * store is a benign race: every thread that makes the list makes an equal immutable one (safely
+   * published through its final fields), and every reader takes either form.
+   */
   @SuppressWarnings("unchecked")
-  private static List<String>[] emptyValues() {
-    return (List<String>[]) new List<?>[0];
+  private List<String> values(int field) {
+    Object v = fields[2 * field + 1];
+    if (v instanceof String s) {
+      List<String> one = List.of(s);
+      fields[2 * field + 1] = one;
+      return one;
+    }
+    return (List<String>) v;
   }
 
   /** Copies a map of names to values; {@code null} keys and values are rejected. */
@@ -88,13 +104,16 @@ public final class Headers {
   /** The first value of {@code name}, if any. */
   public Optional<String> first(String name) {
     int i = indexOf(name);
-    return i < 0 ? Optional.empty() : Optional.of(values[i].get(0));
+    if (i < 0) {
+      return Optional.empty();
+    }
+    return Optional.of(fields[2 * i + 1] instanceof String s ? s : values(i).get(0));
   }
 
   /** Every value of {@code name} in order; empty if absent. */
   public List<String> all(String name) {
     int i = indexOf(name);
-    return i < 0 ? List.of() : values[i];
+    return i < 0 ? List.of() : values(i);
   }
 
   /** Whether {@code name} is present. */
@@ -104,15 +123,15 @@ public final class Headers {
 
   /** The field names, in their first spelling. */
   public Set<String> names() {
-    return new NameSet(names);
+    return new NameSet(fields);
   }
 
   /** An unmodifiable view of the distinct names, in order (no copy: they never change). */
   private static final class NameSet extends AbstractSet<String> {
-    private final String[] names;
+    private final Object[] fields; // as in Headers: the names are at even indexes
 
-    NameSet(String[] names) {
-      this.names = names;
+    NameSet(Object[] fields) {
+      this.fields = fields;
     }
 
     @Override
@@ -122,36 +141,40 @@ public final class Headers {
 
         @Override
         public boolean hasNext() {
-          return next < names.length;
+          return 2 * next < fields.length;
         }
 
         @Override
         public String next() {
-          if (next >= names.length) {
+          if (2 * next >= fields.length) {
             throw new NoSuchElementException();
           }
-          return names[next++];
+          return (String) fields[2 * next++];
         }
       };
     }
 
     @Override
     public int size() {
-      return names.length;
+      return fields.length / 2;
     }
   }
 
   /** Number of distinct field names. */
   public int size() {
-    return names.length;
+    return fields.length / 2;
   }
 
   /** Calls {@code action} with every (name, value) pair, in order. */
   public void forEach(BiConsumer<String, String> action) {
-    for (int i = 0; i < names.length; i++) {
-      List<String> v = values[i];
-      for (int j = 0; j < v.size(); j++) {
-        action.accept(names[i], v.get(j));
+    for (int i = 0; i < fields.length; i += 2) {
+      String name = (String) fields[i];
+      if (fields[i + 1] instanceof String v) {
+        action.accept(name, v);
+      } else {
+        for (Object v : (List<?>) fields[i + 1]) {
+          action.accept(name, (String) v);
+        }
       }
     }
   }
@@ -159,8 +182,8 @@ public final class Headers {
   /** These headers as an unmodifiable map from the first spelling of each name to its values. */
   public Map<String, List<String>> toMap() {
     Map<String, List<String>> m = new LinkedHashMap<>();
-    for (int i = 0; i < names.length; i++) {
-      m.put(names[i], values[i]);
+    for (int f = 0; f < fields.length / 2; f++) {
+      m.put(name(f), values(f));
     }
     return Collections.unmodifiableMap(m);
   }
@@ -171,14 +194,17 @@ public final class Headers {
       Integer i = index.get(lower(name));
       return i == null ? -1 : i;
     }
-    return scan(names, names.length, name);
+    return scan(fields, fields.length / 2, name);
   }
 
-  /** The first of {@code names[0, n)} that is {@code name} ignoring ASCII case, or -1. */
-  private static int scan(String[] names, int n, String name) {
-    for (int i = 0; i < n; i++) {
-      if (sameName(names[i], name)) {
-        return i;
+  /**
+   * The first of the {@code n} fields (names at the even indexes of {@code a}) that is {@code name}
+   * ignoring ASCII case, or -1.
+   */
+  private static int scan(Object[] a, int n, String name) {
+    for (int f = 0; f < n; f++) {
+      if (sameName((String) a[2 * f], name)) {
+        return f;
       }
     }
     return -1;
@@ -282,12 +308,7 @@ public final class Headers {
 
     /** Adds every field of {@code other}. */
     public Builder addAll(Headers other) {
-      for (int i = 0; i < other.names.length; i++) {
-        List<String> v = other.values[i];
-        for (int j = 0; j < v.size(); j++) {
-          append(other.names[i], v.get(j)); // checked when other was built
-        }
-      }
+      other.forEach(this::append); // checked when other was built
       return this;
     }
 
@@ -299,7 +320,7 @@ public final class Headers {
       if (n <= SCAN_LIMIT && distinctNames(n)) {
         return distinct(n);
       }
-      String[] names = new String[n];
+      Object[] grouped = new Object[2 * n];
       int[] next = new int[n]; // pair to the next pair of its field, or -1
       int[] first = new int[n];
       int[] last = new int[n];
@@ -313,11 +334,11 @@ public final class Headers {
           Integer known = index.putIfAbsent(lower(name), fields);
           f = known == null ? -1 : known;
         } else {
-          f = scan(names, fields, name);
+          f = scan(grouped, fields, name);
         }
         if (f < 0) {
           f = fields++;
-          names[f] = name;
+          grouped[2 * f] = name;
           first[f] = p;
         } else {
           next[last[f]] = p;
@@ -326,21 +347,19 @@ public final class Headers {
         last[f] = p;
         count[f]++;
       }
-      @SuppressWarnings("unchecked")
-      List<String>[] values = (List<String>[]) new List<?>[fields];
       for (int f = 0; f < fields; f++) {
         int p = first[f];
         if (count[f] == 1) {
-          values[f] = List.of(pairs[2 * p + 1]);
+          grouped[2 * f + 1] = pairs[2 * p + 1];
         } else {
           String[] vs = new String[count[f]];
           for (int k = 0; p >= 0; p = next[p]) {
             vs[k++] = pairs[2 * p + 1];
           }
-          values[f] = List.of(vs);
+          grouped[2 * f + 1] = List.of(vs);
         }
       }
-      return new Headers(fields == n ? names : Arrays.copyOf(names, fields), values,
+      return new Headers(fields == n ? grouped : Arrays.copyOf(grouped, 2 * fields),
           index != null && fields > SCAN_LIMIT ? index : null);
     }
 
@@ -357,16 +376,9 @@ public final class Headers {
       return true;
     }
 
-    /** The usual request: one value per name, so no grouping and none of its scratch arrays. */
+    /** The usual request: one value per name, so the pairs as they are, in one copy. */
     private Headers distinct(int n) {
-      String[] names = new String[n];
-      @SuppressWarnings("unchecked")
-      List<String>[] values = (List<String>[]) new List<?>[n];
-      for (int p = 0; p < n; p++) {
-        names[p] = pairs[2 * p];
-        values[p] = List.of(pairs[2 * p + 1]);
-      }
-      return new Headers(names, values, null);
+      return new Headers(Arrays.copyOf(pairs, 2 * n, Object[].class), null);
     }
 
     private static void validateName(String name) {

@@ -53,6 +53,24 @@ class HeadersTest {
   }
 
   @Test
+  void aCopyKeepsEveryFieldOfOneValueAndOfManyAndEqualsTheOriginal() {
+    Headers distinct = Headers.of("Host", "h", "Upgrade", "websocket");
+    Headers grouped = Headers.of("A", "1", "B", "x", "a", "2");
+    for (Headers h : List.of(distinct, grouped)) {
+      Headers copy = h.toBuilder().build();
+      assertEquals(h, copy);
+      assertEquals(h.hashCode(), copy.hashCode());
+      assertEquals(h.toMap(), copy.toMap());
+    }
+    assertEquals(java.util.Map.of("Host", List.of("h"), "Upgrade", List.of("websocket")),
+        distinct.toMap());
+    assertEquals(List.of("websocket"), distinct.all("upgrade"));
+    assertEquals("x", grouped.first("b").orElseThrow());
+    assertEquals(List.of("1", "2"), grouped.toBuilder().add("C", "c").build().all("A"));
+    assertEquals(List.of(), distinct.all("A"));
+  }
+
+  @Test
   void findsEveryFieldOfALargeSetIgnoringCase() {
     Headers.Builder b = Headers.builder();
     for (int i = 0; i < 300; i++) {
