@@ -2,7 +2,8 @@ package io.wsproxy.internal;
 
 import io.wsproxy.Direction;
 import io.wsproxy.spi.WsChannel;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * Back-pressure for one direction of a {@link Bridge}: {@code source}'s messages are sent to
@@ -35,7 +36,17 @@ final class FlowControl {
   private final long maxQueuedBytes;
   private final long checkEvery;
   private final Overflow overflow;
-  private final AtomicBoolean paused = new AtomicBoolean();
+  // a field with a VarHandle, not an AtomicBoolean: one object fewer live per direction
+  private volatile boolean paused;
+  private static final VarHandle PAUSED;
+
+  static {
+    try {
+      PAUSED = MethodHandles.lookup().findVarHandle(FlowControl.class, "paused", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
   private long bytesSinceCheck; // source's event thread only
 
   FlowControl(WsChannel source, WsChannel target, Direction direction, long maxQueuedBytes,
@@ -51,11 +62,11 @@ final class FlowControl {
   /** A send of {@code bytes} to {@code target} answered "not writable". */
   void blocked(long bytes) {
     if (source.canPauseReading()) {
-      if (paused.get()) {
+      if (paused) {
         return;
       }
       source.pauseReading();
-      paused.set(true);
+      paused = true;
       overflow.paused(target, direction);
       // the target may have drained before the flag was set: its onWritable then found nothing
       if (target.isWritable()) {
@@ -76,12 +87,12 @@ final class FlowControl {
 
   /** {@code target} drained: let the source go on. */
   void drained() {
-    if (paused.compareAndSet(true, false)) {
+    if (PAUSED.compareAndSet(this, true, false)) {
       source.resumeReading();
     }
   }
 
   boolean isPaused() {
-    return paused.get();
+    return paused;
   }
 }

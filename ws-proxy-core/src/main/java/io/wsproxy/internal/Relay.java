@@ -5,8 +5,9 @@ import io.wsproxy.Direction;
 import io.wsproxy.spi.Text;
 import io.wsproxy.spi.WsChannel;
 import io.wsproxy.spi.WsListener;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,12 +30,17 @@ final class Relay implements FlowControl.Overflow {
   private final boolean events; // false: no per-message listener calls (no allocation per message)
   final WsListener clientListener = new ClientSide();
   final WsListener upstreamListener = new UpstreamSide();
-  // message counters: each bumped (lazily) by one side's event thread, read by the timers and at
-  // the end; pong counters likewise, for the keepalive
-  private final AtomicLong fromClient = new AtomicLong();
-  private final AtomicLong fromUpstream = new AtomicLong();
-  private final AtomicLong clientPongs = new AtomicLong();
-  private final AtomicLong upstreamPongs = new AtomicLong();
+  // message counters: each bumped (with a release store, see bump) by one side's event thread only,
+  // read by the timers and at the end; pong counters likewise, for the keepalive. Fields with
+  // VarHandles, not AtomicLongs: four fewer objects live per connection.
+  private volatile long fromClient;
+  private volatile long fromUpstream;
+  private volatile long clientPongs;
+  private volatile long upstreamPongs;
+  private static final VarHandle FROM_CLIENT = counter("fromClient");
+  private static final VarHandle FROM_UPSTREAM = counter("fromUpstream");
+  private static final VarHandle CLIENT_PONGS = counter("clientPongs");
+  private static final VarHandle UPSTREAM_PONGS = counter("upstreamPongs");
   // each written by one side's event thread only (or under the bridge's lock before OPEN)
   long bytesToUpstream;
   long bytesToClient;
@@ -45,32 +51,49 @@ final class Relay implements FlowControl.Overflow {
     this.events = ctx.listener() != io.wsproxy.ProxyListener.NONE;
   }
 
+  private static VarHandle counter(String name) {
+    try {
+      return MethodHandles.lookup().findVarHandle(Relay.class, name, long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /**
+   * Adds one to a counter field. Only its own side's event thread writes it, so a plain read and
+   * a release store (what {@code AtomicLong.lazySet} did) suffice: no locked instruction per
+   * message, and readers on other threads see a recent value.
+   */
+  private void bump(VarHandle counter) {
+    counter.setRelease(this, (long) counter.get(this) + 1);
+  }
+
   /** Activity counter for the idle timer: messages either way. */
   int activity() {
-    return (int) (fromClient.get() + fromUpstream.get());
+    return (int) (fromClient + fromUpstream);
   }
 
   /** What the client was heard saying (messages and pongs), for the keepalive. */
   long heardFromClient() {
-    return fromClient.get() + clientPongs.get();
+    return fromClient + clientPongs;
   }
 
   /** What the upstream was heard saying, for the keepalive. */
   long heardFromUpstream() {
-    return fromUpstream.get() + upstreamPongs.get();
+    return fromUpstream + upstreamPongs;
   }
 
   long messagesToUpstream() {
-    return fromClient.get();
+    return fromClient;
   }
 
   long messagesToClient() {
-    return fromUpstream.get();
+    return fromUpstream;
   }
 
   private void fromClient(Object message) {
     if (bridge.isOpen() || bridge.holdOrDrop(message, Bridge.State.DIALING)) {
-      fromClient.lazySet(fromClient.get() + 1);
+      bump(FROM_CLIENT);
       bytesToUpstream += relay(bridge.upstream(), message, bridge.toUpstream(),
           Direction.CLIENT_TO_UPSTREAM);
     }
@@ -78,7 +101,7 @@ final class Relay implements FlowControl.Overflow {
 
   private void fromUpstream(Object message) {
     if (bridge.isOpen() || bridge.holdOrDrop(message, Bridge.State.AWAITING_CLIENT)) {
-      fromUpstream.lazySet(fromUpstream.get() + 1);
+      bump(FROM_UPSTREAM);
       bytesToClient += relay(bridge.client(), message, bridge.toClient(),
           Direction.UPSTREAM_TO_CLIENT);
     }
@@ -104,14 +127,14 @@ final class Relay implements FlowControl.Overflow {
 
   /** Flushes one held message toward the upstream (accept-first), counting it. */
   void flushToUpstream(WsChannel upstream, Object message) {
-    fromClient.lazySet(fromClient.get() + 1);
+    bump(FROM_CLIENT);
     bytesToUpstream += FrameBuffer.sizeOf(message);
     send(upstream, message);
   }
 
   /** Flushes one held message toward the client (connect-first), counting it. */
   void flushToClient(WsChannel client, Object message) {
-    fromUpstream.lazySet(fromUpstream.get() + 1);
+    bump(FROM_UPSTREAM);
     bytesToClient += FrameBuffer.sizeOf(message);
     send(client, message);
   }
@@ -227,7 +250,7 @@ final class Relay implements FlowControl.Overflow {
 
     @Override
     public void onPong(WsChannel channel, ByteBuffer data) {
-      clientPongs.lazySet(clientPongs.get() + 1);
+      bump(CLIENT_PONGS);
     }
 
     @Override
@@ -264,7 +287,7 @@ final class Relay implements FlowControl.Overflow {
 
     @Override
     public void onPong(WsChannel channel, ByteBuffer data) {
-      upstreamPongs.lazySet(upstreamPongs.get() + 1);
+      bump(UPSTREAM_PONGS);
     }
 
     @Override
