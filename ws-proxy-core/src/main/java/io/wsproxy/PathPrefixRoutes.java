@@ -31,12 +31,42 @@ public final class PathPrefixRoutes implements RouteResolver {
    * resolves to, made once instead of re-parsing the same URI for every such request (null when
    * that URI is invalid: each request then gets its refusal).
    */
-  private record Entry(String prefix, Route route, Route exact) {
+  private record Entry(String prefix, Route route, Route exact, Resolved[] recent) {
     static Entry of(String prefix, Route route) {
       URI target = RequestPaths.appendPathAndQuery(route.upstream(), "", null);
-      return new Entry(prefix, route, target == null ? null : route.withUpstream(target));
+      return new Entry(prefix, route, target == null ? null : route.withUpstream(target),
+          new Resolved[RECENT]);
+    }
+
+    /**
+     * The route for {@code rest} and {@code query}: from {@link #recent} when the same pair was
+     * resolved lately (clients of one service tend to ask for the same few paths, and parsing the
+     * upstream URI again made a third of a handshake's garbage in the routing), else made and
+     * remembered in the pair's slot, in place of what was there. Null: the URI is invalid. Slots
+     * are read and written without a lock: a slot holds an immutable record (safely published by
+     * its final fields), and a thread that misses a concurrent store only parses once more.
+     */
+    Route resolve(String rest, String query) {
+      int slot = (rest.hashCode() * 31 + Objects.hashCode(query)) & (RECENT - 1);
+      Resolved r = recent[slot];
+      if (r != null && r.rest.equals(rest) && Objects.equals(r.query, query)) {
+        return r.route;
+      }
+      URI target = RequestPaths.appendPathAndQuery(route.upstream(), rest, query);
+      if (target == null) {
+        return null; // not remembered: a refusal costs the client, not the cache
+      }
+      Route resolved = route.withUpstream(target);
+      recent[slot] = new Resolved(rest, query, resolved);
+      return resolved;
     }
   }
+
+  /** A rest of a path and a raw query, and the route they resolved to. */
+  private record Resolved(String rest, String query, Route route) {}
+
+  /** Recently resolved (rest, query) pairs remembered per prefix: a power of two. */
+  private static final int RECENT = 16;
 
   private final List<Entry> entries; // longest prefix first
 
@@ -63,11 +93,8 @@ public final class PathPrefixRoutes implements RouteResolver {
       if (rest.isEmpty() && (query == null || query.isEmpty()) && e.exact != null) {
         return e.exact; // immutable: shared by every request for the prefix itself
       }
-      URI target = RequestPaths.appendPathAndQuery(e.route.upstream(), rest, query);
-      if (target == null) {
-        return Rejection.badRequest("Invalid path");
-      }
-      return e.route.withUpstream(target);
+      Route target = e.resolve(rest, query);
+      return target != null ? target : Rejection.badRequest("Invalid path");
     }
     return RouteResult.NO_MATCH;
   }

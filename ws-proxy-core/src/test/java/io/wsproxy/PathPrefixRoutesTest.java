@@ -71,6 +71,26 @@ class PathPrefixRoutesTest {
   }
 
   @Test
+  void aPathAskedAgainGetsTheRouteMadeBeforeAndEveryOtherPathItsOwn() {
+    Route first = (Route) resolve("/api/a?x=1");
+    assertSame(first, resolve("/api/a?x=1"));
+    // many other paths and queries through the same prefix: each resolves to its own upstream,
+    // whichever remembered pair they displace
+    for (int i = 0; i < 100; i++) {
+      assertEquals(URI.create("ws://127.0.0.1:9001/base/p" + i + "?n=" + i),
+          upstream("/api/p" + i + "?n=" + i));
+      assertEquals(URI.create("ws://127.0.0.1:9001/base/p" + i), upstream("/api/p" + i));
+    }
+    assertEquals(URI.create("ws://127.0.0.1:9001/base/a?x=1"), upstream("/api/a?x=1"));
+    assertEquals(URI.create("ws://127.0.0.1:9001/base/a?x=2"), upstream("/api/a?x=2"));
+    assertEquals(URI.create("ws://127.0.0.1:9001/base/a"), upstream("/api/a"));
+    // an invalid one is refused every time, not remembered as a route
+    for (int i = 0; i < 2; i++) {
+      assertEquals(400, ((Rejection) resolve("/api/a?x=%zz|")).httpStatus());
+    }
+  }
+
+  @Test
   void rootPrefixMatchesEverything() {
     PathPrefixRoutes root = PathPrefixRoutes.builder().route("/", "ws://127.0.0.1:9/").build();
     HandshakeRequest r = HandshakeRequest.builder().target("/a/b?c")
