@@ -4,7 +4,9 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.wsproxy.Headers;
+import java.util.Arrays;
 
 /**
  * A small, strict parser of one HTTP/1.1 message head (RFC 9112 section 2): the start line and the
@@ -57,6 +59,34 @@ final class HeadParser {
       "Accept-Encoding", "Accept-Language", "Cache-Control", "no-cache", "Pragma", "Cookie",
       "Authorization", "101", "Switching Protocols", "upgrade", "Date", "Server",
       "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Content-Length"};
+
+  /** {@link #COMMON} by length: their bytes, and (at the same places) the strings. */
+  private static final byte[][][] COMMON_BY_LENGTH;
+  private static final String[][] COMMON_TEXT_BY_LENGTH;
+
+  static {
+    int longest = 0;
+    for (String c : COMMON) {
+      longest = Math.max(longest, c.length());
+    }
+    COMMON_BY_LENGTH = new byte[longest + 1][][];
+    COMMON_TEXT_BY_LENGTH = new String[longest + 1][];
+    for (int n = 0; n <= longest; n++) {
+      int len = n;
+      String[] texts = Arrays.stream(COMMON).filter(c -> c.length() == len).toArray(String[]::new);
+      COMMON_TEXT_BY_LENGTH[n] = texts;
+      COMMON_BY_LENGTH[n] = Arrays.stream(texts).map(t -> t.getBytes(ISO_8859_1))
+          .toArray(byte[][]::new);
+    }
+  }
+
+  /** Each event loop's copy of the line being parsed; it grows to the longest line seen. */
+  private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+    @Override
+    protected byte[] initialValue() {
+      return new byte[256];
+    }
+  };
 
   private static final byte CR = '\r';
   private static final byte LF = '\n';
@@ -146,120 +176,132 @@ final class HeadParser {
 
   /** One line in {@code b} from {@code start} to the LF at {@code lf}; the head once complete. */
   private Head line(ByteBuf b, int start, int lf) throws Failure {
-    int end = lf > start && b.getByte(lf - 1) == CR ? lf - 1 : lf;
-    if (b.indexOf(start, end, CR) >= 0) {
+    // parsed from an array: one copy of the line, then plain array reads, where every ByteBuf read
+    // checks its index and that the buffer is still alive
+    int n = lf - start;
+    byte[] a = SCRATCH.get();
+    if (a.length < n) {
+      a = new byte[Math.max(n, 2 * a.length)];
+      SCRATCH.set(a);
+    }
+    b.getBytes(start, a, 0, n);
+    int end = n > 0 && a[n - 1] == CR ? n - 1 : n;
+    if (indexOf(a, 0, end, CR) >= 0) {
       throw new Failure(400, "a CR inside a line");
     }
     if (first == null) {
-      if (end > start) {
-        startLine(b, start, end);
+      if (end > 0) {
+        startLine(a, end);
         headers = Headers.builder();
       }
       return null; // an empty line before the start line is skipped
     }
-    headerBytes += lf + 1 - start;
-    if (end == start) {
+    headerBytes += n + 1;
+    if (end == 0) {
       return new Head(first, second, third, headers.build(), fields, fieldBytes);
     }
-    field(b, start, end);
+    field(a, end);
     return null;
   }
 
-  private void startLine(ByteBuf b, int start, int end) throws Failure {
-    int sp1 = b.indexOf(start, end, (byte) ' ');
-    if (sp1 <= start) {
+  private static int indexOf(byte[] a, int from, int to, byte c) {
+    for (int i = from; i < to; i++) {
+      if (a[i] == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private void startLine(byte[] a, int end) throws Failure {
+    int sp1 = indexOf(a, 0, end, (byte) ' ');
+    if (sp1 <= 0) {
       throw new Failure(400, "a malformed start line");
     }
-    int sp2 = b.indexOf(sp1 + 1, end, (byte) ' ');
+    int sp2 = indexOf(a, sp1 + 1, end, (byte) ' ');
     if (request) {
-      if (sp2 <= sp1 + 1 || sp2 == end - 1 || b.indexOf(sp2 + 1, end, (byte) ' ') >= 0) {
+      if (sp2 <= sp1 + 1 || sp2 == end - 1 || indexOf(a, sp2 + 1, end, (byte) ' ') >= 0) {
         throw new Failure(400, "a malformed request line");
       }
-      first = token(b, start, sp1, "method");
-      second = text(b, sp1 + 1, sp2);
-      third = version(b, sp2 + 1, end);
+      first = token(a, 0, sp1, "method");
+      second = text(a, sp1 + 1, sp2);
+      third = version(a, sp2 + 1, end);
     } else {
-      first = version(b, start, sp1);
+      first = version(a, 0, sp1);
       int codeEnd = sp2 < 0 ? end : sp2;
-      second = text(b, sp1 + 1, codeEnd);
+      second = text(a, sp1 + 1, codeEnd);
       if (codeEnd - sp1 - 1 != 3 || !digits(second)) {
         throw new Failure(400, "a malformed status code");
       }
-      third = sp2 < 0 ? "" : text(b, sp2 + 1, end);
+      third = sp2 < 0 ? "" : text(a, sp2 + 1, end);
     }
     checkText(first);
     checkText(second);
     checkText(third);
   }
 
-  private void field(ByteBuf b, int start, int end) throws Failure {
-    byte c0 = b.getByte(start);
-    if (c0 == ' ' || c0 == '\t') {
+  private void field(byte[] a, int end) throws Failure {
+    if (isSpace(a[0])) {
       throw new Failure(400, "a folded header line");
     }
-    int colon = b.indexOf(start, end, (byte) ':');
+    int colon = indexOf(a, 0, end, (byte) ':');
     if (colon < 0) {
       throw new Failure(400, "a header line without a colon");
     }
-    String name = token(b, start, colon, "header name");
+    String name = token(a, 0, colon, "header name");
     int vs = colon + 1;
     int ve = end;
-    while (vs < ve && isSpace(b.getByte(vs))) {
+    while (vs < ve && isSpace(a[vs])) {
       vs++;
     }
-    while (ve > vs && isSpace(b.getByte(ve - 1))) {
+    while (ve > vs && isSpace(a[ve - 1])) {
       ve--;
     }
-    String value = text(b, vs, ve);
+    String value = text(a, vs, ve);
     checkText(value);
     headers.add(name, value);
     fields++;
     fieldBytes += name.length() + value.length();
   }
 
-  private static String token(ByteBuf b, int start, int end, String what) throws Failure {
+  private static String token(byte[] a, int start, int end, String what) throws Failure {
     if (end <= start) {
       throw new Failure(400, "an empty " + what);
     }
     for (int i = start; i < end; i++) {
-      if (!isTokenChar(b.getByte(i))) {
+      if (!isTokenChar(a[i])) {
         throw new Failure(400, "a " + what + " that is not a token");
       }
     }
-    return text(b, start, end);
+    return text(a, start, end);
   }
 
-  private static String version(ByteBuf b, int start, int end) throws Failure {
+  private static String version(byte[] a, int start, int end) throws Failure {
     // HTTP-version = "HTTP" "/" DIGIT "." DIGIT (RFC 9112 section 2.3), in any case as Netty reads it
-    if (end - start != 8 || !isDigit(b.getByte(start + 5)) || b.getByte(start + 6) != '.'
-        || !isDigit(b.getByte(start + 7)) || !isHttpSlash(b, start)) {
+    if (end - start != 8 || !isDigit(a[start + 5]) || a[start + 6] != '.'
+        || !isDigit(a[start + 7]) || !isHttpSlash(a, start)) {
       throw new Failure(400, "a malformed HTTP version");
     }
-    char major = (char) b.getByte(start + 5);
-    char minor = (char) b.getByte(start + 7);
+    char major = (char) a[start + 5];
+    char minor = (char) a[start + 7];
     if (major == '1' && minor == '1') {
       return "HTTP/1.1";
     }
     return major == '1' && minor == '0' ? "HTTP/1.0" : "HTTP/" + major + "." + minor;
   }
 
-  private static String text(ByteBuf b, int start, int end) {
+  /** {@code a[start, end)} as text: one of {@link #COMMON} when it is one, else a new string. */
+  private static String text(byte[] a, int start, int end) {
     int n = end - start;
-    for (String c : COMMON) {
-      if (c.length() == n && same(b, start, c)) {
-        return c;
+    if (n < COMMON_BY_LENGTH.length) {
+      byte[][] bytes = COMMON_BY_LENGTH[n];
+      for (int i = 0; i < bytes.length; i++) {
+        if (Arrays.equals(a, start, end, bytes[i], 0, n)) {
+          return COMMON_TEXT_BY_LENGTH[n][i];
+        }
       }
     }
-    return b.toString(start, n, ISO_8859_1);
-  }
-
-  private static boolean same(ByteBuf b, int start, String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (b.getByte(start + i) != s.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
+    return new String(a, start, n, ISO_8859_1);
   }
 
   /** Refuses control characters other than HT (and DEL), as Netty's header validation does. */
@@ -281,10 +323,9 @@ final class HeadParser {
     return true;
   }
 
-  private static boolean isHttpSlash(ByteBuf b, int i) {
-    return (b.getByte(i) | 0x20) == 'h' && (b.getByte(i + 1) | 0x20) == 't'
-        && (b.getByte(i + 2) | 0x20) == 't' && (b.getByte(i + 3) | 0x20) == 'p'
-        && b.getByte(i + 4) == '/';
+  private static boolean isHttpSlash(byte[] a, int i) {
+    return (a[i] | 0x20) == 'h' && (a[i + 1] | 0x20) == 't' && (a[i + 2] | 0x20) == 't'
+        && (a[i + 3] | 0x20) == 'p' && a[i + 4] == '/';
   }
 
   private static boolean isDigit(byte c) {

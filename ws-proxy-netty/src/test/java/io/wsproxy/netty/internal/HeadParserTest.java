@@ -165,6 +165,20 @@ class HeadParserTest {
     p.release();
   }
 
+  @Test
+  void aLongLineThenShortOnesOnTheSameThreadReadOnlyTheirOwnBytes() throws Exception {
+    String longValue = "v".repeat(5000);
+    HeadParser big = new HeadParser(true, 100, 10_000);
+    HeadParser.Head h = big.parse(Unpooled.copiedBuffer("GET /a HTTP/1.1\r\nX-Long: " + longValue
+        + "\r\n\r\n", ISO_8859_1), ByteBufAllocator.DEFAULT);
+    assertEquals(longValue, h.headers().first("x-long").orElseThrow());
+    h = parse(true, "GET /b HTTP/1.1\r\nX: 1\r\nHost: h\r\n\r\n");
+    assertEquals("/b", h.second());
+    assertEquals("1", h.headers().first("X").orElseThrow());
+    assertEquals("h", h.headers().first("Host").orElseThrow());
+    assertEquals(2, h.fields());
+  }
+
   private static HeadParser.Head parse(boolean request, String head) throws HeadParser.Failure {
     HeadParser p = new HeadParser(request, 100, 200);
     HeadParser.Head h = p.parse(Unpooled.copiedBuffer(head, ISO_8859_1), ByteBufAllocator.DEFAULT);
