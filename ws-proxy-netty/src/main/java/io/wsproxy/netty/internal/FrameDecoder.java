@@ -237,12 +237,19 @@ final class FrameDecoder {
    * while copying when the buffer is one region of memory), and validated there (the read buffer
    * is not written).
    */
+  /**
+   * Up to this many payload bytes are copied and then unmasked in the array: a second pass over a
+   * small payload costs less than the view of the buffer's memory that unmasking while copying
+   * needs (a pooled buffer makes a new one each time: 64 bytes of garbage per message).
+   */
+  static final int COPY_THEN_UNMASK = 1024;
+
   private boolean wholeMessage(ByteBuf buf, int i, int run) {
     done = run;
     byte[] a = new byte[run];
     if (!masked || mask == 0) {
       buf.getBytes(i, a);
-    } else if (buf.nioBufferCount() == 1) { // unmask while copying
+    } else if (run > COPY_THEN_UNMASK && buf.nioBufferCount() == 1) { // unmask while copying
       Masking.xorFrom(buf.internalNioBuffer(i, run), a, run, mask);
     } else {
       buf.getBytes(i, a);

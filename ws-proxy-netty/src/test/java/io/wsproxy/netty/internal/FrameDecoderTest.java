@@ -169,8 +169,12 @@ class FrameDecoderTest {
   }
 
   @Test
-  void aWholeMaskedMessageOfEveryLengthUpToThreeKeysAndAQuarterIsUnmaskedWhileCopied() {
-    for (int length = 0; length <= 64 + 13; length++) { // every tail behind the 8-byte steps
+  void aWholeMaskedMessageOfEveryLengthIsUnmaskedCopiedFirstOrWhileCopied() {
+    java.util.stream.IntStream lengths = java.util.stream.IntStream.concat(
+        java.util.stream.IntStream.rangeClosed(0, 64 + 13), // every tail behind the 8-byte steps
+        java.util.stream.IntStream.rangeClosed(FrameDecoder.COPY_THEN_UNMASK - 13,
+            FrameDecoder.COPY_THEN_UNMASK + 13)); // on both sides of the way it is unmasked
+    for (int length : lengths.toArray()) {
       byte[] payload = new byte[length];
       new Random(length).nextBytes(payload);
       Leg leg = new Leg(true, LIMIT, LIMIT);
