@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.wsproxy.Limits;
 import io.wsproxy.netty.internal.AcceptErrors;
 import io.wsproxy.netty.internal.Framing;
+import io.wsproxy.netty.internal.LoopReadBuffer;
 import io.wsproxy.netty.internal.PendingSockets;
 import io.wsproxy.netty.internal.PlainHttpHandler;
 import io.wsproxy.netty.internal.RequestHeadDecoder;
@@ -105,6 +106,7 @@ public final class NettyEndpointServer implements AutoCloseable {
           })
           // no childOption(TCP_NODELAY): Netty's socket channels turn it on when they are made, and
           // setting it again was one more setsockopt per accepted connection
+          .childOption(ChannelOption.RCVBUF_ALLOCATOR, LoopReadBuffer.INSTANCE)
           .childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {

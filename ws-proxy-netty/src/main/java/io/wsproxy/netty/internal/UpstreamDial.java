@@ -134,6 +134,7 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     config.setConnectTimeoutMillis(0);
     // TCP_NODELAY is on already: Netty's socket channels set it when they are made
     config.setWriteBufferWaterMark(waterMark);
+    config.setRecvByteBufAllocator(LoopReadBuffer.INSTANCE);
     ChannelPipeline p = c.pipeline();
     if (ssl != null) { // the URI's host, for SNI and the certificate's check
       p.addLast("ws-proxy-tls", ssl.newHandler(c.alloc(), request.uri().getHost(),
