@@ -1,6 +1,7 @@
 package io.wsproxy.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -8,19 +9,26 @@ import org.junit.jupiter.api.Test;
 
 class ProcessDefaultsTest {
 
-  private String before;
+  private static final String[] NAMES = {ProcessDefaults.LEAK_DETECTION,
+      ProcessDefaults.CHECK_ACCESSIBLE, ProcessDefaults.CHECK_ACCESSIBLE_LEGACY};
+  private final String[] before = new String[NAMES.length];
 
   @BeforeEach
   void remember() {
-    before = System.getProperty(ProcessDefaults.LEAK_DETECTION);
+    for (int i = 0; i < NAMES.length; i++) {
+      before[i] = System.getProperty(NAMES[i]);
+      System.clearProperty(NAMES[i]);
+    }
   }
 
   @AfterEach
   void restore() {
-    if (before == null) {
-      System.clearProperty(ProcessDefaults.LEAK_DETECTION);
-    } else {
-      System.setProperty(ProcessDefaults.LEAK_DETECTION, before);
+    for (int i = 0; i < NAMES.length; i++) {
+      if (before[i] == null) {
+        System.clearProperty(NAMES[i]);
+      } else {
+        System.setProperty(NAMES[i], before[i]);
+      }
     }
   }
 
@@ -29,6 +37,23 @@ class ProcessDefaultsTest {
     System.clearProperty(ProcessDefaults.LEAK_DETECTION);
     ProcessDefaults.apply();
     assertEquals("disabled", System.getProperty(ProcessDefaults.LEAK_DETECTION));
+  }
+
+  @Test
+  void turnsNettysReleasedBufferCheckOffWhenNobodySaidOtherwise() {
+    ProcessDefaults.apply();
+    assertEquals("false", System.getProperty(ProcessDefaults.CHECK_ACCESSIBLE));
+  }
+
+  @Test
+  void aReleasedBufferCheckAskedForUnderEitherNameStaysOn() {
+    System.setProperty(ProcessDefaults.CHECK_ACCESSIBLE, "true");
+    ProcessDefaults.apply();
+    assertEquals("true", System.getProperty(ProcessDefaults.CHECK_ACCESSIBLE));
+    System.clearProperty(ProcessDefaults.CHECK_ACCESSIBLE);
+    System.setProperty(ProcessDefaults.CHECK_ACCESSIBLE_LEGACY, "true");
+    ProcessDefaults.apply();
+    assertNull(System.getProperty(ProcessDefaults.CHECK_ACCESSIBLE)); // Netty reads the legacy one
   }
 
   @Test
