@@ -114,4 +114,26 @@ class FrameWriterTest {
       }
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void aMaskedHeapPayloadUnmasksTheSameWhetherTheBufferHasAnAddressOrNot() {
+    for (int length : LENGTHS) {
+      byte[] data = bytes(length);
+      for (ByteBuf target : new ByteBuf[] {Unpooled.directBuffer(length + 14),
+          Unpooled.buffer(length + 14)}) { // with a memory address (Unsafe), and a heap one
+        try {
+          int written = FrameWriter.write(target, FrameWriter.FINAL_BINARY, true,
+              ByteBuffer.wrap(data.clone()));
+          assertEquals(written, target.readableBytes());
+          int start = FrameWriter.headerLength(length, true);
+          int key = target.getInt(start - 4);
+          byte[] unmasked = ByteBufUtil.getBytes(target, start, length);
+          Masking.xor(unmasked, 0, length, key);
+          assertArrayEquals(data, unmasked, "length " + length + " into " + target);
+        } finally {
+          target.release();
+        }
+      }
+    }
+  }
 }
