@@ -243,8 +243,8 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
     toUpstream = new FlowControl(client, upstream, Direction.CLIENT_TO_UPSTREAM, max, relay);
     toClient = new FlowControl(upstream, client, Direction.UPSTREAM_TO_CLIENT, max, relay);
     // idleness and liveness count from here: the dial has its own (connect) timeout
-    timers.startIdle(ctx.limits().idleTimeout(), relay::activity, relay::closeIdle);
-    timers.startKeepalive(ctx.limits().keepaliveInterval(),
+    timers.startChecks(ctx.limits().idleTimeout(), relay::activity, relay::closeIdle,
+        ctx.limits().keepaliveInterval(),
         new Keepalive(relay::heardFromClient, relay.leg(true)),
         new Keepalive(relay::heardFromUpstream, relay.leg(false)));
   }
