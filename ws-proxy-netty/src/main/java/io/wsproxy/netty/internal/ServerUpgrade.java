@@ -122,15 +122,18 @@ public final class ServerUpgrade {
   }
 
   private void begin(HandshakeRequest hr, Limits limits) {
+    HandshakeDeadline.beginTaking(deadline); // a dial from this loop shares its timer
     try {
       pending = endpoint.handshake(hr, loop);
     } catch (RuntimeException e) {
+      HandshakeDeadline.endTaking();
       log.warn("{}: the endpoint failed on a handshake", ch, e);
       deadline.cancel();
       early.release();
       HttpReplies.replyAndClose(ctx, 500, "Internal error");
       return;
     }
+    HandshakeDeadline.endTaking();
     // a backstop over the endpoint's own timeouts (pipeline, then upstream dial)
     Duration limit = limits.handshakeTimeout().plus(limits.connectTimeout()).plus(DEADLINE_SLACK);
     deadline.set(limit.toNanos(), this::timedOut);

@@ -49,7 +49,8 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
   private HeadParser response; // the 101 being read; null once read
   private Channel ch;
   private ChannelFuture registered;
-  private ScheduledFuture<?> timeout;
+  private ScheduledFuture<?> timeout; // or:
+  private HandshakeDeadline shared; // the client handshake's timer, which holds the dial's deadline
   private boolean done; // loop-confined
 
   private UpstreamDial(UpstreamRequest request, WsListener listener) {
@@ -96,9 +97,14 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     String host = uri.getHost();
     int port = UpstreamHandshake.port(uri);
     long connectMillis = Math.max(1, request.connectTimeout().toMillis());
-    timeout = loop.schedule(() -> fail(UpstreamConnectException.timedOut(
-        "no upgrade from " + host + ":" + port + " within " + request.connectTimeout())),
-        connectMillis, TimeUnit.MILLISECONDS);
+    Runnable timedOut = () -> fail(UpstreamConnectException.timedOut(
+        "no upgrade from " + host + ":" + port + " within " + request.connectTimeout()));
+    // on the timer of the client's handshake when it dials from that connection's loop, else its own
+    shared = HandshakeDeadline.shareDial(loop, TimeUnit.MILLISECONDS.toNanos(connectMillis),
+        timedOut);
+    if (shared == null) {
+      timeout = loop.schedule(timedOut, connectMillis, TimeUnit.MILLISECONDS);
+    }
     InetSocketAddress ip = LiteralAddress.of(host, port);
     if (ip != null) {
       connectTo(ip, loop, channelClass, ssl, waterMark);
@@ -287,6 +293,9 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
   private void cancelTimeout() {
     if (timeout != null) {
       timeout.cancel(false);
+    } else if (shared != null) {
+      shared.cancelDial();
+      shared = null;
     }
   }
 }
