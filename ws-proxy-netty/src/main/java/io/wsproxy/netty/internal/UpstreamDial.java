@@ -11,6 +11,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.wsproxy.Headers;
 import io.wsproxy.spi.UpstreamConnectException;
@@ -148,13 +149,19 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     // the request is ours, as bytes, and the answer's head is read here (no HTTP codec)
     p.addLast(NAME, this);
     registered = loop.register(c);
-    registered.addListener(f -> {
-      if (!f.isSuccess()) {
-        fail(UpstreamConnectException.unreachable("cannot register the upstream channel: "
-            + f.cause(), f.cause()));
-      }
-    });
+    if (registered.isDone()) { // from the loop itself, as dials are: no listener needed
+      registrationDone(registered);
+    } else {
+      registered.addListener(this::registrationDone);
+    }
     return c;
+  }
+
+  private void registrationDone(Future<?> f) {
+    if (!f.isSuccess()) {
+      fail(UpstreamConnectException.unreachable("cannot register the upstream channel: "
+          + f.cause(), f.cause()));
+    }
   }
 
   /** Makes the channel, once the address (and so the socket's family) is known, and connects. */
@@ -197,12 +204,8 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     response = new HeadParser(false, MAX_STATUS_LINE, MAX_HEADER_BYTES);
-    ctx.writeAndFlush(handshake.request(ctx.alloc())).addListener(f -> {
-      if (!f.isSuccess()) {
-        fail(UpstreamConnectException.unreachable("upgrade request not sent: " + f.cause(),
-            f.cause()));
-      }
-    });
+    // no promise: a write that fails reaches exceptionCaught, which fails the dial
+    ctx.writeAndFlush(handshake.request(ctx.alloc()), ctx.voidPromise());
     ctx.fireChannelActive();
   }
 
