@@ -132,19 +132,19 @@ final class BridgeTimers {
 
     Ticks(long firstEvery, Runnable first, long secondEvery, Runnable second) {
       this.firstEvery = firstEvery;
-      this.first = Scheduler.guard(first);
+      this.first = first;
       this.secondEvery = secondEvery;
-      this.second = Scheduler.guard(second);
+      this.second = second;
     }
 
     @Override
     public void run() {
       long n = ++ticks;
       if (n % secondEvery == 0) {
-        second.run();
+        Scheduler.runGuarded(second);
       }
       if (n % firstEvery == 0) {
-        first.run();
+        Scheduler.runGuarded(first);
       }
     }
   }
@@ -186,7 +186,8 @@ final class BridgeTimers {
   private ScheduledFuture<?> every(long periodNanos, Runnable task) {
     if (loop != null) {
       try {
-        return loop.scheduleWithFixedDelay(Scheduler.guard(task), periodNanos, periodNanos,
+        Runnable guarded = task instanceof Ticks ? task : Scheduler.guard(task); // guards itself
+        return loop.scheduleWithFixedDelay(guarded, periodNanos, periodNanos,
             TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
         // as in schedule

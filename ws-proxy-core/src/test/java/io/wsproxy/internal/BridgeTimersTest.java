@@ -142,6 +142,23 @@ class BridgeTimersTest {
     }
   }
 
+  @Test
+  void aThrowingIdleCheckDoesNotStopTheKeepaliveSharingItsTask() throws Exception {
+    BridgeTimers timers = new BridgeTimers(scheduler, loop);
+    CountDownLatch pinged = new CountDownLatch(2);
+    AtomicInteger reads = new AtomicInteger();
+    // both checked every 10 ms, on one task: the idle check throws from its first tick on, and the
+    // legs are pinged at the fourth
+    timers.startChecks(Duration.ofMillis(40), () -> {
+      if (reads.incrementAndGet() > 1) { // the first read is startChecks' own
+        throw new IllegalStateException("a failing activity read, for the test");
+      }
+      return 0;
+    }, () -> { }, Duration.ofMillis(40), quiet(pinged), quiet(pinged));
+    assertTrue(pinged.await(WAIT_S, TimeUnit.SECONDS), "the keepalive went on");
+    timers.cancelAll();
+  }
+
   /** A leg never heard from, whose first ping counts {@code pinged} down. */
   private static Keepalive quiet(CountDownLatch pinged) {
     AtomicBoolean once = new AtomicBoolean();
