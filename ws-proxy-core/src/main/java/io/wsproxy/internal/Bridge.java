@@ -156,9 +156,11 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
     }
     synchronized (lock) {
       dial = f;
-      // a safety net over the connector's own timeout
-      timers.startConnect(limits.connectTimeout().plus(CONNECT_GRACE), () -> connectFailed(
-          new TimeoutException("upstream connect timed out after " + limits.connectTimeout())));
+      // a safety net over the connector's own timeout, for a connector that may not keep it
+      if (!ctx.connector().timesOutDials()) {
+        timers.startConnect(limits.connectTimeout().plus(CONNECT_GRACE), () -> connectFailed(
+            new TimeoutException("upstream connect timed out after " + limits.connectTimeout())));
+      }
     }
     f.whenComplete((ch, error) -> {
       if (error != null) {
@@ -243,8 +245,8 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
     toUpstream = new FlowControl(client, upstream, Direction.CLIENT_TO_UPSTREAM, max, relay);
     toClient = new FlowControl(upstream, client, Direction.UPSTREAM_TO_CLIENT, max, relay);
     // idleness and liveness count from here: the dial has its own (connect) timeout
-    timers.startIdle(ctx.limits().idleTimeout(), relay::activity, relay::closeIdle);
-    timers.startKeepalive(ctx.limits().keepaliveInterval(),
+    timers.startChecks(ctx.limits().idleTimeout(), relay::activity, relay::closeIdle,
+        ctx.limits().keepaliveInterval(),
         new Keepalive(relay::heardFromClient, relay.leg(true)),
         new Keepalive(relay::heardFromUpstream, relay.leg(false)));
   }
@@ -369,10 +371,15 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
     maybeFinish();
   }
 
-  /** Cuts whatever has not finished closing after twice the close timeout. */
+  /**
+   * Cuts whatever has not finished closing after twice the close timeout; no timer when each side
+   * has ended, or is there and ends within its own close timeout by itself
+   * ({@link WsChannel#endsWithinCloseTimeout}). Called with or without the lock.
+   */
   void armWatchdog() {
     synchronized (lock) {
-      if (state == State.CLOSED) {
+      if (state == State.CLOSED || (ends.client || endsByItself(client))
+          && (ends.upstream || endsByItself(upstream))) {
         return;
       }
       // twice the close timeout; plus, not multipliedBy(2), which goes through BigDecimal per close
@@ -399,6 +406,10 @@ public abstract sealed class Bridge implements ConnectionGroup.Member
         maybeFinish();
       });
     }
+  }
+
+  private static boolean endsByItself(WsChannel side) {
+    return side != null && side.endsWithinCloseTimeout();
   }
 
   void maybeFinish() {

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 /**
- * The timers of one {@link Bridge}: the connect safety net, the idle check, the keepalive check of
- * both legs and the close watchdog. Thread-safe: every method is called with the bridge's lock held,
+ * The timers of one {@link Bridge}: the connect safety net, the idle and keepalive checks (one
+ * periodic task for both legs and both checks) and the close watchdog. Thread-safe: every method is called with the bridge's lock held,
  * and timer tasks take that lock themselves.
  *
  * <p><b>Where they run.</b> On the server transport's affinity when it is a
@@ -29,15 +29,18 @@ import java.util.function.IntSupplier;
 final class BridgeTimers {
 
   private static final int IDLE_CHECKS = 4;
+  /** Most ticks of a shared check task per run of its more frequent check. */
+  static final long MAX_TICKS_PER_CHECK = 2;
 
   private final Scheduler scheduler;
   private final ScheduledExecutorService loop; // the affinity, or null
   private ScheduledFuture<?> connect;
-  private ScheduledFuture<?> idle;
+  private ScheduledFuture<?> checks; // idle and keepalive, one task where their periods allow
+  private ScheduledFuture<?> secondChecks; // keepalive, when it could not share the task
   private ScheduledFuture<?> watchdog;
-  private ScheduledFuture<?> keepalive;
   private int lastActivity;
   private int quietChecks;
+  private boolean idleDone;
 
   /**
    * @param affinity the server transport's affinity hint: the executor the timers run on when it is
@@ -57,37 +60,102 @@ final class BridgeTimers {
     cancel(connect);
   }
 
-  /** Runs {@code onIdle} once {@code activity} has not changed for {@code timeout}; zero: never. */
-  void startIdle(Duration timeout, IntSupplier activity, Runnable onIdle) {
-    if (timeout.isZero()) {
+  /**
+   * Starts the checks of an open connection, as one periodic task where it can: the idle check
+   * (runs {@code onIdle} once {@code activity} has not changed for {@code idleTimeout}) and both
+   * legs' keepalive, run {@link Keepalive#CHECKS_PER_INTERVAL} times a {@code keepaliveInterval}.
+   * Zero turns either off. Called once, when OPEN; later calls do nothing.
+   *
+   * <p>The task ticks at the greatest common divisor of the two check periods and runs each check
+   * on its own ticks, so each keeps its period exactly (the defaults, 150 s and 7.5 s, tick every
+   * 7.5 s and check idleness every 20th tick). Periods whose divisor would tick more than
+   * {@link #MAX_TICKS_PER_CHECK} times per check of the more frequent one get a task each.
+   */
+  void startChecks(Duration idleTimeout, IntSupplier activity, Runnable onIdle,
+      Duration keepaliveInterval, Keepalive client, Keepalive upstream) {
+    if (checks != null) {
       return;
     }
-    lastActivity = activity.getAsInt();
     // in nanoseconds: Duration.dividedBy goes through BigDecimal, once per connection
-    idle = every(timeout.toNanos() / IDLE_CHECKS, () -> {
+    long idlePeriod = idleTimeout.isZero() ? 0 : Math.max(1, idleTimeout.toNanos() / IDLE_CHECKS);
+    long keepalivePeriod =
+        keepaliveInterval.isZero() ? 0 : Keepalive.checkPeriod(keepaliveInterval).toNanos();
+    Runnable idleCheck = idlePeriod == 0 ? null : idleCheck(activity, onIdle);
+    Runnable keepaliveCheck = keepalivePeriod == 0 ? null : () -> {
+      client.run();
+      upstream.run();
+    };
+    if (idleCheck == null || keepaliveCheck == null) {
+      Runnable only = idleCheck == null ? keepaliveCheck : idleCheck;
+      if (only != null) {
+        checks = every(Math.max(idlePeriod, keepalivePeriod), only);
+      }
+      return;
+    }
+    long tick = gcd(idlePeriod, keepalivePeriod);
+    if (Math.min(idlePeriod, keepalivePeriod) / tick > MAX_TICKS_PER_CHECK) {
+      checks = every(idlePeriod, idleCheck);
+      secondChecks = every(keepalivePeriod, keepaliveCheck);
+      return;
+    }
+    checks = every(tick, new Ticks(idlePeriod / tick, idleCheck, keepalivePeriod / tick,
+        keepaliveCheck));
+  }
+
+  private Runnable idleCheck(IntSupplier activity, Runnable onIdle) {
+    lastActivity = activity.getAsInt();
+    return () -> {
+      if (idleDone) {
+        return;
+      }
       int now = activity.getAsInt();
       if (now != lastActivity) {
         lastActivity = now;
         quietChecks = 0;
       } else if (++quietChecks >= IDLE_CHECKS) {
-        cancel(idle);
+        idleDone = true;
         onIdle.run();
       }
-    });
+    };
   }
 
   /**
-   * Runs both legs' keepalive {@link Keepalive#CHECKS_PER_INTERVAL} times an {@code interval}, as
-   * one task for the connection; zero: never. Called once, when OPEN.
+   * One periodic task for two checks: each runs every so many ticks, guarded on its own (a check
+   * that throws does not skip the other).
    */
-  void startKeepalive(Duration interval, Keepalive client, Keepalive upstream) {
-    if (interval.isZero() || keepalive != null) {
-      return;
+  private static final class Ticks implements Runnable {
+    private final long firstEvery;
+    private final Runnable first;
+    private final long secondEvery;
+    private final Runnable second;
+    private long ticks;
+
+    Ticks(long firstEvery, Runnable first, long secondEvery, Runnable second) {
+      this.firstEvery = firstEvery;
+      this.first = first;
+      this.secondEvery = secondEvery;
+      this.second = second;
     }
-    keepalive = every(Keepalive.checkPeriod(interval).toNanos(), () -> {
-      client.run();
-      upstream.run();
-    });
+
+    @Override
+    public void run() {
+      long n = ++ticks;
+      if (n % secondEvery == 0) {
+        Scheduler.runGuarded(second);
+      }
+      if (n % firstEvery == 0) {
+        Scheduler.runGuarded(first);
+      }
+    }
+  }
+
+  private static long gcd(long a, long b) {
+    while (b != 0) {
+      long t = a % b;
+      a = b;
+      b = t;
+    }
+    return a;
   }
 
   /** Arms the watchdog once; later calls do nothing. */
@@ -99,9 +167,9 @@ final class BridgeTimers {
 
   void cancelAll() {
     cancel(connect);
-    cancel(idle);
+    cancel(checks);
+    cancel(secondChecks);
     cancel(watchdog);
-    cancel(keepalive);
   }
 
   private ScheduledFuture<?> schedule(Duration delay, Runnable task) {
@@ -118,7 +186,8 @@ final class BridgeTimers {
   private ScheduledFuture<?> every(long periodNanos, Runnable task) {
     if (loop != null) {
       try {
-        return loop.scheduleWithFixedDelay(Scheduler.guard(task), periodNanos, periodNanos,
+        Runnable guarded = task instanceof Ticks ? task : Scheduler.guard(task); // guards itself
+        return loop.scheduleWithFixedDelay(guarded, periodNanos, periodNanos,
             TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
         // as in schedule

@@ -71,13 +71,16 @@ public final class Scheduler {
 
   /** {@code task}, logging (not throwing) what it throws, as every task of this scheduler does. */
   static Runnable guard(Runnable task) {
-    return () -> {
-      try {
-        task.run();
-      } catch (RuntimeException e) {
-        log.warn("timer task failed", e);
-      }
-    };
+    return () -> runGuarded(task);
+  }
+
+  /** Runs {@code task}, logging (not throwing) what it throws. */
+  static void runGuarded(Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      log.warn("timer task failed", e);
+    }
   }
 
   private static final ScheduledFuture<?> CANCELLED = new CancelledFuture();

@@ -25,6 +25,17 @@ public interface UpstreamConnector extends AutoCloseable {
   /** Dials {@code request.uri()} and reports events of the new channel to {@code listener}. */
   CompletableFuture<WsChannel> connect(UpstreamRequest request, WsListener listener);
 
+  /**
+   * Whether every future {@link #connect} returns completes by itself within the request's
+   * {@linkplain UpstreamRequest#connectTimeout() connect timeout}: the connector's own timer fails a
+   * dial still unanswered then with a {@link UpstreamConnectException.Kind#TIMEOUT TIMEOUT}. The
+   * core arms a safety net of its own a little after that timeout unless this answers
+   * {@code true}; {@code false} by default. Thread-safe, and constant for the connector's life.
+   */
+  default boolean timesOutDials() {
+    return false;
+  }
+
   /** Stops new dials and releases shared resources (see the class comment); idempotent. */
   @Override
   default void close() {}

@@ -61,6 +61,18 @@ public interface WsChannel {
   String subprotocol();
 
   /**
+   * Whether this channel reports {@link WsListener#onClose} by itself within its close timeout (the
+   * one the endpoint's limits gave it) once it is closing: after {@link #close}, after answering its
+   * peer's close, and after {@link #abort}, even when the peer never answers or never closes TCP.
+   * The core cuts a proxied connection whose sides have not both ended twice the close timeout after
+   * it started closing unless both sides answer {@code true}; {@code false} by default. Thread-safe,
+   * and constant for the channel's life.
+   */
+  default boolean endsWithinCloseTimeout() {
+    return false;
+  }
+
+  /**
    * Whether this close code may be sent by this transport. Every code {@link CloseCodes#isSendable}
    * by default; a transport that refuses some (the JDK client sends only 1000, 1001, 1008, 1011 and
    * 3000–4999) answers for itself, and the core maps codes with {@link CloseCodes#forTransport}.

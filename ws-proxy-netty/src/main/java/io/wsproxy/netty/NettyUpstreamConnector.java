@@ -103,6 +103,15 @@ public final class NettyUpstreamConnector implements UpstreamConnector {
     return UpstreamDial.start(request, listener, loop, type, tls, waterMark, ended);
   }
 
+  /**
+   * {@code true}: each dial arms its own timer for the request's connect timeout, which fails it
+   * with a TIMEOUT.
+   */
+  @Override
+  public boolean timesOutDials() {
+    return true;
+  }
+
   private synchronized SslContext defaultSsl() throws SSLException {
     if (defaultSsl == null) {
       defaultSsl = SslContextBuilder.forClient().build();

@@ -16,10 +16,16 @@ import java.util.concurrent.CountDownLatch;
 public final class HangingEndpoint implements WsEndpoint {
   private final CountDownLatch asked;
   private final CountDownLatch abandoned;
+  private final Limits limits;
 
   public HangingEndpoint(CountDownLatch asked, CountDownLatch abandoned) {
+    this(asked, abandoned, Limits.DEFAULTS);
+  }
+
+  public HangingEndpoint(CountDownLatch asked, CountDownLatch abandoned, Limits limits) {
     this.asked = asked;
     this.abandoned = abandoned;
+    this.limits = limits;
   }
 
   @Override
@@ -45,7 +51,7 @@ public final class HangingEndpoint implements WsEndpoint {
 
   @Override
   public Limits limits() {
-    return Limits.DEFAULTS;
+    return limits;
   }
 
   @Override

@@ -16,6 +16,7 @@ import io.wsproxy.spi.WsEndpoint;
 import io.wsproxy.spi.WsListener;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
@@ -139,6 +140,28 @@ class NettyEndpointServerTest extends Resources {
     s.send(RawSocket.upgrade("/x", port));
     assertTrue(asked.await(AWAIT.toMillis(), TimeUnit.MILLISECONDS), "handshake started");
     s.close();
+    assertTrue(abandoned.await(AWAIT.toMillis(), TimeUnit.MILLISECONDS), "handshake abandoned");
+  }
+
+  @Test
+  void answersAHandshakeNeverDecided503AtItsOwnDeadlineLongAfterTheRequestHeadsDeadline()
+      throws Exception {
+    // the head's deadline (200 ms from accept) and the answer's (200 + 200 ms + 1 s slack from the
+    // request) share one timer: it fires at the first, and must wait on for the second
+    Duration timeout = Duration.ofMillis(200);
+    Limits limits = Limits.builder().handshakeTimeout(timeout).connectTimeout(timeout).build();
+    CountDownLatch asked = new CountDownLatch(1);
+    CountDownLatch abandoned = new CountDownLatch(1);
+    int port = serve(new HangingEndpoint(asked, abandoned, limits));
+    RawSocket s = raw(port);
+    long start = System.nanoTime();
+    s.send(RawSocket.upgrade("/x", port));
+    RawSocket.Response r = s.readResponse();
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertEquals(503, r.status(), r.head());
+    assertTrue(r.body().contains("Handshake timed out"), r.body());
+    assertTrue(took.compareTo(timeout.plus(timeout).plus(Duration.ofSeconds(1))) >= 0,
+        "answered after " + took.toMillis() + " ms, before its deadline");
     assertTrue(abandoned.await(AWAIT.toMillis(), TimeUnit.MILLISECONDS), "handshake abandoned");
   }
 

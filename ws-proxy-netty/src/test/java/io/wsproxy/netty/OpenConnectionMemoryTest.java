@@ -10,7 +10,6 @@ import io.wsproxy.WebSocketProxy;
 import io.wsproxy.conformance.UpstreamPeer;
 import java.lang.ref.WeakReference;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.util.concurrent.CompletableFuture;
@@ -45,15 +44,8 @@ class OpenConnectionMemoryTest extends Resources {
     int port = register(NettyEndpointServer.builder(proxy).eventLoopThreads(1)
         .start(new InetSocketAddress("127.0.0.1", 0))).port();
     CompletableFuture<String> echoed = new CompletableFuture<>();
-    WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-        .header("X-Padding", "p".repeat(2000))
-        .buildAsync(URI.create("ws://127.0.0.1:" + port + "/"), new WebSocket.Listener() {
-          @Override
-          public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-            echoed.complete(data.toString());
-            return null;
-          }
-        }).get(AWAIT.toMillis(), TimeUnit.MILLISECONDS);
+    WebSocket ws = openAt(HttpClient.newHttpClient().newWebSocketBuilder()
+        .header("X-Padding", "p".repeat(2000)), port, echoed);
     assertNotNull(peer.awaitConnection(AWAIT));
     WeakReference<HandshakeRequest> request = seen.get();
     assertNotNull(request, "the validator saw the request");

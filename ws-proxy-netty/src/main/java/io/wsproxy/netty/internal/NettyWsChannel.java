@@ -210,6 +210,15 @@ public final class NettyWsChannel implements WsChannel {
     return subprotocol;
   }
 
+  /**
+   * {@code true}: every close arms the close timer (or finds the channel closed already), which
+   * cuts the connection, and a closed channel reports its end.
+   */
+  @Override
+  public boolean endsWithinCloseTimeout() {
+    return true;
+  }
+
   @Override
   public boolean canPauseReading() {
     return true;

@@ -3,10 +3,9 @@ package io.wsproxy.netty.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.channel.ChannelPipeline;
 import io.wsproxy.Headers;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * dropped. In place of Netty's {@code HttpRequestDecoder}: no {@code HttpRequest}, header map,
  * {@code AsciiString}s or last-content message per connection, and the fields go straight into the
  * core's {@link Headers}. A connection whose request head has not arrived within the deadline (an
- * idle socket, a slowloris) is closed.
+ * idle socket, a slowloris) is closed. A taken upgrade takes that deadline's timer over for its own
+ * ({@link #handOver}), so that both cost the connection one timer.
  *
  * <p><b>Threading.</b> One per connection, on its event loop.
  */
@@ -30,7 +30,7 @@ public final class RequestHeadDecoder extends ChannelInboundHandlerAdapter {
 
   private final HeadParser parser;
   private final long deadlineNanos;
-  private ScheduledFuture<?> timer;
+  private HandshakeDeadline deadline; // null once cancelled or handed over
   private ByteBuf rest; // what followed the head, until this decoder leaves the pipeline
 
   /**
@@ -45,10 +45,26 @@ public final class RequestHeadDecoder extends ChannelInboundHandlerAdapter {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    timer = ctx.executor().schedule(() -> {
+    deadline = new HandshakeDeadline(ctx.executor());
+    deadline.set(deadlineNanos, () -> {
       log.debug("{}: no request within the handshake timeout; closing", ctx.channel());
       ctx.close();
-    }, deadlineNanos, TimeUnit.NANOSECONDS);
+    });
+  }
+
+  /**
+   * The deadline of the ready server's decoder in {@code p}, which is the caller's from now on (to
+   * {@linkplain HandshakeDeadline#set set} later or cancel); {@code null} when there is no such
+   * decoder (a host's codec) or it had none left. Call on the loop, before the decoder leaves.
+   */
+  static HandshakeDeadline handOver(ChannelPipeline p) {
+    RequestHeadDecoder decoder = p.get(RequestHeadDecoder.class);
+    if (decoder == null) {
+      return null;
+    }
+    HandshakeDeadline d = decoder.deadline;
+    decoder.deadline = null;
+    return d;
   }
 
   @Override
@@ -71,9 +87,9 @@ public final class RequestHeadDecoder extends ChannelInboundHandlerAdapter {
       head = RequestHead.failed(f.status());
       in.release(); // nothing after a malformed head is read
     }
-    cancelTimer(); // from here the upgrade's own deadline applies
-    // a taken upgrade removes this decoder as it starts (EarlyBytes.stopHttpDecoding), and the rest
-    // goes on then, before the endpoint may have decided; anything else leaves here
+    // a taken upgrade takes the deadline over and removes this decoder as it starts
+    // (EarlyBytes.stopHttpDecoding), and the rest goes on then, before the endpoint may have
+    // decided; anything else leaves here, which cancels the deadline
     ctx.fireChannelRead(head);
     if (!ctx.isRemoved()) {
       ctx.pipeline().remove(this);
@@ -94,9 +110,9 @@ public final class RequestHeadDecoder extends ChannelInboundHandlerAdapter {
   }
 
   private void cancelTimer() {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
+    if (deadline != null) {
+      deadline.cancel();
+      deadline = null;
     }
   }
 }

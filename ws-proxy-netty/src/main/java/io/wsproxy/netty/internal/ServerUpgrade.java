@@ -10,7 +10,6 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderValidationUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.wsproxy.HandshakeDecision;
 import io.wsproxy.HandshakeRequest;
 import io.wsproxy.Limits;
@@ -22,7 +21,6 @@ import io.wsproxy.spi.WsEndpoint;
 import io.wsproxy.spi.WsListener;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * One upgrade request from the checks on to the open WebSocket: nothing more is read while the
  * endpoint decides (for a proxy, until its upstream answered) once the client sent anything; then
  * the 101 with the endpoint's subprotocol, or the refusal. A client that leaves first abandons the handshake (which cancels the upstream
- * dial), and a handshake still undecided after the deadline is answered 503 and abandoned.
+ * dial), and a handshake still undecided after the deadline is answered 503 and abandoned. That
+ * deadline goes on the timer of the request head's ({@link RequestHeadDecoder#handOver}) when the
+ * ready server read the request.
  *
  * <p><b>Threading.</b> Created on the channel's event loop; the decision may complete on any thread,
  * and is answered back on the loop. Nothing here blocks.
@@ -58,7 +58,7 @@ public final class ServerUpgrade {
   private final int highWaterMark;
   private final EarlyBytes early;
   private PendingHandshake pending;
-  private ScheduledFuture<?> deadline;
+  private final HandshakeDeadline deadline;
   // abandons the handshake and drops the early bytes if the client leaves first; removed once open
   // (both would be no-ops, and it would keep the handshake, its request and its headers for the
   // connection's life)
@@ -66,8 +66,9 @@ public final class ServerUpgrade {
   private boolean answered; // loop-confined
 
   private ServerUpgrade(ChannelHandlerContext ctx, String key, WsEndpoint endpoint,
-      int highWaterMark, EarlyBytes early) {
+      int highWaterMark, EarlyBytes early, HandshakeDeadline deadline) {
     this.ctx = ctx;
+    this.deadline = deadline;
     this.ch = ctx.channel();
     this.loop = ch.eventLoop();
     this.key = key;
@@ -84,6 +85,8 @@ public final class ServerUpgrade {
   public static void start(ChannelHandlerContext ctx, RequestHead req, WsEndpoint endpoint,
       int highWaterMark, EarlyBytes early) {
     Channel ch = ctx.channel();
+    // the request head's deadline, ours from here: cancelled, or moved to the answer's
+    HandshakeDeadline deadline = RequestHeadDecoder.handOver(ctx.pipeline());
     // reading stays on until the client sends something before its answer: then EarlyBytes turns
     // it off. Most clients send nothing, and the upgrade costs no epoll_ctl to stop reading and
     // another to start again
@@ -93,6 +96,7 @@ public final class ServerUpgrade {
     if (refusal != null) {
       log.debug("{}: upgrade refused before the endpoint: {} {}", ch, refusal.status(),
           refusal.reason());
+      cancel(deadline);
       early.release(); // refused: what the client sent behind the request is dropped
       HttpReplies.replyAndClose(ctx, refusal.status(), refusal.reason(), refusal.headers());
       return;
@@ -103,24 +107,36 @@ public final class ServerUpgrade {
       hr = UpgradeRequests.toHandshakeRequest(req, ch);
       key = req.headers().first("Sec-WebSocket-Key").orElseThrow().strip();
     } catch (RuntimeException e) {
+      cancel(deadline);
       early.release(); // begin, whose close listener drops them, is not reached
       throw e;
     }
-    new ServerUpgrade(ctx, key, endpoint, highWaterMark, early).begin(hr, limits);
+    new ServerUpgrade(ctx, key, endpoint, highWaterMark, early,
+        deadline != null ? deadline : new HandshakeDeadline(ch.eventLoop())).begin(hr, limits);
+  }
+
+  private static void cancel(HandshakeDeadline deadline) {
+    if (deadline != null) {
+      deadline.cancel();
+    }
   }
 
   private void begin(HandshakeRequest hr, Limits limits) {
+    HandshakeDeadline.beginTaking(deadline); // a dial from this loop shares its timer
     try {
       pending = endpoint.handshake(hr, loop);
     } catch (RuntimeException e) {
+      HandshakeDeadline.endTaking();
       log.warn("{}: the endpoint failed on a handshake", ch, e);
+      deadline.cancel();
       early.release();
       HttpReplies.replyAndClose(ctx, 500, "Internal error");
       return;
     }
+    HandshakeDeadline.endTaking();
     // a backstop over the endpoint's own timeouts (pipeline, then upstream dial)
     Duration limit = limits.handshakeTimeout().plus(limits.connectTimeout()).plus(DEADLINE_SLACK);
-    deadline = loop.schedule(this::timedOut, limit.toNanos(), TimeUnit.NANOSECONDS);
+    deadline.set(limit.toNanos(), this::timedOut);
     PendingHandshake p = pending; // not this: an open connection must not keep the request
     EarlyBytes e = early;
     abandonOnClose = f -> {
@@ -150,7 +166,7 @@ public final class ServerUpgrade {
       return;
     }
     answered = true;
-    deadline.cancel(false);
+    deadline.cancel();
     if (!ch.isActive()) {
       pending.abandon();
       return;

@@ -11,6 +11,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.wsproxy.Headers;
 import io.wsproxy.spi.UpstreamConnectException;
@@ -49,7 +50,8 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
   private HeadParser response; // the 101 being read; null once read
   private Channel ch;
   private ChannelFuture registered;
-  private ScheduledFuture<?> timeout;
+  private ScheduledFuture<?> timeout; // or:
+  private HandshakeDeadline shared; // the client handshake's timer, which holds the dial's deadline
   private boolean done; // loop-confined
 
   private UpstreamDial(UpstreamRequest request, WsListener listener) {
@@ -96,9 +98,14 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     String host = uri.getHost();
     int port = UpstreamHandshake.port(uri);
     long connectMillis = Math.max(1, request.connectTimeout().toMillis());
-    timeout = loop.schedule(() -> fail(UpstreamConnectException.timedOut(
-        "no upgrade from " + host + ":" + port + " within " + request.connectTimeout())),
-        connectMillis, TimeUnit.MILLISECONDS);
+    Runnable timedOut = () -> fail(UpstreamConnectException.timedOut(
+        "no upgrade from " + host + ":" + port + " within " + request.connectTimeout()));
+    // on the timer of the client's handshake when it dials from that connection's loop, else its own
+    shared = HandshakeDeadline.shareDial(loop, TimeUnit.MILLISECONDS.toNanos(connectMillis),
+        timedOut);
+    if (shared == null) {
+      timeout = loop.schedule(timedOut, connectMillis, TimeUnit.MILLISECONDS);
+    }
     InetSocketAddress ip = LiteralAddress.of(host, port);
     if (ip != null) {
       connectTo(ip, loop, channelClass, ssl, waterMark);
@@ -143,13 +150,19 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     // the request is ours, as bytes, and the answer's head is read here (no HTTP codec)
     p.addLast(NAME, this);
     registered = loop.register(c);
-    registered.addListener(f -> {
-      if (!f.isSuccess()) {
-        fail(UpstreamConnectException.unreachable("cannot register the upstream channel: "
-            + f.cause(), f.cause()));
-      }
-    });
+    if (registered.isDone()) { // from the loop itself, as dials are: no listener needed
+      registrationDone(registered);
+    } else {
+      registered.addListener(this::registrationDone);
+    }
     return c;
+  }
+
+  private void registrationDone(Future<?> f) {
+    if (!f.isSuccess()) {
+      fail(UpstreamConnectException.unreachable("cannot register the upstream channel: "
+          + f.cause(), f.cause()));
+    }
   }
 
   /** Makes the channel, once the address (and so the socket's family) is known, and connects. */
@@ -192,12 +205,8 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     response = new HeadParser(false, MAX_STATUS_LINE, MAX_HEADER_BYTES);
-    ctx.writeAndFlush(handshake.request(ctx.alloc())).addListener(f -> {
-      if (!f.isSuccess()) {
-        fail(UpstreamConnectException.unreachable("upgrade request not sent: " + f.cause(),
-            f.cause()));
-      }
-    });
+    // no promise: a write that fails reaches exceptionCaught, which fails the dial
+    ctx.writeAndFlush(handshake.request(ctx.alloc()), ctx.voidPromise());
     ctx.fireChannelActive();
   }
 
@@ -288,6 +297,9 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
   private void cancelTimeout() {
     if (timeout != null) {
       timeout.cancel(false);
+    } else if (shared != null) {
+      shared.cancelDial();
+      shared = null;
     }
   }
 }
