@@ -9,8 +9,8 @@ import java.util.function.IntSupplier;
 
 /**
  * The timers of one {@link Bridge}: the connect safety net, the idle and keepalive checks (one
- * periodic task for both legs and both checks) and the close watchdog. Thread-safe: every method is called with the bridge's lock held,
- * and timer tasks take that lock themselves.
+ * periodic task for both legs and both checks) and the close watchdog. Thread-safe: every method is
+ * called with the bridge's lock held, and timer tasks take that lock themselves.
  *
  * <p><b>Where they run.</b> On the server transport's affinity when it is a
  * {@link ScheduledExecutorService} (a Netty event loop: the thread of the client's channel, and of
