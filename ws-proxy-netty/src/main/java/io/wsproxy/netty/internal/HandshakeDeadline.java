@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
  * One connection's handshake deadlines on one timer, armed for the earliest: the answer's (first
  * the request head's, {@link RequestHeadDecoder}; then the endpoint's decision's backstop,
  * {@link ServerUpgrade}) and the upstream dial's ({@link UpstreamDial}, when it dials from this
- * connection's loop while the endpoint takes the handshake). A deadline set later than the timer
+ * connection's loop while the endpoint takes the handshake; any other dial keeps its deadline on a
+ * timer of its own, {@link #forDial}). A deadline set later than the timer
  * arms nothing: the timer fires, runs what is due, and arms itself again for the earliest left. A
  * handshake answered before its first deadline (nearly all of them) so schedules one timer for all
  * three, and each deadline keeps its own delay and its own outcome.
@@ -56,10 +57,28 @@ final class HandshakeDeadline implements Runnable {
     if (d == null || d.executor != loop || d.onDialExpiry != null) {
       return null;
     }
-    d.dialAt = d.now() + delayNanos;
-    d.onDialExpiry = onExpiry;
-    d.rearm();
+    d.setDial(delayNanos, onExpiry);
     return d;
+  }
+
+  /**
+   * The dial's deadline on {@code loop}: on the timer of the handshake being taken there when it
+   * can share it ({@link #shareDial}), else on a timer of its own. To {@link #cancelDial} when the
+   * dial ends.
+   */
+  static HandshakeDeadline forDial(EventExecutor loop, long delayNanos, Runnable onExpiry) {
+    HandshakeDeadline d = shareDial(loop, delayNanos, onExpiry);
+    if (d == null) {
+      d = new HandshakeDeadline(loop);
+      d.setDial(delayNanos, onExpiry);
+    }
+    return d;
+  }
+
+  private void setDial(long delayNanos, Runnable onExpiry) {
+    dialAt = now() + delayNanos;
+    onDialExpiry = onExpiry;
+    rearm();
   }
 
   /** Runs {@code onExpiry} {@code delayNanos} from now, in place of the answer's earlier deadline. */

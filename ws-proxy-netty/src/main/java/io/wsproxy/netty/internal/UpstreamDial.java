@@ -12,7 +12,6 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.wsproxy.Headers;
 import io.wsproxy.spi.UpstreamConnectException;
 import io.wsproxy.spi.UpstreamRequest;
@@ -50,8 +49,9 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
   private HeadParser response; // the 101 being read; null once read
   private Channel ch;
   private ChannelFuture registered;
-  private ScheduledFuture<?> timeout; // or:
-  private HandshakeDeadline shared; // the client handshake's timer, which holds the dial's deadline
+  // the dial's deadline: on the client handshake's timer when it shares it, else its own; null
+  // once cancelled
+  private HandshakeDeadline deadline;
   private boolean done; // loop-confined
 
   private UpstreamDial(UpstreamRequest request, WsListener listener) {
@@ -101,11 +101,8 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
     Runnable timedOut = () -> fail(UpstreamConnectException.timedOut(
         "no upgrade from " + host + ":" + port + " within " + request.connectTimeout()));
     // on the timer of the client's handshake when it dials from that connection's loop, else its own
-    shared = HandshakeDeadline.shareDial(loop, TimeUnit.MILLISECONDS.toNanos(connectMillis),
+    deadline = HandshakeDeadline.forDial(loop, TimeUnit.MILLISECONDS.toNanos(connectMillis),
         timedOut);
-    if (shared == null) {
-      timeout = loop.schedule(timedOut, connectMillis, TimeUnit.MILLISECONDS);
-    }
     InetSocketAddress ip = LiteralAddress.of(host, port);
     if (ip != null) {
       connectTo(ip, loop, channelClass, ssl, waterMark);
@@ -295,11 +292,9 @@ public final class UpstreamDial extends ChannelInboundHandlerAdapter {
   }
 
   private void cancelTimeout() {
-    if (timeout != null) {
-      timeout.cancel(false);
-    } else if (shared != null) {
-      shared.cancelDial();
-      shared = null;
+    if (deadline != null) {
+      deadline.cancelDial();
+      deadline = null;
     }
   }
 }
