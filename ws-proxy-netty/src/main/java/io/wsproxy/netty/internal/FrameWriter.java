@@ -62,9 +62,6 @@ final class FrameWriter {
     int mask = header(buf, first, length, masked);
     if (payload.hasArray() && !masked) {
       buf.setBytes(start, payload.array(), payload.arrayOffset() + payload.position(), length);
-    } else if (payload.hasArray() && buf.hasMemoryAddress()) { // a relayed binary message
-      Masking.xorInto(payload.array(), payload.arrayOffset() + payload.position(), buf, start,
-          length, mask);
     } else if (buf.nioBufferCount() == 1) {
       ByteBuffer out = buf.internalNioBuffer(start, length);
       if (masked && payload.hasArray()) { // mask while copying

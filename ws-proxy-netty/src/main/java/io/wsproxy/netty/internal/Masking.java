@@ -83,23 +83,6 @@ final class Masking {
   }
 
   /**
-   * Writes {@code src[from, from + length)} XORed with {@code key} into {@code dst} from index
-   * {@code at} on, through the buffer's own absolute writes: for a buffer with a memory address
-   * each is one unchecked store, where a {@code ByteBuffer} view's {@code putLong} goes through the
-   * JDK's scoped memory access. The buffer's indexes are not moved.
-   */
-  static void xorInto(byte[] src, int from, ByteBuf dst, int at, int length, int key) {
-    long wide = wide(key);
-    int i = 0;
-    for (int end = length - 7; i < end; i += 8) {
-      dst.setLong(at + i, (long) LONGS.get(src, from + i) ^ wide);
-    }
-    for (; i < length; i++) {
-      dst.setByte(at + i, src[from + i] ^ keyByte(key, i));
-    }
-  }
-
-  /**
    * Writes {@code src}'s bytes from its position on XORed with {@code key} into {@code dst} from its
    * position on, {@code length} of them (one pass: masking while copying, by absolute indexes: the
    * positions and limits of both are not moved). {@code src} may be heap, direct or read-only.
