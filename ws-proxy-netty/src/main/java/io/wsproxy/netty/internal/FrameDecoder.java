@@ -233,17 +233,17 @@ final class FrameDecoder {
   }
 
   /**
-   * A message in one frame, whole in the buffer: copied into the array the listener gets (unmasked
-   * while copying when the buffer is one region of memory), and validated there (the read buffer
-   * is not written).
-   */
-  /**
    * Up to this many payload bytes are copied and then unmasked in the array: a second pass over a
    * small payload costs less than the view of the buffer's memory that unmasking while copying
    * needs (a pooled buffer makes a new one each time: 64 bytes of garbage per message).
    */
   static final int COPY_THEN_UNMASK = 1024;
 
+  /**
+   * A message in one frame, whole in the buffer: copied into the array the listener gets (a larger
+   * one than {@link #COPY_THEN_UNMASK} unmasked while copying when the buffer is one region of
+   * memory), and validated there (the read buffer is not written).
+   */
   private boolean wholeMessage(ByteBuf buf, int i, int run) {
     done = run;
     byte[] a = new byte[run];

@@ -60,23 +60,15 @@ final class HeadParser {
       "Authorization", "101", "Switching Protocols", "upgrade", "Date", "Server",
       "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Content-Length"};
 
-  /** {@link #COMMON} by length: their bytes, and (at the same places) the strings. */
-  private static final byte[][][] COMMON_BY_LENGTH;
-  private static final String[][] COMMON_TEXT_BY_LENGTH;
+  /** {@link #COMMON} by length: only the few of a text's length are compared with it. */
+  private static final String[][] COMMON_BY_LENGTH =
+      new String[Arrays.stream(COMMON).mapToInt(String::length).max().orElse(0) + 1][];
 
   static {
-    int longest = 0;
-    for (String c : COMMON) {
-      longest = Math.max(longest, c.length());
-    }
-    COMMON_BY_LENGTH = new byte[longest + 1][][];
-    COMMON_TEXT_BY_LENGTH = new String[longest + 1][];
-    for (int n = 0; n <= longest; n++) {
+    for (int n = 0; n < COMMON_BY_LENGTH.length; n++) {
       int len = n;
-      String[] texts = Arrays.stream(COMMON).filter(c -> c.length() == len).toArray(String[]::new);
-      COMMON_TEXT_BY_LENGTH[n] = texts;
-      COMMON_BY_LENGTH[n] = Arrays.stream(texts).map(t -> t.getBytes(ISO_8859_1))
-          .toArray(byte[][]::new);
+      COMMON_BY_LENGTH[n] = Arrays.stream(COMMON).filter(c -> c.length() == len)
+          .toArray(String[]::new);
     }
   }
 
@@ -294,14 +286,22 @@ final class HeadParser {
   private static String text(byte[] a, int start, int end) {
     int n = end - start;
     if (n < COMMON_BY_LENGTH.length) {
-      byte[][] bytes = COMMON_BY_LENGTH[n];
-      for (int i = 0; i < bytes.length; i++) {
-        if (Arrays.equals(a, start, end, bytes[i], 0, n)) {
-          return COMMON_TEXT_BY_LENGTH[n][i];
+      for (String c : COMMON_BY_LENGTH[n]) {
+        if (same(a, start, c)) {
+          return c;
         }
       }
     }
     return new String(a, start, n, ISO_8859_1);
+  }
+
+  private static boolean same(byte[] a, int start, String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (a[start + i] != s.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Refuses control characters other than HT (and DEL), as Netty's header validation does. */
