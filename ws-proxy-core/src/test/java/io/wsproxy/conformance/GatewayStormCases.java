@@ -133,7 +133,7 @@ public abstract class GatewayStormCases extends ConformanceFixture {
         .map(s -> s.members().size()).orElse(0) == MEMBERS), "every member joined");
     TestClient prober = connect("/");
     assertTrue(call(prober, 0, "system.health", "{}").has("result"));
-    long baseline = usedHeapAfterGc();
+    long baseline = HeapAfterGc.used();
 
     AtomicBoolean over = new AtomicBoolean();
     ExecutorService probeThread = Executors.newSingleThreadExecutor();
@@ -174,7 +174,7 @@ public abstract class GatewayStormCases extends ConformanceFixture {
     }
     long[] used = {0};
     assertTrue(ThreadLeaks.await(AWAIT,
-            () -> (used[0] = usedHeapAfterGc()) <= baseline + HEAP_SLACK_BYTES),
+            () -> (used[0] = HeapAfterGc.used()) <= baseline + HEAP_SLACK_BYTES),
         () -> "used heap after the storm " + used[0] / Limits.MIB + " MiB, before it "
             + baseline / Limits.MIB + " MiB (slack " + HEAP_SLACK_BYTES / Limits.MIB + " MiB)");
     assertResponsive(probes, "the storm");
@@ -242,12 +242,5 @@ public abstract class GatewayStormCases extends ConformanceFixture {
       }
       return Integer.parseInt(raw, at, end, 10);
     }
-  }
-
-  /** Used heap after a full collection, in bytes. */
-  private static long usedHeapAfterGc() {
-    System.gc();
-    Runtime runtime = Runtime.getRuntime();
-    return runtime.totalMemory() - runtime.freeMemory();
   }
 }

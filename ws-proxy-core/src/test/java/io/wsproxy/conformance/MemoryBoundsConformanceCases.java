@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
  * and an upstream's. Others keep being served. Nor may a client flooding pings while it reads
  * nothing make the proxy queue a pong for each. Not meant to be extended directly.
  *
- * <p>The heap cases read the used heap after {@code System.gc()} before and after the fragments; a
- * ping behind the fragments, answered by the proxy's transport with a pong, proves they were all
- * read first. The budget ({@link #HEAP_BYTES_PER_FRAGMENT}) is generous against noise and far below
+ * <p>The heap cases read the {@linkplain HeapAfterGc heap live after a collection} before and
+ * after the fragments; a ping behind the fragments, answered by the proxy's transport with a pong,
+ * proves they were all read first. The budget ({@link #HEAP_BYTES_PER_FRAGMENT}) is generous against noise and far below
  * the ~86 bytes per fragment Java-WebSocket 1.6.0 kept before its fragments were joined as they
  * came.
  */
@@ -122,12 +122,12 @@ public abstract class MemoryBoundsConformanceCases extends HostileInputConforman
     startEchoProxy();
     FragmentFlood client = register(FragmentFlood.nonReadingClient(proxyPort(), "/", AWAIT));
     upstream().awaitConnection(AWAIT);
-    long before = usedHeapAfterGc();
+    long before = HeapAfterGc.used();
     Thread sender = new Thread(() -> client.sendPings(FLOOD_PINGS), "ping-flood");
     sender.setDaemon(true);
     sender.start();
     sender.join(PROMPTLY.toMillis()); // a proxy that stops reading leaves the sender blocked
-    long grown = usedHeapAfterGc() - before;
+    long grown = HeapAfterGc.used() - before;
     assertTrue(grown < PING_FLOOD_HEAP_BUDGET, () -> "the heap grew by " + grown + " bytes for "
         + client.pingsWritten() + " pings (" + FragmentFlood.PING_PAYLOAD + " bytes each) of a "
         + "client that reads nothing; budget " + PING_FLOOD_HEAP_BUDGET);
@@ -159,26 +159,17 @@ public abstract class MemoryBoundsConformanceCases extends HostileInputConforman
     for (FragmentFlood p : peers) {
       p.pingAndAwaitPong(SYNC); // open and read: what the proxy holds per connection is in
     }
-    long before = usedHeapAfterGc();
+    long before = HeapAfterGc.used();
     for (FragmentFlood p : peers) {
       assertTrue(p.send(HEAP_FRAGMENTS),
           () -> "the proxy closed a connection below its message limit: " + p.state());
       p.pingAndAwaitPong(SYNC); // the pong follows the fragments: the proxy has read them all
     }
-    long grown = usedHeapAfterGc() - before;
+    long grown = HeapAfterGc.used() - before;
     long fragments = (long) HEAP_FRAGMENTS * peers.size();
     assertTrue(grown < fragments * HEAP_BYTES_PER_FRAGMENT, () -> "the heap grew by " + grown
         + " bytes for " + fragments + " pending one-byte fragments ("
         + grown / fragments + " bytes each; budget " + HEAP_BYTES_PER_FRAGMENT + ")");
     assertEquals(peers.size(), proxy().connectionCount(), "every connection is still open");
-  }
-
-  /** The heap in use after full collections (G1 collects fully on {@code System.gc()}). */
-  private static long usedHeapAfterGc() {
-    for (int i = 0; i < 2; i++) {
-      System.gc();
-    }
-    Runtime rt = Runtime.getRuntime();
-    return rt.totalMemory() - rt.freeMemory();
   }
 }
