@@ -89,16 +89,17 @@ final class BenchCommand implements Command {
           --proxy-command CMD     run this instead of ws-proxy (split on spaces; {port} is the
                                   port to listen on, {backend} the echo backend's port)
           --nginx PATH|none       the nginx binary (default /usr/sbin/nginx when present)
-          --compare ARGS          instead of the table: CPU per 64 B message of the proxy, the
-                                  proxy with these extra arguments and nginx, all running at
-                                  once, in interleaved rounds (for differences of a few
-                                  percent), e.g. --compare '--admin-listen 127.0.0.1:0';
+          --compare ARGS          instead of the table: CPU per 64 B message, and handshakes
+                                  (per second, proxy and load-side CPU per handshake), of the
+                                  proxy, the proxy with these extra arguments and nginx, all
+                                  running at once, in interleaved rounds (for differences of a
+                                  few percent), e.g. --compare '--admin-listen 127.0.0.1:0';
                                   arguments starting with -D or -X are JVM options
           --compare-jar PATH      like --compare, but the variant runs this ws-proxy jar (a
                                   build from before a change) with the same arguments; both
                                   flags together: that jar with those arguments
-          --rounds N              rounds of --compare (default 7; each --seconds long, 5 s
-                                  by default)
+          --rounds N              rounds of --compare (default 7; each phase of a round
+                                  --seconds long, 5 s by default)
           --repeat N              run the whole table N times (1-10, default 1), each
                                   target in fresh processes every time, and then print the
                                   median of every figure over the runs (the worst run for

@@ -9,13 +9,16 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The {@code bench --compare} measurement: CPU per relayed 64 B message of several targets that are
- * all running at once (each in its own process, pinned to the same CPU), measured in interleaved
- * rounds: round 1 runs the echo phase against A, B, C..., round 2 again, and so on. A difference
- * between two targets that is smaller than the drift of a busy machine between two runs (a few
- * percent against tens) shows up this way, because every round sees the same machine for each
- * target, and the per-round ratio to the first target cancels the drift. Prints every round and the
- * medians. Not thread-safe.
+ * The {@code bench --compare} measurement: CPU per relayed 64 B message, and handshakes (their
+ * rate, the proxy's CPU per handshake and the load side's), of several targets that are all running
+ * at once (each in its own process, pinned to the same CPU), measured in interleaved rounds: round 1
+ * runs the echo phase and then the handshake phase against A, B, C..., round 2 again, and so on. A
+ * difference between two targets that is smaller than the drift of a busy machine between two runs
+ * (a few percent against tens) shows up this way, because every round sees the same machine for
+ * each target, and the per-round ratio to the first target cancels the drift. The load side's CPU
+ * per handshake tells whether a target's handshakes cost the client and the backend more, which
+ * lowers the rate wherever the load side is the busier one. Prints every round and the medians.
+ * Not thread-safe.
  */
 final class Comparison {
 
@@ -50,7 +53,8 @@ final class Comparison {
   }
 
   /**
-   * Warms every target up, then runs {@code rounds} rounds of the 64 B phase over {@code targets}
+   * Warms every target up, then runs {@code rounds} rounds of the 64 B phase and the handshake phase
+   * ({@link BenchConfig#HANDSHAKE_LOOPS} loops), each {@code phase} long, over {@code targets}
    * (first is the reference of the ratios) and prints the result.
    */
   void run(List<Target> targets, int rounds, Duration phase)
@@ -60,16 +64,49 @@ final class Comparison {
       new WarmUp(cfg, out, notes).run(t.name(), t.port(), t.process(), cfg.warmUp());
     }
     double[][] cpu = new double[targets.size()][rounds];
+    Handshakes[][] hs = new Handshakes[targets.size()][rounds];
     for (int r = 0; r < rounds; r++) {
       StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "bench: round %d:", r + 1));
       for (int i = 0; i < targets.size(); i++) {
         cpu[i][r] = cpuPerMessage(targets.get(i), phase);
-        line.append(String.format(Locale.ROOT, "  %s %.2f us", targets.get(i).name(), cpu[i][r]));
+        hs[i][r] = handshakes(targets.get(i), phase);
+        line.append(String.format(Locale.ROOT, "  %s %.2f us, %.0f hs/s %.0f us (load %.0f us)",
+            targets.get(i).name(), cpu[i][r], hs[i][r].perSecond(), hs[i][r].proxyMicros(),
+            hs[i][r].loadMicros()));
       }
       out.println(line);
     }
     out.println();
     out.print(render(targets, cpu));
+    out.println();
+    out.print(renderHandshakes(targets, hs));
+  }
+
+  /**
+   * One round's handshakes of a target: completed per second, and the CPU microseconds per
+   * handshake of the target's process and of the load side (this JVM and the echo backend).
+   */
+  record Handshakes(double perSecond, double proxyMicros, double loadMicros) {}
+
+  private Handshakes handshakes(Target t, Duration phase)
+      throws IOException, InterruptedException {
+    LoadSide load = LoadSide.start(t.process());
+    ProcStats.Sample before = ProcStats.sample(t.process());
+    HandshakeLoad.Result r = HandshakeLoad.run(t.port(), BenchConfig.HANDSHAKE_LOOPS,
+        BenchConfig.MAX_HANDSHAKES, phase);
+    ProcStats.Sample after = ProcStats.sample(t.process());
+    double loadCpus = load.cpus();
+    if (r.completed() == 0) {
+      throw new IOException(t.name() + ": no handshake completed within " + phase
+          + (r.firstError() == null ? "" : ": " + r.firstError()));
+    }
+    if (r.errors() > 0) {
+      notes.add(t.name() + " handshakes: " + r.errors() + " failed in a round, first: "
+          + r.firstError());
+    }
+    double wallMicros = r.wallNanos() / 1e3;
+    return new Handshakes(r.perSecond(), after.cpuMicrosSince(before) / r.completed(),
+        loadCpus * wallMicros / r.completed());
   }
 
   private double cpuPerMessage(Target t, Duration phase) throws IOException {
@@ -86,6 +123,41 @@ final class Comparison {
       throw new IOException(t.name() + ": no round trip completed within " + phase);
     }
     return after.cpuMicrosSince(before) / (2.0 * r.roundTrips()); // a round trip relays two
+  }
+
+  /**
+   * The handshake table: per target the median handshakes per second and its median per-round
+   * ratio to the first target, then the same for the proxy's CPU per handshake, and the median load
+   * side's CPU per handshake.
+   */
+  static String renderHandshakes(List<Target> targets, Handshakes[][] hs) {
+    StringBuilder sb = new StringBuilder();
+    String line = "%-40s  %10s  %10s  %10s  %10s  %10s%n";
+    String ref = "/ " + targets.get(0).name();
+    sb.append(String.format(Locale.ROOT, line, "handshakes, " + BenchConfig.HANDSHAKE_LOOPS
+        + " loops (medians)", "per s", ref, "CPU, us", ref, "load, us"));
+    for (int i = 0; i < targets.size(); i++) {
+      int rounds = hs[i].length;
+      double[] rate = new double[rounds];
+      double[] rateRatio = new double[rounds];
+      double[] cpu = new double[rounds];
+      double[] cpuRatio = new double[rounds];
+      double[] load = new double[rounds];
+      for (int r = 0; r < rounds; r++) {
+        rate[r] = hs[i][r].perSecond();
+        rateRatio[r] = rate[r] / hs[0][r].perSecond();
+        cpu[r] = hs[i][r].proxyMicros();
+        cpuRatio[r] = cpu[r] / hs[0][r].proxyMicros();
+        load[r] = hs[i][r].loadMicros();
+      }
+      sb.append(String.format(Locale.ROOT, line, targets.get(i).name(),
+          String.format(Locale.ROOT, "%,.0f", median(rate)),
+          String.format(Locale.ROOT, "%.3fx", median(rateRatio)),
+          String.format(Locale.ROOT, "%.0f", median(cpu)),
+          String.format(Locale.ROOT, "%.3fx", median(cpuRatio)),
+          String.format(Locale.ROOT, "%.0f", median(load))));
+    }
+    return sb.toString();
   }
 
   /** The summary table: per target the median, min and max CPU per message and the median ratio. */

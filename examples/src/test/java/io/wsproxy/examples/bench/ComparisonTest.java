@@ -41,6 +41,22 @@ class ComparisonTest {
   }
 
   @Test
+  void handshakeRatiosAreMediansOfPerRoundRatiosAndTheLoadSideIsShownPerHandshake() {
+    // the machine slows down between rounds; the variant makes 10% fewer handshakes per second at
+    // 20% more CPU each, and costs the load side the same
+    Comparison.Handshakes[][] hs = {
+        {new Comparison.Handshakes(4000, 200, 240), new Comparison.Handshakes(2000, 400, 480),
+            new Comparison.Handshakes(3000, 300, 360)},
+        {new Comparison.Handshakes(3600, 240, 240), new Comparison.Handshakes(1800, 480, 480),
+            new Comparison.Handshakes(2700, 360, 360)}};
+    String t = Comparison.renderHandshakes(TARGETS, hs);
+    assertTrue(t.startsWith("handshakes, 8 loops (medians)"), t);
+    assertTrue(t.matches("(?s).*\nws-proxy +3,000 +1\\.000x +300 +1\\.000x +360\n.*"), t);
+    assertTrue(t.matches("(?s).*\nws-proxy --admin-listen 127\\.0\\.0\\.1:0 +2,700 +0\\.900x +360"
+        + " +1\\.200x +360\n"), t);
+  }
+
+  @Test
   void namesAreTheProxyTheVariantWithItsArgumentsAndNginxWhenItRuns() {
     assertEquals(List.of("ws-proxy", "ws-proxy --a b", "nginx"),
         Comparison.names("ws-proxy", List.of("--a", "b"), null, true));
