@@ -100,9 +100,10 @@ final class RoutesFileServing implements AutoCloseable {
         out.println("ws-proxy: routes not reloaded, the previous routes stay: " + problem);
       }
     });
-    sighup = Sighup.onHangUp(watcher::reloadNow);
+    Sighup.Installation hup = Sighup.onHangUp(watcher::reloadNow);
+    sighup = hup.restore();
     out.println("  reload: when " + file.source() + " changes"
-        + (sighup != null ? ", and on SIGHUP" : ""));
+        + (hup.installed() ? ", and on SIGHUP" : " (not on SIGHUP: " + hup.whyNot() + ")"));
   }
 
   /** Ends the gateways of sessions that left or changed theirs, then starts the new ones. */

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsproxy.CloseCodes;
 import io.wsproxy.gateway.Gateway;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,6 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,11 +108,68 @@ class CliRoutesReloadTest {
     assertEquals("new connection", fresh.next());
 
     // SIGHUP reloads at once and reports again, where the watcher would not repeat itself
+    if (ignoresSighup()) { // this JVM started under nohup: the CLI must not promise the reload
+      assertTrue(proxy.output().contains("(not on SIGHUP: " + Sighup.IGNORED + ")"),
+          proxy.output());
+      Assumptions.abort("this test JVM ignores SIGHUP (started under nohup?): the reload on "
+          + "SIGHUP is not tested; the rest passed");
+    }
     assertTrue(proxy.output().contains("and on SIGHUP"), proxy.output());
     Class<?> signal = Class.forName("sun.misc.Signal");
     signal.getMethod("raise", signal).invoke(null,
         signal.getConstructor(String.class).newInstance("HUP"));
     proxy.awaitLine("routes not reloaded", 2, RELOAD_WAIT);
+  }
+
+  /**
+   * A proxy started by a shell that ignores SIGHUP (what {@code nohup} does) says that SIGHUP does
+   * not reload, rather than promising it: the JVM never installs a handler for an ignored SIGHUP.
+   */
+  @Test
+  void aProxyInAProcessThatIgnoresSighupSaysItDoesNotReloadOnIt() throws Exception {
+    Path sh = Path.of("/bin/sh");
+    Assumptions.assumeTrue(Files.isExecutable(sh), "no /bin/sh to start the proxy ignoring SIGHUP");
+    Path file = dir.resolve("routes.json");
+    write(file, routes(9, false, 9));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process proxy = new ProcessBuilder(List.of(sh.toString(), "-c",
+        "trap '' HUP; exec \"$0\" -Xmx64m -cp \"$1\" " + Main.class.getName()
+            + " proxy --listen 127.0.0.1:0 --routes \"$2\"",
+        java, System.getProperty("java.class.path"), file.toString()))
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      CompletableFuture<String> reloadLine = CompletableFuture.supplyAsync(() -> {
+        try (BufferedReader out = new BufferedReader(
+            new InputStreamReader(proxy.getInputStream(), StandardCharsets.UTF_8))) {
+          for (String line; (line = out.readLine()) != null; ) {
+            if (line.contains("reload: ")) {
+              return line;
+            }
+          }
+          return "(no reload line before the output ended)";
+        } catch (IOException e) {
+          return "(reading failed: " + e + ")";
+        }
+      });
+      String line = reloadLine.get(RELOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      assertTrue(line.endsWith("changes (not on SIGHUP: " + Sighup.IGNORED + ")"), line);
+    } finally {
+      proxy.destroyForcibly().waitFor(RELOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Whether this JVM ignores SIGHUP (bit 0 of {@code SigIgn} in {@code /proc/self/status}). */
+  private static boolean ignoresSighup() throws IOException {
+    Path status = Path.of("/proc/self/status");
+    if (!Files.isReadable(status)) {
+      return false;
+    }
+    for (String line : Files.readAllLines(status, StandardCharsets.US_ASCII)) {
+      if (line.startsWith("SigIgn:")) {
+        return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & 1) != 0;
+      }
+    }
+    return false;
   }
 
   @Test
