@@ -95,7 +95,7 @@ final class Comparison {
     HandshakeLoad.Result r = HandshakeLoad.run(t.port(), BenchConfig.HANDSHAKE_LOOPS,
         BenchConfig.MAX_HANDSHAKES, phase);
     ProcStats.Sample after = ProcStats.sample(t.process());
-    double loadCpus = load.cpus();
+    double loadMicros = load.cpuMicros();
     if (r.completed() == 0) {
       throw new IOException(t.name() + ": no handshake completed within " + phase
           + (r.firstError() == null ? "" : ": " + r.firstError()));
@@ -104,9 +104,8 @@ final class Comparison {
       notes.add(t.name() + " handshakes: " + r.errors() + " failed in a round, first: "
           + r.firstError());
     }
-    double wallMicros = r.wallNanos() / 1e3;
     return new Handshakes(r.perSecond(), after.cpuMicrosSince(before) / r.completed(),
-        loadCpus * wallMicros / r.completed());
+        loadMicros / r.completed());
   }
 
   private double cpuPerMessage(Target t, Duration phase) throws IOException {

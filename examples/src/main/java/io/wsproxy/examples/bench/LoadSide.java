@@ -30,9 +30,14 @@ final class LoadSide {
   /** The load side's CPU since {@link #start}, in CPUs (1.0: one CPU busy all the time). */
   double cpus() {
     double wallMicros = (System.nanoTime() - t0) / 1e3;
+    return wallMicros <= 0 ? 0 : cpuMicros() / wallMicros;
+  }
+
+  /** The load side's CPU since {@link #start}, in microseconds. */
+  double cpuMicros() {
     double all = ProcStats.sample(ProcessHandle.current()).cpuMicrosSince(all0);
     double target = proxy == null ? 0 : ProcStats.sample(proxy).cpuMicrosSince(proxy0);
-    return wallMicros <= 0 ? 0 : (all - target) / wallMicros;
+    return all - target;
   }
 
   /** Whether {@code used} CPUs are a saturated load side on {@code available} CPUs. */

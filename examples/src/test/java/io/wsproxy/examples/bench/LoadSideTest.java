@@ -25,5 +25,7 @@ class LoadSideTest {
     }
     double used = load.cpus();
     assertTrue(spin > 0 && used > 0.05 && used < 64, "load side CPUs: " + used);
+    double micros = load.cpuMicros(); // at least the 0.05 of the 200 ms already counted
+    assertTrue(micros > 10_000, "load side CPU, us: " + micros);
   }
 }
