@@ -13,7 +13,7 @@ import java.lang.management.MemoryUsage;
  * later. That difference also counts every allocation buffer (TLAB) a thread took since the
  * collection ended, whole: one object allocated by any thread of the test JVM (the event loops,
  * the test peers, surefire's output thread) can add megabytes to it. It made a ping-flood case
- * read 5.4 MiB on CI where a class histogram taken at the same point showed 0.5 MiB retained.
+ * read 5.2 MiB on CI where a class histogram taken at the same point showed about 0.5 MiB retained.
  */
 final class HeapAfterGc {
 
